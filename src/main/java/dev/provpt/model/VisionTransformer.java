@@ -1,0 +1,175 @@
+package dev.provpt.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Builds the forward pass of a (prompted) Vision Transformer into a TensorFlow graph, top to
+ * bottom: patch embedding, [CLS], position embedding, pre-norm blocks, final norm.
+ *
+ * <p>Prompts come from one pool {@code [P, D]} and a block index per prompt {@code [P]}; block
+ * {@code l} sees {@code [CLS, prompts_l, patches]} and its prompt outputs are dropped (VPT-Deep,
+ * paper Appendix A). Because the assignment is an input, prompts move between blocks without
+ * rebuilding the graph, and a block may hold none.
+ */
+public final class VisionTransformer {
+  private final Ops tf;
+  private final VitConfig config;
+  private final Map<String, ? extends Operand<TFloat32>> weights;
+
+  /** How prompts enter the network. {@code shallow}: all prompts enter block 0 and are carried. */
+  public record PromptInputs(
+      Operand<TFloat32> pool,
+      Operand<TInt32> blockOfPrompt,
+      Operand<TFloat32> dropoutRate,
+      Operand<TInt64> dropoutSeed,
+      boolean shallow) {}
+
+  public VisionTransformer(Ops tf, VitConfig config, Map<String, ? extends Operand<TFloat32>> weights) {
+    this.tf = tf;
+    this.config = config;
+    this.weights = weights;
+  }
+
+  /** [CLS] features after the final LayerNorm, {@code [B, D]}. {@code prompts} may be null. */
+  public Operand<TFloat32> features(Operand<TFloat32> images, PromptInputs prompts) {
+    Operand<TInt32> batch = tf.slice(tf.shape(images), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TFloat32> x = embed(images, batch);
+    for (int l = 0; l < config.depth(); l++) {
+      Operand<TInt32> promptCount = null;
+      if (prompts != null && (!prompts.shallow() || l == 0)) {
+        // Shallow: the whole pool enters block 0; deep: the rows assigned to this block.
+        Operand<TFloat32> blockPrompts = prompts.shallow()
+            ? prompts.pool()
+            : tf.gather(prompts.pool(),
+                tf.reshape(tf.where(tf.math.equal(prompts.blockOfPrompt(), tf.constant(l))), tf.constant(new int[] {-1})),
+                tf.constant(0));
+        promptCount = tf.slice(tf.shape(blockPrompts), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        Operand<TFloat32> tokens = tf.broadcastTo(tf.expandDims(blockPrompts, tf.constant(0)),
+            tf.concat(List.of(batch, promptCount, tf.constant(new int[] {config.width()})), tf.constant(0)));
+        tokens = dropout(tokens, prompts.dropoutRate(), prompts.dropoutSeed(), l);
+        x = tf.concat(List.of(clsOf(x), tokens, afterCls(x, tf.constant(new int[] {1}))), tf.constant(1));
+      }
+      x = block(x, batch, l);
+      if (promptCount != null && !prompts.shallow()) {
+        // VPT-Deep: the outputs at this block's prompt positions are not carried forward.
+        x = tf.concat(List.of(clsOf(x), afterCls(x, tf.math.add(promptCount, tf.constant(new int[] {1})))),
+            tf.constant(1));
+      }
+    }
+    x = layerNorm(x, VitWeights.NORM_GAMMA, VitWeights.NORM_BETA);
+    return tf.reshape(clsOf(x), tf.constant(new int[] {-1, config.width()}));
+  }
+
+  /** Logits of a linear head on the features. */
+  public Operand<TFloat32> linear(Operand<TFloat32> features, Operand<TFloat32> kernel, Operand<TFloat32> bias) {
+    return tf.math.add(tf.linalg.matMul(features, kernel), bias);
+  }
+
+  private Operand<TFloat32> embed(Operand<TFloat32> images, Operand<TInt32> batch) {
+    int p = config.patchSize();
+    Operand<TFloat32> patches = tf.nn.conv2d(images, w(VitWeights.PATCH_KERNEL), List.of(1L, (long) p, (long) p, 1L), "VALID");
+    patches = tf.math.add(patches, w(VitWeights.PATCH_BIAS));
+    patches = tf.reshape(patches, shape(batch, -1, config.width()));
+    Operand<TFloat32> cls = tf.broadcastTo(tf.reshape(w(VitWeights.CLS_TOKEN), tf.constant(new int[] {1, 1, config.width()})),
+        shape(batch, 1, config.width()));
+    return tf.math.add(tf.concat(List.of(cls, patches), tf.constant(1)), w(VitWeights.POS_EMBED));
+  }
+
+  private Operand<TFloat32> block(Operand<TFloat32> x, Operand<TInt32> batch, int l) {
+    Operand<TFloat32> h = layerNorm(x, VitWeights.block(l, "norm1.gamma"), VitWeights.block(l, "norm1.beta"));
+    x = tf.math.add(x, attention(h, batch, l));
+    h = layerNorm(x, VitWeights.block(l, "norm2.gamma"), VitWeights.block(l, "norm2.beta"));
+    h = dense(h, batch, VitWeights.block(l, "mlp.fc1"), config.width(), config.mlpDim());
+    h = gelu(h);
+    h = dense(h, batch, VitWeights.block(l, "mlp.fc2"), config.mlpDim(), config.width());
+    return tf.math.add(x, h);
+  }
+
+  private Operand<TFloat32> attention(Operand<TFloat32> x, Operand<TInt32> batch, int l) {
+    int d = config.width();
+    int heads = config.heads();
+    int headDim = config.headDim();
+    Operand<TFloat32> qkv = dense(x, batch, VitWeights.block(l, "attn.qkv"), d, 3 * d);
+    qkv = tf.reshape(qkv, tf.concat(List.of(batch, tf.constant(new int[] {-1, 3, heads, headDim})), tf.constant(0)));
+    qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})); // [3, B, H, T, hd]
+    List<Operand<TFloat32>> parts = new ArrayList<>();
+    tf.unstack(qkv, 3L).forEach(parts::add);
+    Operand<TFloat32> scores = tf.train.batchMatMul(parts.get(0), parts.get(1), TFloat32.class, BatchMatMul.adjY(true));
+    scores = tf.math.mul(scores, tf.constant((float) (1.0 / Math.sqrt(headDim))));
+    Operand<TFloat32> mixed = tf.train.batchMatMul(tf.nn.softmax(scores), parts.get(2), TFloat32.class);
+    mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3})); // [B, T, H, hd]
+    mixed = tf.reshape(mixed, shape(batch, -1, d));
+    return dense(mixed, batch, VitWeights.block(l, "attn.proj"), d, d);
+  }
+
+  private Operand<TFloat32> dense(Operand<TFloat32> x, Operand<TInt32> batch, String prefix, int in, int out) {
+    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, in}));
+    Operand<TFloat32> y = tf.math.add(tf.linalg.matMul(flat, w(prefix + ".kernel")), w(prefix + ".bias"));
+    return tf.reshape(y, shape(batch, -1, out));
+  }
+
+  private Operand<TFloat32> gelu(Operand<TFloat32> x) {
+    Operand<TFloat32> half = tf.constant(0.5f);
+    if (config.gelu().equals("tanh")) {
+      // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as jax.nn.gelu(approximate=True)
+      Operand<TFloat32> cube = tf.math.mul(tf.math.mul(x, x), x);
+      Operand<TFloat32> inner = tf.math.mul(tf.constant((float) Math.sqrt(2 / Math.PI)),
+          tf.math.add(x, tf.math.mul(tf.constant(0.044715f), cube)));
+      return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
+    }
+    Operand<TFloat32> erf = tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))));
+    return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), erf));
+  }
+
+  private Operand<TFloat32> layerNorm(Operand<TFloat32> x, String gamma, String beta) {
+    Operand<TInt32> lastAxis = tf.constant(new int[] {-1});
+    Operand<TFloat32> mean = tf.math.mean(x, lastAxis, Mean.keepDims(true));
+    Operand<TFloat32> centred = tf.math.sub(x, mean);
+    Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), lastAxis, Mean.keepDims(true));
+    Operand<TFloat32> normed = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant((float) config.layerNormEps()))));
+    return tf.math.add(tf.math.mul(normed, w(gamma)), w(beta));
+  }
+
+  /** Inverted dropout with a stateless mask: the same (seed, block) gives the same mask. */
+  private Operand<TFloat32> dropout(Operand<TFloat32> x, Operand<TFloat32> rate, Operand<TInt64> seed, int block) {
+    if (rate == null) {
+      return x;
+    }
+    Operand<TInt64> blockSeed = tf.math.add(seed, tf.constant(new long[] {0L, 7919L * (block + 1)}));
+    Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x), blockSeed, TFloat32.class);
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, rate), TFloat32.class);
+    Operand<TFloat32> scale = tf.math.div(tf.constant(1f), tf.math.sub(tf.constant(1f), rate));
+    return tf.math.mul(x, tf.math.mul(keep, scale));
+  }
+
+  private Operand<TFloat32> clsOf(Operand<TFloat32> x) {
+    return tf.slice(x, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, -1}));
+  }
+
+  private Operand<TFloat32> afterCls(Operand<TFloat32> x, Operand<TInt32> start) {
+    Operand<TInt32> begin = tf.concat(List.of(tf.constant(new int[] {0}), start, tf.constant(new int[] {0})), tf.constant(0));
+    return tf.slice(x, begin, tf.constant(new int[] {-1, -1, -1}));
+  }
+
+  private Operand<TInt32> shape(Operand<TInt32> batch, int tokens, int width) {
+    return tf.concat(List.of(batch, tf.constant(new int[] {tokens, width})), tf.constant(0));
+  }
+
+  private Operand<TFloat32> w(String name) {
+    Operand<TFloat32> op = weights.get(name);
+    if (op == null) {
+      throw new ModelException("graph builder: no weight named " + name);
+    }
+    return op;
+  }
+}
