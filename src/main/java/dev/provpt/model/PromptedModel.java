@@ -319,7 +319,7 @@ public final class PromptedModel implements AutoCloseable {
           + config.imageSize() + "x" + config.imageSize() + "x" + config.channels() + ", expected " + count);
     }
     Feed feed = new Feed();
-    feed.add(images, Tensors.floats(batchImages, count * pixels,
+    feed.add(images, Tensors.prefixOf(batchImages, count * pixels,
         count, config.imageSize(), config.imageSize(), config.channels()));
     if (batchLabels != null) {
       for (int i = 0; i < count; i++) {

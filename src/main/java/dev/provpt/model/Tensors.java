@@ -16,7 +16,7 @@ public final class Tensors {
   }
 
   /** A tensor over the first {@code count} values of a (reused, possibly larger) buffer. */
-  public static TFloat32 floats(float[] values, int count, long... shape) {
+  public static TFloat32 prefixOf(float[] values, int count, long... shape) {
     return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false).narrow(count));
   }
 

@@ -41,6 +41,11 @@ public record VitConfig(
     require(upstreamClasses >= 0, "upstream-classes must be >= 0, got " + upstreamClasses);
   }
 
+  public VitConfig withUpstreamClasses(int classes) {
+    return new VitConfig(imageSize, channels, patchSize, width, depth, heads, mlpDim, gelu, layerNormEps,
+        normalization, classes);
+  }
+
   public int gridSize() {
     return imageSize / patchSize;
   }

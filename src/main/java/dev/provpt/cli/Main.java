@@ -1,0 +1,33 @@
+package dev.provpt.cli;
+
+import dev.provpt.config.SettingsException;
+import dev.provpt.data.DataException;
+import dev.provpt.model.ModelException;
+import dev.provpt.train.TrainingException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The provpt command line. */
+@Command(name = "provpt", mixinStandardHelpOptions = true, version = "provpt 0.1.0",
+    description = "PRO-VPT: visual prompt tuning with iterative prompt relocation, on the JVM.",
+    subcommands = {RunCommand.class, PretrainCommand.class, InspectCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line; user errors print one clear line and exit with 2. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof SettingsException || e instanceof ModelException || e instanceof DataException
+          || e instanceof TrainingException || e instanceof IllegalArgumentException) {
+        commandLine.getErr().println("provpt: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.provpt.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/** One experiment, validated and typed before anything runs. */
+public record ExperimentSettings(
+    String name,
+    long seed,
+    Path out,
+    Path backbone,
+    DataSettings data,
+    Method method,
+    PromptSettings prompts,
+    TrainSettings train,
+    Config source) {
+
+  /** The tuning methods. */
+  public enum Method {
+    VPT_DEEP("vpt-deep"), VPT_SHALLOW("vpt-shallow"), LINEAR("linear");
+
+    public final String key;
+
+    Method(String key) {
+      this.key = key;
+    }
+
+    static List<String> keys() {
+      return java.util.Arrays.stream(values()).map(m -> m.key).toList();
+    }
+
+    static Method of(String key) {
+      return java.util.Arrays.stream(values()).filter(m -> m.key.equals(key)).findFirst().orElseThrow();
+    }
+  }
+
+  public record DataSettings(String kind, int trainSize, int valSize, boolean trainOnTrainVal,
+      long shapesSeed, int shapesPoolPerClass, int shapesTestPerClass,
+      Path idxTrainImages, Path idxTrainLabels, Path idxTestImages, Path idxTestLabels, int idxClasses) {}
+
+  public record PromptSettings(int perBlock, int shallowCount, double dropout) {}
+
+  public record TrainSettings(int epochs, int batchSize, double baseLr, double momentum, double weightDecay,
+      double clipNorm, boolean testEveryEpoch) {
+
+    /** VPT's convention: lr = base-lr * batch / 256. */
+    public double learningRate() {
+      return baseLr * batchSize / 256.0;
+    }
+  }
+
+  public static ExperimentSettings from(Config config) {
+    Settings s = new Settings(config);
+    String p = "provpt.";
+    String d = p + "data.";
+    String kind = s.oneOf(d + "kind", List.of("shapes", "idx"));
+    DataSettings data = new DataSettings(kind,
+        s.intIn(d + "train-size", 1, Integer.MAX_VALUE), s.intIn(d + "val-size", 1, Integer.MAX_VALUE),
+        s.bool(d + "train-on-train-val"),
+        s.longValue(d + "shapes.seed"), s.intIn(d + "shapes.pool-per-class", 1, 100_000),
+        s.intIn(d + "shapes.test-per-class", 1, 100_000),
+        idxPath(s, d + "idx.train-images", kind), idxPath(s, d + "idx.train-labels", kind),
+        idxPath(s, d + "idx.test-images", kind), idxPath(s, d + "idx.test-labels", kind),
+        s.intIn(d + "idx.classes", 2, 256));
+    PromptSettings prompts = new PromptSettings(
+        s.intIn(p + "prompts.per-block", 0, 10_000), s.intIn(p + "prompts.shallow-count", 1, 10_000),
+        s.doubleIn(p + "prompts.dropout", 0, 0.95, false));
+    TrainSettings train = new TrainSettings(
+        s.intIn(p + "train.epochs", 1, 100_000), s.intIn(p + "train.batch-size", 1, 65_536),
+        s.doubleIn(p + "train.base-lr", 0, 1e4, true), s.doubleIn(p + "train.momentum", 0, 0.9999, false),
+        s.doubleIn(p + "train.weight-decay", 0, 1, false), s.doubleIn(p + "train.clip-norm", 0, 1e6, false),
+        s.bool(p + "train.test-every-epoch"));
+    Method method = Method.of(s.oneOf(p + "method", Method.keys()));
+    if (method == Method.VPT_DEEP && prompts.perBlock() < 1) {
+      throw s.invalid(p + "prompts.per-block", ">= 1 for " + method.key);
+    }
+    String name = s.string(p + "name");
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw s.invalid(p + "name", "letters, digits, '.', '_' or '-' (it names the run directory)");
+    }
+    return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
+        Path.of(s.string(p + "backbone")), data, method, prompts, train, config);
+  }
+
+  private static Path idxPath(Settings s, String key, String kind) {
+    String value = s.string(key);
+    if (kind.equals("idx") && value.isBlank()) {
+      throw s.invalid(key, "the path of an IDX file when provpt.data.kind = idx");
+    }
+    return value.isBlank() ? null : Path.of(value);
+  }
+
+  /** The fully resolved provpt section as HOCON, for the run directory's config.conf. */
+  public String render() {
+    return "provpt " + source.getConfig("provpt").root().render(
+        ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.provpt.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/**
+ * The output directory of one run (DESIGN §7): config.conf, metrics.jsonl (one JSON object per
+ * epoch, appended and flushed as each epoch ends), summary.json, checkpoints/, export/.
+ */
+public final class RunDirectory {
+  public static final String CONFIG = "config.conf";
+  public static final String METRICS = "metrics.jsonl";
+  public static final String SUMMARY = "summary.json";
+  public static final String EXPORT = "export";
+  public static final String CHECKPOINTS = "checkpoints";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path root;
+
+  private RunDirectory(Path root) {
+    this.root = root;
+  }
+
+  /** A fresh directory {@code <out>/<name>-<yyyyMMdd-HHmmss>[-n]}. */
+  public static RunDirectory create(Path out, String name) {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    try {
+      Files.createDirectories(out);
+      Path dir = out.resolve(name + "-" + stamp);
+      for (int n = 2; Files.exists(dir); n++) {
+        dir = out.resolve(name + "-" + stamp + "-" + n);
+      }
+      Files.createDirectory(dir);
+      return new RunDirectory(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a run directory under " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static RunDirectory at(Path root) {
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create run directory " + root + ": " + e.getMessage(), e);
+    }
+    return new RunDirectory(root);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path resolve(String name) {
+    return root.resolve(name);
+  }
+
+  public void writeConfig(String hocon) {
+    writeAtomically(CONFIG, hocon + "\n");
+  }
+
+  /** Appends one epoch's record as a JSON line and forces it to disk. */
+  public void appendMetrics(Map<String, Object> record) {
+    try {
+      String line = JSON.writeValueAsString(record) + "\n";
+      Files.writeString(resolve(METRICS), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to " + resolve(METRICS) + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void writeSummary(Map<String, Object> summary) {
+    try {
+      writeAtomically(SUMMARY, JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes beside, then renames: a reader never sees half a file. */
+  public void writeAtomically(String name, String content) {
+    Path target = resolve(name);
+    Path aside = resolve(name + ".tmp");
+    try {
+      Files.writeString(aside, content, StandardCharsets.UTF_8);
+      Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+}

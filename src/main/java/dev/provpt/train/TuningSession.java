@@ -1,0 +1,161 @@
+package dev.provpt.train;
+
+import dev.provpt.data.Batch;
+import dev.provpt.data.BatchIterator;
+import dev.provpt.data.ImageSet;
+import dev.provpt.data.Normalization;
+import dev.provpt.model.PromptMode;
+import dev.provpt.model.PromptedModel;
+import dev.provpt.report.ProgressBar;
+import java.util.Arrays;
+
+/**
+ * The tuning state of one run: the prompted model, which block each prompt lives in, and the
+ * epoch-level operations on them (tune, score, evaluate, relocate). Single-threaded by design:
+ * the Tuner actor is its only owner.
+ */
+public final class TuningSession implements AutoCloseable {
+  private final PromptedModel model;
+  private final ImageSet train;
+  private final Normalization normalization;
+  private final int batchSize;
+  private final long seed;
+  private final int[] assignment;
+  private long steps;
+
+  /** Mean loss and accuracy of a pass, with the mean per-prompt gradient·value (empty without prompts). */
+  public record PassResult(double loss, double accuracy, float[] promptScores, double seconds) {}
+
+  public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, int batchSize, long seed,
+      int[] initialAssignment) {
+    this.model = model;
+    this.train = train;
+    this.normalization = normalization;
+    this.batchSize = batchSize;
+    this.seed = seed;
+    this.assignment = initialAssignment.clone();
+    if (assignment.length != model.promptCount()) {
+      throw new IllegalArgumentException("initial assignment has " + assignment.length + " prompts, model has "
+          + model.promptCount());
+    }
+  }
+
+  /** VPT-Deep's uniform start: {@code perBlock} prompts in every block, in block order. */
+  public static int[] uniformAssignment(int depth, int perBlock) {
+    int[] a = new int[depth * perBlock];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = i / perBlock;
+    }
+    return a;
+  }
+
+  /** One epoch of optimisation steps over the training set (shuffled from (seed, epoch)). */
+  public PassResult tuneEpoch(int epoch, ProgressBar bar) {
+    return pass(BatchIterator.shuffled(train, batchSize, normalization, seed, epoch), true, bar);
+  }
+
+  /** A pass over the training set without updates: the reference's way to score prompts. */
+  public PassResult scorePass() {
+    return pass(BatchIterator.sequential(train, batchSize, normalization), false, ProgressBar.silent());
+  }
+
+  private PassResult pass(BatchIterator batches, boolean update, ProgressBar bar) {
+    long started = System.nanoTime();
+    double lossSum = 0;
+    long hits = 0;
+    int batchesSeen = 0;
+    int seen = 0;
+    float[] scoreSum = new float[model.promptCount()];
+    while (batches.hasNext()) {
+      Batch b = batches.next();
+      PromptedModel.StepResult r = update
+          ? model.train(b.images(), b.labels(), b.size(), assignment, seed * 1_000_003L + steps++)
+          : model.score(b.images(), b.labels(), b.size(), assignment);
+      if (!Float.isFinite(r.loss())) {
+        throw new TrainingException("training loss became " + r.loss() + " (batch " + (batchesSeen + 1)
+            + "); the learning rate is probably too high for this task");
+      }
+      lossSum += (double) r.loss() * b.size();
+      hits += r.correct();
+      for (int j = 0; j < scoreSum.length; j++) {
+        scoreSum[j] += r.promptScores()[j];
+      }
+      batchesSeen++;
+      seen += b.size();
+      bar.step(String.format("loss %.4f", lossSum / seen));
+    }
+    for (int j = 0; j < scoreSum.length; j++) {
+      scoreSum[j] /= Math.max(1, batchesSeen);
+    }
+    return new PassResult(lossSum / train.size(), (double) hits / train.size(), scoreSum,
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Top-1 accuracy and mean loss on a labelled set (dropout off, nothing updated). */
+  public PassResult evaluate(ImageSet set) {
+    long started = System.nanoTime();
+    double lossSum = 0;
+    long hits = 0;
+    BatchIterator batches = BatchIterator.sequential(set, 256, normalization);
+    while (batches.hasNext()) {
+      Batch b = batches.next();
+      PromptedModel.StepResult r = model.evaluate(b.images(), b.labels(), b.size(), assignment);
+      lossSum += (double) r.loss() * b.size();
+      hits += r.correct();
+    }
+    return new PassResult(lossSum / set.size(), (double) hits / set.size(), new float[0],
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * Moves prompt {@code prompt} to block {@code toBlock}, scaling its value by {@code scale}
+   * (its momentum row goes with it unchanged). Returns the block it came from.
+   */
+  public int relocate(int prompt, int toBlock, float scale) {
+    if (model.mode() != PromptMode.DEEP) {
+      throw new IllegalStateException("relocation needs VPT-Deep prompts, this run is " + model.mode());
+    }
+    if (toBlock < 0 || toBlock >= model.config().depth()) {
+      throw new IllegalArgumentException("target block " + toBlock + " outside [0, " + model.config().depth() + ")");
+    }
+    int from = assignment[prompt];
+    assignment[prompt] = toBlock;
+    model.scalePrompt(prompt, scale);
+    return from;
+  }
+
+  public int[] assignment() {
+    return assignment.clone();
+  }
+
+  /** Prompts per block. */
+  public int[] distribution() {
+    int[] counts = new int[model.config().depth()];
+    if (model.mode() == PromptMode.DEEP) {
+      for (int b : assignment) {
+        counts[b]++;
+      }
+    } else if (model.mode() == PromptMode.SHALLOW) {
+      counts[0] = model.promptCount();
+    }
+    return counts;
+  }
+
+  public PromptedModel model() {
+    return model;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  @Override
+  public String toString() {
+    return "TuningSession" + Arrays.toString(distribution());
+  }
+}
