@@ -1,9 +1,10 @@
 package dev.provpt.cli;
 
+import dev.provpt.actors.ExperimentActor;
+import dev.provpt.actors.RunLauncher;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.report.RunDirectory;
-import dev.provpt.train.ExperimentRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,17 +30,46 @@ final class RunCommand implements Callable<Integer> {
   boolean quiet;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     Path file = configFile;
     if (file == null && Files.isRegularFile(Path.of("application.conf"))) {
       file = Path.of("application.conf");
     }
-    ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.load(file, overrides));
+    var config = ConfigLoader.load(file, overrides);
+    ExperimentSettings settings = ExperimentSettings.from(config);
+    RunLauncher.Prepared prepared = RunLauncher.prepare(settings);
     RunDirectory dir = runDir != null ? RunDirectory.at(runDir) : RunDirectory.create(settings.out(), settings.name());
-    Map<String, Object> summary = ExperimentRunner.run(settings, dir, !quiet);
-    System.out.printf("%s: %s best val acc %.4f (epoch %s), test acc %s -> %s%n", settings.name(),
-        settings.method().key, (Double) summary.get("best_val_acc"), summary.get("best_epoch"),
-        summary.get("test_acc") == null ? "n/a" : String.format("%.4f", (Double) summary.get("test_acc")), dir.root());
+    System.err.printf("%s: %s on %s (%d train / %d val / %d test), backbone %s -> %s%n", settings.name(),
+        settings.method().key, prepared.split().train().name(), prepared.split().train().size(),
+        prepared.split().val().size(), prepared.split().test().size(), settings.backbone(), dir.root());
+    ExperimentActor.Outcome outcome = RunLauncher.run(prepared, dir, !quiet, quiet ? line -> { } : RunCommand::printEpoch,
+        config);
+    if (!outcome.succeeded()) {
+      System.err.println("provpt: run failed: " + outcome.error());
+      return 1;
+    }
+    Map<String, Object> s = outcome.summary();
+    System.out.printf("%s: %s best val acc %.4f (epoch %s), test acc %s, %s relocations -> %s%n", settings.name(),
+        settings.method().key, (Double) s.get("best_val_acc"), s.get("best_epoch"),
+        s.get("test_acc") == null ? "n/a" : String.format("%.4f", (Double) s.get("test_acc")), s.get("relocations"),
+        dir.root());
     return 0;
+  }
+
+  static void printEpoch(Map<String, Object> line) {
+    StringBuilder text = new StringBuilder(String.format("epoch %s: train loss %.4f, val acc %.4f", line.get("epoch"),
+        (Double) line.get("train_loss"), (Double) line.get("val_acc")));
+    if (line.get("test_acc") != null) {
+      text.append(String.format(", test acc %.4f", (Double) line.get("test_acc")));
+    }
+    if (line.get("relocation") instanceof Map<?, ?> r) {
+      text.append(String.format(", moved prompt %s: block %s -> %s", r.get("prompt"), r.get("from_block"),
+          r.get("to_block")));
+    }
+    if (line.get("reward") != null) {
+      text.append(String.format(", reward %.4f", (Double) line.get("reward")));
+    }
+    text.append(", distribution ").append(java.util.Arrays.toString((int[]) line.get("distribution")));
+    System.err.println(text);
   }
 }

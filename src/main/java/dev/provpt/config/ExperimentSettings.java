@@ -15,11 +15,13 @@ public record ExperimentSettings(
     Method method,
     PromptSettings prompts,
     TrainSettings train,
+    ProVptSettings proVpt,
+    PpoSettings ppo,
     Config source) {
 
   /** The tuning methods. */
   public enum Method {
-    VPT_DEEP("vpt-deep"), VPT_SHALLOW("vpt-shallow"), LINEAR("linear");
+    PRO_VPT("pro-vpt"), VPT_DEEP("vpt-deep"), VPT_SHALLOW("vpt-shallow"), LINEAR("linear");
 
     public final String key;
 
@@ -51,6 +53,13 @@ public record ExperimentSettings(
     }
   }
 
+  /** PRO-VPT's choices (DESIGN §3) and their ablations. */
+  public record ProVptSettings(String prune, String allocate, String scoring, int warmupEpochs, double relocationScale) {}
+
+  /** PPO constants (paper Appendix F and the reference implementation). */
+  public record PpoSettings(int hidden, double actorLr, double criticLr, double gamma, double clip, int kEpochs,
+      double valueCoefficient, double entropyCoefficient, int updateEvery) {}
+
   public static ExperimentSettings from(Config config) {
     Settings s = new Settings(config);
     String p = "provpt.";
@@ -73,7 +82,17 @@ public record ExperimentSettings(
         s.doubleIn(p + "train.weight-decay", 0, 1, false), s.doubleIn(p + "train.clip-norm", 0, 1e6, false),
         s.bool(p + "train.test-every-epoch"));
     Method method = Method.of(s.oneOf(p + "method", Method.keys()));
-    if (method == Method.VPT_DEEP && prompts.perBlock() < 1) {
+    String v = p + "pro-vpt.";
+    ProVptSettings proVpt = new ProVptSettings(s.oneOf(v + "prune", List.of("taylor", "random")),
+        s.oneOf(v + "allocate", List.of("ppo", "thompson")), s.oneOf(v + "scoring", List.of("online", "pass")),
+        s.intIn(v + "warmup-epochs", 0, 100_000), s.doubleIn(v + "relocation-scale", 0, 1, false));
+    String r = p + "ppo.";
+    PpoSettings ppo = new PpoSettings(s.intIn(r + "hidden", 1, 4096), s.doubleIn(r + "actor-lr", 0, 1, true),
+        s.doubleIn(r + "critic-lr", 0, 1, true), s.doubleIn(r + "gamma", 0, 1, false),
+        s.doubleIn(r + "clip", 0, 1, true), s.intIn(r + "k-epochs", 1, 10_000),
+        s.doubleIn(r + "value-coefficient", 0, 100, false), s.doubleIn(r + "entropy-coefficient", 0, 100, false),
+        s.intIn(r + "update-every", 2, 10_000));
+    if ((method == Method.VPT_DEEP || method == Method.PRO_VPT) && prompts.perBlock() < 1) {
       throw s.invalid(p + "prompts.per-block", ">= 1 for " + method.key);
     }
     String name = s.string(p + "name");
@@ -81,7 +100,7 @@ public record ExperimentSettings(
       throw s.invalid(p + "name", "letters, digits, '.', '_' or '-' (it names the run directory)");
     }
     return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
-        Path.of(s.string(p + "backbone")), data, method, prompts, train, config);
+        Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo, config);
   }
 
   private static Path idxPath(Settings s, String key, String kind) {

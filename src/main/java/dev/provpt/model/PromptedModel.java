@@ -62,6 +62,8 @@ public final class PromptedModel implements AutoCloseable {
   private final List<Operand<TFloat32>> gradients = new ArrayList<>();
   private final Op trainStep;
   private final float promptDropout;
+  /** Nanoseconds spent inside TensorFlow's Session.run, summed (the rest of a step is Java overhead). */
+  private long sessionNanos;
   /** Every piece of trainable state (variables and optimiser slots), readable and writable. */
   private final Map<String, StateVariable> state = new LinkedHashMap<>();
 
@@ -242,10 +244,20 @@ public final class PromptedModel implements AutoCloseable {
 
   /** Loss and correct count (dropout off, no gradients computed). */
   public StepResult evaluate(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
-    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0);
-         Result r = feed.runner.fetch(loss).fetch(correct).run()) {
-      return new StepResult(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0], new float[0]);
+    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
+      feed.runner.fetch(loss).fetch(correct);
+      long started = System.nanoTime();
+      Result r = feed.runner.run();
+      sessionNanos += System.nanoTime() - started;
+      try (r) {
+        return new StepResult(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0], new float[0]);
+      }
     }
+  }
+
+  /** Total time spent inside Session.run so far, for overhead accounting in benchmarks. */
+  public long sessionNanos() {
+    return sessionNanos;
   }
 
   /** Logits {@code [count, classes]}, row-major (dropout off). */
@@ -289,7 +301,9 @@ public final class PromptedModel implements AutoCloseable {
       if (update) {
         feed.runner.addTarget(trainStep);
       }
+      long started = System.nanoTime();
       try (Result r = feed.runner.run()) {
+        sessionNanos += System.nanoTime() - started;
         float[] scores = promptScores != null ? Tensors.toFloats(r.get(2)) : new float[0];
         return new StepResult(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0], scores);
       }

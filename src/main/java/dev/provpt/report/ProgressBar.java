@@ -34,6 +34,9 @@ public final class ProgressBar {
 
   public void step(String newStatus) {
     done++;
+    if (label.isEmpty()) {
+      return; // silent
+    }
     status = newStatus;
     int decile = (int) (done * 10 / total);
     if (interactive) {
@@ -45,7 +48,7 @@ public final class ProgressBar {
   }
 
   public void finish() {
-    if (interactive) {
+    if (interactive && !label.isEmpty()) {
       draw();
       out.println();
     }
@@ -58,7 +61,7 @@ public final class ProgressBar {
 
   private String line() {
     int width = 30;
-    int filled = (int) (width * done / total);
+    int filled = (int) Math.min(width, width * done / total);
     double elapsed = (System.nanoTime() - started) / 1e9;
     double eta = done == 0 ? 0 : elapsed / done * (total - done);
     return String.format("%s [%s%s] %d/%d %s elapsed %s eta %s", label, "#".repeat(filled),

@@ -1,0 +1,88 @@
+package dev.provpt.actors;
+
+import dev.provpt.train.Idleness;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Turns raw per-prompt gradient·value averages into idleness scores, block sums, the prune
+ * decision (one prompt per epoch, none during warm-up) and the allocator's state vector.
+ */
+public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
+
+  public sealed interface Command {}
+
+  /**
+   * Scores of the prompts at the start of {@code epoch} (1-based), with the assignment they were
+   * measured under and the mean training loss measured with them.
+   */
+  public record Score(int epoch, float[] scores, int[] assignment, double loss, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public sealed interface Reply {}
+
+  /**
+   * @param pruned the prompt to release, empty when none is idle (or during warm-up)
+   * @param state the allocator's state vector (3L) when a prompt is pruned, else empty
+   */
+  public record Scored(int epoch, double[] blockSums, double maxScore, Optional<Integer> pruned, int sourceBlock,
+      float[] state, double loss) implements Reply {}
+
+  /** The request broke the cycle (e.g. a second prune in one epoch); nothing changed. */
+  public record Refused(int epoch, String reason) implements Reply {}
+
+  private final int depth;
+  private final int warmupEpochs;
+  private final boolean randomPrune;
+  private final SplittableRandom random;
+  private int lastScoredEpoch;
+
+  private ScorerActor(ActorContext<Command> context, int depth, int warmupEpochs, boolean randomPrune, long seed) {
+    super(context);
+    this.depth = depth;
+    this.warmupEpochs = warmupEpochs;
+    this.randomPrune = randomPrune;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /** @param prune "taylor" or "random" */
+  public static Behavior<Command> create(int depth, int warmupEpochs, String prune, long seed) {
+    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune.equals("random"), seed));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(Score.class, this::onScore).build();
+  }
+
+  private Behavior<Command> onScore(Score score) {
+    if (score.epoch() <= lastScoredEpoch) {
+      refuse(score, "epoch " + score.epoch() + " was already scored (last scored: " + lastScoredEpoch
+          + "): one prune per epoch");
+      return this;
+    }
+    if (score.epoch() <= warmupEpochs) {
+      refuse(score, "epoch " + score.epoch() + " is within the " + warmupEpochs + "-epoch warm-up");
+      return this;
+    }
+    lastScoredEpoch = score.epoch();
+    Idleness idleness = new Idleness(score.scores(), score.assignment(), depth);
+    Optional<Integer> pruned = randomPrune ? idleness.randomPrune(random) : idleness.taylorPrune();
+    float[] state = pruned.map(idleness::allocatorState).orElse(new float[0]);
+    int source = pruned.map(j -> score.assignment()[j]).orElse(-1);
+    score.replyTo().tell(new Scored(score.epoch(), idleness.blockSums(), idleness.maxScore(), pruned, source, state,
+        score.loss()));
+    return this;
+  }
+
+  private void refuse(Score score, String reason) {
+    getContext().getLog().warn("Scorer refused Score: {}", reason);
+    score.replyTo().tell(new Refused(score.epoch(), reason));
+  }
+}

@@ -1,0 +1,127 @@
+package dev.provpt.actors;
+
+import dev.provpt.data.ImageSet;
+import dev.provpt.model.TunedModelExport;
+import dev.provpt.model.VitWeights;
+import dev.provpt.report.ProgressBar;
+import dev.provpt.train.TuningSession;
+import dev.provpt.train.TuningSession.PassResult;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Owns the TensorFlow session of the prompted model (through a {@link TuningSession}): tunes,
+ * scores, evaluates, relocates and exports. Spawn it on the TensorFlow dispatcher: every
+ * handler here makes TensorFlow calls that block.
+ */
+public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
+
+  public sealed interface Command {}
+
+  /** One epoch of optimisation; the reply carries the online idleness scores of that epoch. */
+  public record Tune(int epoch, ActorRef<Tuned> replyTo) implements Command {}
+
+  /** A scoring pass over the training set without updates (scoring = pass). */
+  public record ScorePass(int epoch, ActorRef<ScorePassed> replyTo) implements Command {}
+
+  public record Evaluate(int epoch, boolean withTest, ActorRef<Evaluated> replyTo) implements Command {}
+
+  public record Relocate(int epoch, int prompt, int toBlock, float scale, ActorRef<Relocated> replyTo)
+      implements Command {}
+
+  public record Export(Path directory, ActorRef<Exported> replyTo) implements Command {}
+
+  // Replies
+
+  public record Tuned(int epoch, PassResult result, int[] distribution, int[] assignment) {}
+
+  public record ScorePassed(int epoch, PassResult result, int[] assignment) {}
+
+  public record Evaluated(int epoch, PassResult val, PassResult test) {}
+
+  public record Relocated(int epoch, int prompt, int fromBlock, int toBlock, int[] distribution, int[] assignment) {}
+
+  public record Exported(Path directory) {}
+
+  private final TuningSession session;
+  private final ImageSet val;
+  private final ImageSet test;
+  private final VitWeights backbone;
+  private final Supplier<ProgressBar> progress;
+
+  private TunerActor(ActorContext<Command> context, TuningSession session, ImageSet val, ImageSet test,
+      VitWeights backbone, Supplier<ProgressBar> progress) {
+    super(context);
+    this.session = session;
+    this.val = val;
+    this.test = test;
+    this.backbone = backbone;
+    this.progress = progress;
+  }
+
+  /**
+   * @param session builds the tuning session; called in this actor's setup, so that the graph is
+   *     built on the TensorFlow dispatcher too. The actor owns and closes the session.
+   * @param progress a fresh progress bar per tuning epoch (or silent ones)
+   */
+  public static Behavior<Command> create(Supplier<TuningSession> session, ImageSet val, ImageSet test,
+      VitWeights backbone, Supplier<ProgressBar> progress) {
+    return Behaviors.setup(context -> new TunerActor(context, session.get(), val, test, backbone, progress));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Tune.class, this::onTune)
+        .onMessage(ScorePass.class, this::onScorePass)
+        .onMessage(Evaluate.class, this::onEvaluate)
+        .onMessage(Relocate.class, this::onRelocate)
+        .onMessage(Export.class, this::onExport)
+        .onSignal(PostStop.class, signal -> {
+          session.close();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onTune(Tune tune) {
+    ProgressBar bar = progress.get();
+    PassResult result = session.tuneEpoch(tune.epoch(), bar);
+    bar.finish();
+    tune.replyTo().tell(new Tuned(tune.epoch(), result, session.distribution(), session.assignment()));
+    return this;
+  }
+
+  private Behavior<Command> onScorePass(ScorePass pass) {
+    pass.replyTo().tell(new ScorePassed(pass.epoch(), session.scorePass(), session.assignment()));
+    return this;
+  }
+
+  private Behavior<Command> onEvaluate(Evaluate evaluate) {
+    PassResult valResult = session.evaluate(val);
+    PassResult testResult = evaluate.withTest() ? session.evaluate(test) : null;
+    evaluate.replyTo().tell(new Evaluated(evaluate.epoch(), valResult, testResult));
+    return this;
+  }
+
+  private Behavior<Command> onRelocate(Relocate relocate) {
+    int from = session.relocate(relocate.prompt(), relocate.toBlock(), relocate.scale());
+    relocate.replyTo().tell(new Relocated(relocate.epoch(), relocate.prompt(), from, relocate.toBlock(),
+        session.distribution(), session.assignment()));
+    return this;
+  }
+
+  private Behavior<Command> onExport(Export export) throws java.io.IOException {
+    TunedModelExport.export(export.directory(), session.model().config(), backbone, session.model(),
+        session.assignment());
+    export.replyTo().tell(new Exported(export.directory()));
+    return this;
+  }
+}

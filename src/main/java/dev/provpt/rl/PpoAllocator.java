@@ -1,0 +1,471 @@
+package dev.provpt.rl;
+
+import dev.provpt.model.Tensors;
+import dev.provpt.rl.PolicyState.PendingDecision;
+import dev.provpt.rl.PolicyState.Transition;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * PRO-VPT's allocator (Alc2): PPO with a softmax actor and a value critic, as in the reference's
+ * PPO-PyTorch code, built as a small TensorFlow graph.
+ *
+ * <p>Actor: S → 64 → tanh → 64 → tanh → L → softmax. Critic: S → 64 → tanh → 64 → tanh → 1.
+ * Both are trained on one loss, {@code mean(−min(ρA, clip(ρ, 1−ε, 1+ε)A) + 0.5(V − R)² − 0.01·H)},
+ * by two Adam optimisers run as one step (actor 3e-4, critic 1e-3; {@link OrderedAdam} is the
+ * framework's Adam with its beta-power race fixed). Every {@code updateEvery} rewards the buffer,
+ * one episode, gets Monte-Carlo returns normalised with the unbiased std and K full-batch steps,
+ * then is cleared. {@link #reward} returns the loss averaged over the K epochs, each measured
+ * before its step, as the reference's {@code update()} does. The acting policy is the current
+ * one, which is the reference's {@code policy_old}: the two are equal between updates.
+ *
+ * <p>The reference skips an epoch whose loss is not finite; with finite states and rewards (both
+ * checked) that cannot arise short of divergence, so here it is an {@link IllegalStateException}.
+ *
+ * <p>Variables are named like the reference's {@code nn.Sequential} parameters
+ * ({@code actor.0.weight}, {@code critic.4.bias}) with PyTorch's {@code [out, in]} layout. Not
+ * thread-safe: one owner drives it.
+ */
+public final class PpoAllocator implements AllocationPolicy {
+  static final String KIND = "ppo";
+  private static final double NORMALISATION_EPSILON = 1e-8;
+  /**
+   * One thread of its own and no GPU: the networks are tiny (thread hand-offs cost more than they
+   * save, and the pre-training run keeps the other cores busy) and op order stays fixed.
+   */
+  private static final ConfigProto SESSION_CONFIG = ConfigProto.newBuilder()
+      .setIntraOpParallelismThreads(1)
+      .setInterOpParallelismThreads(1)
+      .setUsePerSessionThreads(true)
+      .putDeviceCount("GPU", 0)
+      .build();
+
+  private final int blocks;
+  private final int stateSize;
+  private final PpoConfig config;
+  private final Graph graph;
+  private final Session session;
+
+  private final Placeholder<TFloat32> states;
+  private final Operand<TFloat32> probabilities;
+  private final Operand<TFloat32> logProbabilities;
+  private final Operand<TFloat32> values;
+
+  private final Placeholder<TInt32> actions;
+  private final Placeholder<TFloat32> oldLogProbabilities;
+  private final Placeholder<TFloat32> returns;
+  private final Placeholder<TFloat32> advantages;
+  private final Operand<TFloat32> loss;
+  private final Op actorStep;
+  private final Op criticStep;
+
+  /** Every VariableV2 of the graph (weights, Adam's m and v slots, beta powers), by op name. */
+  private final Map<String, StateVariable> variables = new TreeMap<>();
+
+  private Rng rng;
+  private PendingDecision pending;
+  private final List<Transition> buffer = new ArrayList<>();
+  private int updates;
+  private float[] lastEpochLosses = new float[0];
+
+  private record StateVariable(Output<TFloat32> variable, Placeholder<TFloat32> value, Op assign, long[] shape) {}
+
+  private PpoAllocator(int blocks, PpoConfig config, long seed) {
+    Checks.blocks(blocks);
+    this.blocks = blocks;
+    this.stateSize = 3 * blocks;
+    this.config = config;
+    this.rng = new Rng(seed);
+    this.graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      states = tf.withName("states").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, stateSize)));
+
+      List<Variable<TFloat32>> actorParameters = new ArrayList<>();
+      Operand<TFloat32> logits = mlp(tf, "actor", blocks, actorParameters);
+      probabilities = tf.withName("probabilities").nn.softmax(logits);
+      logProbabilities = tf.withName("log_probabilities").nn.logSoftmax(logits);
+      List<Variable<TFloat32>> criticParameters = new ArrayList<>();
+      values = tf.withName("values").reshape(mlp(tf, "critic", 1, criticParameters), tf.constant(new int[] {-1}));
+
+      actions = tf.withName("actions").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      oldLogProbabilities = tf.withName("old_log_probabilities").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      returns = tf.withName("returns").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      advantages = tf.withName("advantages").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+      loss = ppoLoss(tf);
+
+      List<Operand<?>> wrt = new ArrayList<>(actorParameters);
+      wrt.addAll(criticParameters);
+      var gradients = tf.gradients(loss, wrt);
+      actorStep = adamStep(new OrderedAdam(graph, "actor.adam", config.actorLearningRate()), actorParameters, gradients, 0,
+          "actor_step");
+      criticStep = adamStep(new OrderedAdam(graph, "critic.adam", config.criticLearningRate()), criticParameters, gradients,
+          actorParameters.size(), "critic_step");
+      addStateAccess(Ops.create(graph));
+      session = new Session(graph, SESSION_CONFIG);
+      session.initialize();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** A PPO allocator for {@code blocks} blocks (states of length 3L), weights drawn from {@code seed}. */
+  public static PpoAllocator create(int blocks, PpoConfig config, long seed) {
+    return new PpoAllocator(blocks, config, seed);
+  }
+
+  /** With the paper's settings ({@link PpoConfig#defaults()}). */
+  public static PpoAllocator create(int blocks, long seed) {
+    return create(blocks, PpoConfig.defaults(), seed);
+  }
+
+  // ---------------------------------------------------------------- graph
+
+  /** Linear → tanh → Linear → tanh → Linear, PyTorch's default init: U(±1/√fan_in) for weight and bias. */
+  private Operand<TFloat32> mlp(Ops tf, String prefix, int outputs, List<Variable<TFloat32>> parameters) {
+    int[] widths = {stateSize, config.hidden(), config.hidden(), outputs};
+    Operand<TFloat32> h = states;
+    for (int layer = 0; layer < 3; layer++) {
+      String name = prefix + "." + 2 * layer; // the index of the Linear inside the reference's nn.Sequential
+      int in = widths[layer];
+      int out = widths[layer + 1];
+      double bound = 1.0 / Math.sqrt(in);
+      Variable<TFloat32> weight = parameter(tf, name + ".weight", new long[] {out, in}, bound);
+      Variable<TFloat32> bias = parameter(tf, name + ".bias", new long[] {out}, bound);
+      parameters.add(weight);
+      parameters.add(bias);
+      h = tf.math.add(tf.linalg.matMul(h, weight, MatMul.transposeB(true)), bias);
+      if (layer < 2) {
+        h = tf.math.tanh(h);
+      }
+    }
+    return h;
+  }
+
+  private Variable<TFloat32> parameter(Ops tf, String name, long[] shape, double bound) {
+    int size = Math.toIntExact(Shape.of(shape).size());
+    float[] init = new float[size];
+    for (int i = 0; i < size; i++) {
+      init[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+    }
+    return tf.withInitScope().withName(name).variable(
+        tf.withInitScope().constant(Shape.of(shape), DataBuffers.of(init, true, false)));
+  }
+
+  /** The reference's loss, averaged over the batch (its 0.5·MSE is the mean of 0.5·(V − R)²). */
+  private Operand<TFloat32> ppoLoss(Ops tf) {
+    Operand<TFloat32> chosen = tf.oneHot(actions, tf.constant(blocks), tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> logProbability = tf.sum(tf.math.mul(logProbabilities, chosen), tf.constant(1));
+    Operand<TFloat32> ratio = tf.math.exp(tf.math.sub(logProbability, oldLogProbabilities));
+    // minimum/maximum rather than clipByValue: both have gradients in the C++ registry.
+    Operand<TFloat32> clipped = tf.math.minimum(
+        tf.math.maximum(ratio, tf.constant((float) (1 - config.clip()))), tf.constant((float) (1 + config.clip())));
+    Operand<TFloat32> surrogate = tf.math.minimum(tf.math.mul(ratio, advantages), tf.math.mul(clipped, advantages));
+    Operand<TFloat32> valueError = tf.math.square(tf.math.sub(values, returns));
+    Operand<TFloat32> entropy = tf.math.neg(tf.sum(tf.math.mul(probabilities, logProbabilities), tf.constant(1)));
+    Operand<TFloat32> perSample = tf.math.sub(
+        tf.math.add(tf.math.neg(surrogate), tf.math.mul(tf.constant((float) config.valueCoefficient()), valueError)),
+        tf.math.mul(tf.constant((float) config.entropyCoefficient()), entropy));
+    return tf.withName("loss").math.mean(perSample, tf.constant(0));
+  }
+
+  private static Op adamStep(Optimizer adam, List<Variable<TFloat32>> parameters,
+      org.tensorflow.op.core.Gradients gradients, int first, String name) {
+    List<GradAndVar<? extends TType>> pairs = new ArrayList<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      Output<TFloat32> gradient = gradients.dy(first + i);
+      pairs.add(new GradAndVar<>(gradient, parameters.get(i).asOutput()));
+    }
+    return adam.applyGradients(pairs, name);
+  }
+
+  /** A placeholder and an assign for every variable in the graph, so save/restore miss nothing. */
+  private void addStateAccess(Ops tf) {
+    List<Operation> found = new ArrayList<>();
+    for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+      Operation op = it.next();
+      if (op.type().equals(Optimizer.VARIABLE_V2)) {
+        found.add(op);
+      }
+    }
+    for (Operation op : found) {
+      Output<?> output = op.output(0);
+      if (output.type() != TFloat32.class) {
+        throw new IllegalStateException("PPO variable " + op.name() + " is " + output.dataType() + ", expected float32");
+      }
+      @SuppressWarnings("unchecked")
+      Output<TFloat32> variable = (Output<TFloat32>) output;
+      long[] shape = variable.shape().asArray();
+      for (long dimension : shape) {
+        if (dimension < 0) {
+          throw new IllegalStateException("PPO variable " + op.name() + " has no static shape: " + variable.shape());
+        }
+      }
+      Placeholder<TFloat32> value = tf.withName(op.name() + "_value").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(shape)));
+      variables.put(op.name(), new StateVariable(variable, value, tf.assign(variable, value), shape));
+    }
+  }
+
+  // ---------------------------------------------------------------- acting
+
+  @Override
+  public int blocks() {
+    return blocks;
+  }
+
+  @Override
+  public Decision decide(float[] state, int sourceBlock) {
+    Checks.state(state, blocks);
+    Checks.block("source block", sourceBlock, blocks);
+    if (pending != null) {
+      throw new IllegalStateException("the decision for block " + pending.block()
+          + " still waits for its reward: call reward() before the next decide()");
+    }
+    try (TFloat32 input = Tensors.floats(state, 1, stateSize);
+         Result r = session.runner().feed(states, input)
+             .fetch(probabilities).fetch(logProbabilities).fetch(values).run()) {
+      float[] p = Tensors.toFloats(r.get(0));
+      float[] logP = Tensors.toFloats(r.get(1));
+      float value = Tensors.toFloats(r.get(2))[0];
+      int block = sample(p);
+      pending = new PendingDecision(state, block, logP[block], value);
+      return new Decision(block, toDoubles(p));
+    }
+  }
+
+  /** Categorical draw by inverse CDF (PyTorch's Categorical.sample is a multinomial draw too). */
+  private int sample(float[] p) {
+    double u = rng.nextDouble();
+    double cumulative = 0;
+    int lastPossible = 0;
+    for (int i = 0; i < p.length; i++) {
+      cumulative += p[i];
+      if (p[i] > 0) {
+        lastPossible = i;
+      }
+      if (u < cumulative) {
+        return i;
+      }
+    }
+    return lastPossible; // the float probabilities summed to a little under u
+  }
+
+  @Override
+  public double[] probabilities(float[] state) {
+    Checks.state(state, blocks);
+    try (TFloat32 input = Tensors.floats(state, 1, stateSize);
+         Result r = session.runner().feed(states, input).fetch(probabilities).run()) {
+      return toDoubles(Tensors.toFloats(r.get(0)));
+    }
+  }
+
+  // ---------------------------------------------------------------- learning
+
+  @Override
+  public OptionalDouble reward(double reward, boolean success) {
+    if (pending == null) {
+      throw new IllegalStateException("reward " + reward + " has no pending decision: call decide() first");
+    }
+    Checks.reward(reward);
+    buffer.add(new Transition(pending, reward));
+    pending = null;
+    if (buffer.size() < config.updateEvery()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(update());
+  }
+
+  /** K full-batch Adam steps on the buffer; returns the loss averaged over the K epochs (each before its step). */
+  private double update() {
+    int n = buffer.size();
+    double[] rewards = new double[n];
+    for (int i = 0; i < n; i++) {
+      rewards[i] = buffer.get(i).reward();
+    }
+    double[] normalised = normalisedReturns(rewards, config.gamma());
+    float[] stateBatch = new float[n * stateSize];
+    int[] actionBatch = new int[n];
+    float[] oldLogP = new float[n];
+    float[] returnBatch = new float[n];
+    float[] advantageBatch = new float[n];
+    for (int i = 0; i < n; i++) {
+      PendingDecision d = buffer.get(i).decision();
+      System.arraycopy(d.state(), 0, stateBatch, i * stateSize, stateSize);
+      actionBatch[i] = d.block();
+      oldLogP[i] = d.logProbability();
+      returnBatch[i] = (float) normalised[i];
+      advantageBatch[i] = returnBatch[i] - d.stateValue(); // the reference's rewards − old_state_values
+    }
+    float[] losses = new float[config.epochs()];
+    try (TFloat32 s = Tensors.floats(stateBatch, n, stateSize);
+         TInt32 a = Tensors.ints(actionBatch, n);
+         TFloat32 old = Tensors.floats(oldLogP, n);
+         TFloat32 ret = Tensors.floats(returnBatch, n);
+         TFloat32 adv = Tensors.floats(advantageBatch, n)) {
+      for (int epoch = 0; epoch < losses.length; epoch++) {
+        try (Result r = session.runner()
+            .feed(states, s).feed(actions, a).feed(oldLogProbabilities, old)
+            .feed(returns, ret).feed(advantages, adv)
+            .fetch(loss).addTarget(actorStep).addTarget(criticStep).run()) {
+          losses[epoch] = Tensors.toFloat(r.get(0));
+        }
+        if (!Float.isFinite(losses[epoch])) {
+          throw new IllegalStateException("PPO loss is " + losses[epoch] + " at epoch " + epoch + " of update "
+              + (updates + 1) + ": the networks have diverged");
+        }
+      }
+    }
+    buffer.clear();
+    updates++;
+    lastEpochLosses = losses;
+    double sum = 0;
+    for (float l : losses) {
+      sum += l;
+    }
+    return sum / losses.length;
+  }
+
+  /**
+   * Discounted Monte-Carlo returns of one episode, then {@code (R − mean) / (std + 1e-8)} with the
+   * unbiased std, as {@code torch.std} computes it in the reference (PRO-VPT uses 1e-8 here).
+   */
+  static double[] normalisedReturns(double[] rewards, double gamma) {
+    int n = rewards.length;
+    double[] r = new double[n];
+    double running = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      running = rewards[i] + gamma * running;
+      r[i] = running;
+    }
+    double mean = 0;
+    for (double v : r) {
+      mean += v;
+    }
+    mean /= n;
+    double squares = 0;
+    for (double v : r) {
+      squares += (v - mean) * (v - mean);
+    }
+    double std = Math.sqrt(squares / (n - 1));
+    for (int i = 0; i < n; i++) {
+      r[i] = (r[i] - mean) / (std + NORMALISATION_EPSILON);
+    }
+    return r;
+  }
+
+  /** The loss of each of the K epochs of the latest update, measured before that epoch's step. */
+  float[] lastEpochLosses() {
+    return lastEpochLosses.clone();
+  }
+
+  @Override
+  public int updates() {
+    return updates;
+  }
+
+  // ---------------------------------------------------------------- state
+
+  @Override
+  public PolicyState save() {
+    Map<String, float[]> tensors = new TreeMap<>();
+    Session.Runner runner = session.runner();
+    List<String> names = new ArrayList<>(variables.keySet());
+    names.forEach(name -> runner.fetch(variables.get(name).variable()));
+    try (Result r = runner.run()) {
+      for (int i = 0; i < names.size(); i++) {
+        tensors.put(names.get(i), Tensors.toFloats(r.get(i)));
+      }
+    }
+    return new PolicyState(KIND, blocks, tensors, Map.of(), buffer, pending, updates, rng.state());
+  }
+
+  @Override
+  public void restore(PolicyState state) {
+    state.requireCompatible(KIND, blocks);
+    Map<String, float[]> tensors = state.tensors();
+    if (!tensors.keySet().equals(variables.keySet())) {
+      throw new IllegalArgumentException("PPO state holds variables " + tensors.keySet()
+          + ", expected " + variables.keySet());
+    }
+    if (state.transitions().size() >= config.updateEvery()) {
+      throw new IllegalArgumentException("PPO state holds " + state.transitions().size()
+          + " rewarded transitions, expected fewer than updateEvery = " + config.updateEvery());
+    }
+    for (Transition t : state.transitions()) {
+      checkDecision(t.decision());
+    }
+    if (state.pending() != null) {
+      checkDecision(state.pending());
+    }
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (var entry : variables.entrySet()) {
+        StateVariable v = entry.getValue();
+        float[] values = tensors.get(entry.getKey());
+        long expected = Shape.of(v.shape()).size();
+        if (values.length != expected) {
+          throw new IllegalArgumentException("PPO variable " + entry.getKey() + " needs " + expected
+              + " values (shape " + Shape.of(v.shape()) + "), got " + values.length);
+        }
+        TFloat32 t = Tensors.floats(values, v.shape());
+        fed.add(t);
+        runner.feed(v.value(), t).addTarget(v.assign());
+      }
+      runner.run();
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+    buffer.clear();
+    buffer.addAll(state.transitions());
+    pending = state.pending();
+    updates = state.updates();
+    rng = new Rng(state.rngState());
+  }
+
+  private void checkDecision(PendingDecision decision) {
+    Checks.state(decision.state(), blocks);
+    Checks.block("saved decision's block", decision.block(), blocks);
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+
+  private static double[] toDoubles(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+}

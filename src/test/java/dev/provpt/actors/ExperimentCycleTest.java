@@ -1,0 +1,150 @@
+package dev.provpt.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.provpt.report.RunDirectory;
+import dev.provpt.train.TuningSession.PassResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Experiment's cycle with probes playing Tuner, Scorer and Allocator. */
+class ExperimentCycleTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @TempDir
+  Path tmp;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private final TestProbe<TunerActor.Command> tuner = testKit.createTestProbe();
+  private final TestProbe<ScorerActor.Command> scorer = testKit.createTestProbe();
+  private final TestProbe<AllocatorActor.Command> allocator = testKit.createTestProbe();
+  private final TestProbe<ExperimentActor.Outcome> outcome = testKit.createTestProbe();
+  private final TestProbe<ExperimentActor.Status> status = testKit.createTestProbe();
+
+  private static final int[] START = {2, 2, 2};
+  private static final int[] ASSIGNMENT = {0, 0, 1, 1, 2, 2};
+
+  private ActorRef<ExperimentActor.Command> start(int epochs) {
+    var team = new ExperimentActor.Team(Behaviors.monitor(TunerActor.Command.class, tuner.ref(), Behaviors.ignore()),
+        Behaviors.monitor(ScorerActor.Command.class, scorer.ref(), Behaviors.ignore()),
+        Behaviors.monitor(AllocatorActor.Command.class, allocator.ref(), Behaviors.ignore()));
+    var plan = new ExperimentActor.Plan("pro-vpt", true, epochs, 1, true, 1e-3f, 3, false, START, Map.of());
+    return testKit.spawn(ExperimentActor.create(plan, team, RunDirectory.at(tmp.resolve("run")), outcome.ref(),
+        line -> { }));
+  }
+
+  private static PassResult pass(double loss, float... scores) {
+    return new PassResult(loss, 0.5, scores, 0.01);
+  }
+
+  private ExperimentActor.Status status(ActorRef<ExperimentActor.Command> experiment) {
+    experiment.tell(new ExperimentActor.GetStatus(status.ref()));
+    return status.receiveMessage();
+  }
+
+  /** Plays one warm-up epoch: tune and evaluate. */
+  private void warmUpEpoch(int epoch) {
+    var tune = tuner.expectMessageClass(TunerActor.Tune.class);
+    assertEquals(epoch, tune.epoch());
+    tune.replyTo().tell(new TunerActor.Tuned(epoch, pass(1.0, new float[6]), START, ASSIGNMENT));
+    var evaluate = tuner.expectMessageClass(TunerActor.Evaluate.class);
+    evaluate.replyTo().tell(new TunerActor.Evaluated(epoch, pass(1.0), null));
+  }
+
+  @Test
+  void outOfTurnMessagesAreRefusedAndChangeNothing() {
+    var experiment = start(3);
+    warmUpEpoch(1);
+    // epoch 2 starts with a scoring pass (no tuning during warm-up relocation)
+    var scorePass = tuner.expectMessageClass(TunerActor.ScorePass.class);
+    assertEquals(2, scorePass.epoch());
+    scorePass.replyTo().tell(new TunerActor.ScorePassed(2, pass(0.9, 0.1f, -0.2f, 0.3f, 0f, 0.05f, 0.4f), ASSIGNMENT));
+    var score = scorer.expectMessageClass(ScorerActor.Score.class);
+    assertEquals(0.9, score.loss());
+    var before = status(experiment);
+    assertEquals("prune", before.phase());
+
+    // Allocate before Prune
+    experiment.tell(new ExperimentActor.AllocationDone(new AllocatorActor.Decided(2, 0, new double[3])));
+    // Reward before Tune
+    experiment.tell(new ExperimentActor.RewardDone(new AllocatorActor.Rewarded(2, 1.0, OptionalDouble.empty(), 0)));
+    // a tuning result nobody asked for
+    experiment.tell(new ExperimentActor.TuneDone(new TunerActor.Tuned(2, pass(0.1), new int[] {6, 0, 0}, ASSIGNMENT)));
+    var after = status(experiment);
+    assertEquals(3, after.refused());
+    assertEquals("prune", after.phase());
+    assertArrayEquals(before.distribution(), after.distribution());
+    assertEquals(0, after.relocations());
+    tuner.expectNoMessage(Duration.ofMillis(200));
+    allocator.expectNoMessage(Duration.ofMillis(50));
+
+    // the real prune: prompt 5 (score 0.4) from block 2
+    score.replyTo().tell(new ScorerActor.Scored(2, new double[] {-0.1, 0.3, 0.45}, 0.4, Optional.of(5), 2,
+        new float[9], 0.9));
+    var decide = allocator.expectMessageClass(AllocatorActor.Decide.class);
+    assertEquals(2, decide.sourceBlock());
+    // a second Prune in the same epoch
+    experiment.tell(new ExperimentActor.PruneDone(new ScorerActor.Scored(2, new double[3], 0.3, Optional.of(1), 0,
+        new float[9], 0.9)));
+    assertEquals(4, status(experiment).refused());
+    scorer.expectNoMessage(Duration.ofMillis(100));
+    allocator.expectNoMessage(Duration.ofMillis(50));
+
+    decide.replyTo().tell(new AllocatorActor.Decided(2, 0, new double[] {0.5, 0.25, 0.25}));
+    var relocate = tuner.expectMessageClass(TunerActor.Relocate.class);
+    assertEquals(5, relocate.prompt());
+    assertEquals(0, relocate.toBlock());
+    assertEquals(1e-3f, relocate.scale());
+    int[] moved = {3, 2, 1};
+    int[] movedAssignment = {0, 0, 1, 1, 2, 0};
+    relocate.replyTo().tell(new TunerActor.Relocated(2, 5, 2, 0, moved, movedAssignment));
+    var tune = tuner.expectMessageClass(TunerActor.Tune.class);
+    assertEquals(1, status(experiment).relocations());
+    tune.replyTo().tell(new TunerActor.Tuned(2, pass(0.8, new float[6]), moved, movedAssignment));
+    tuner.expectMessageClass(TunerActor.Evaluate.class).replyTo().tell(new TunerActor.Evaluated(2, pass(0.7), null));
+
+    // epoch 3: score, then the reward of epoch 2's relocation: L_prev − L_curr − max score
+    tuner.expectMessageClass(TunerActor.ScorePass.class).replyTo()
+        .tell(new TunerActor.ScorePassed(3, pass(0.6, 0.05f, -0.1f, 0f, 0f, 0f, 0.02f), movedAssignment));
+    var reward = allocator.expectMessageClass(AllocatorActor.Reward.class);
+    assertEquals(0.9 - 0.6 - 0.05, reward.reward(), 1e-6);
+    assertTrue(reward.success());
+
+    experiment.tell(new ExperimentActor.Cancel("test over"));
+    var ended = outcome.receiveMessage();
+    assertFalse(ended.succeeded());
+    assertTrue(ended.error().contains("cancelled: test over"), ended.error());
+  }
+
+  @Test
+  void aFailingChildEndsTheRunWithItsReason() {
+    var team = new ExperimentActor.Team(
+        Behaviors.receive(TunerActor.Command.class).onMessage(TunerActor.Tune.class, t -> {
+          throw new IllegalStateException("training loss became NaN");
+        }).build(),
+        Behaviors.ignore(), Behaviors.ignore());
+    var plan = new ExperimentActor.Plan("vpt-deep", false, 2, 1, false, 1e-3f, 3, false, START, Map.of());
+    testKit.spawn(ExperimentActor.create(plan, team, RunDirectory.at(tmp.resolve("failing")), outcome.ref(),
+        line -> { }));
+    var ended = outcome.receiveMessage(Duration.ofSeconds(10));
+    assertFalse(ended.succeeded());
+    assertTrue(ended.error().contains("tuner failed: training loss became NaN"), ended.error());
+  }
+}

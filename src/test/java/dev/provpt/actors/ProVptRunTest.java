@@ -1,0 +1,124 @@
+package dev.provpt.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.config.ConfigLoader;
+import dev.provpt.config.ExperimentSettings;
+import dev.provpt.model.Backbone;
+import dev.provpt.model.VitConfig;
+import dev.provpt.model.VitWeights;
+import dev.provpt.report.RunDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole runs through the real actors, TensorFlow included, on a small random backbone. */
+class ProVptRunTest {
+  static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, "exact", 1e-6, "fashion-mnist", 10);
+
+  @TempDir
+  static Path tmp;
+  static Path backbone;
+
+  @BeforeAll
+  static void exportRandomBackbone() throws Exception {
+    backbone = tmp.resolve("small-backbone");
+    Backbone.export(backbone, SMALL, VitWeights.random(SMALL, 3));
+  }
+
+  static ExperimentSettings settings(String... extra) {
+    List<String> overrides = new ArrayList<>(List.of("backbone=\"" + backbone + "\"", "train.epochs=6",
+        "data.train-size=80", "data.val-size=20", "data.shapes.pool-per-class=10", "data.shapes.test-per-class=4",
+        "prompts.per-block=2", "prompts.shallow-count=4", "train.batch-size=16", "ppo.k-epochs=5"));
+    overrides.addAll(List.of(extra));
+    return ExperimentSettings.from(ConfigLoader.load(null, overrides));
+  }
+
+  static List<JsonNode> run(String name, ExperimentSettings settings) throws Exception {
+    RunDirectory dir = RunDirectory.at(tmp.resolve(name));
+    var outcome = RunLauncher.run(RunLauncher.prepare(settings), dir, false, line -> { }, settings.source());
+    assertTrue(outcome.succeeded(), outcome.error());
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve(RunDirectory.METRICS))) {
+      lines.add(json.readTree(line));
+    }
+    assertTrue(Files.isRegularFile(dir.resolve(RunDirectory.SUMMARY)));
+    assertTrue(Files.isRegularFile(dir.resolve("export/saved_model.pb")));
+    return lines;
+  }
+
+  /** Prompt count conserved, at most one relocation per epoch, none in warm-up, replayable distribution. */
+  static int checkInvariants(List<JsonNode> lines, int epochs, int warmup, int[] start) {
+    assertEquals(epochs, lines.size());
+    int[] replay = start.clone();
+    int total = java.util.Arrays.stream(start).sum();
+    int relocations = 0;
+    for (JsonNode line : lines) {
+      int epoch = line.get("epoch").asInt();
+      JsonNode relocation = line.get("relocation");
+      if (!relocation.isNull()) {
+        assertTrue(epoch > warmup, "relocation during warm-up, epoch " + epoch);
+        replay[relocation.get("from_block").asInt()]--;
+        replay[relocation.get("to_block").asInt()]++;
+        relocations++;
+      }
+      int[] logged = new int[start.length];
+      for (int b = 0; b < logged.length; b++) {
+        logged[b] = line.get("distribution").get(b).asInt();
+      }
+      assertEquals(total, java.util.Arrays.stream(logged).sum(), "prompt count changed in epoch " + epoch);
+      assertArrayEquals(replay, logged, "distribution of epoch " + epoch + " does not follow the relocations logged");
+      for (String key : List.of("train_loss", "val_acc", "reward", "ppo_loss", "seconds", "phase_seconds")) {
+        assertTrue(line.has(key), key);
+      }
+      for (String phase : List.of("score", "prune", "allocate", "tune", "eval")) {
+        assertTrue(line.get("phase_seconds").has(phase), phase);
+      }
+    }
+    return relocations;
+  }
+
+  @Test
+  void proVptRunKeepsTheCycleInvariants() throws Exception {
+    // random pruning always releases a prompt after warm-up: every epoch from 3 on relocates
+    List<JsonNode> lines = run("random-ppo", settings("pro-vpt.prune=random", "pro-vpt.warmup-epochs=2"));
+    int relocations = checkInvariants(lines, 6, 2, new int[] {2, 2, 2});
+    assertEquals(4, relocations);
+    // rewards follow relocations; PPO updates every 2 rewards
+    long rewards = lines.stream().filter(l -> !l.get("reward").isNull()).count();
+    long updates = lines.stream().filter(l -> !l.get("ppo_loss").isNull()).count();
+    assertEquals(3, rewards);
+    assertEquals(1, updates);
+  }
+
+  @Test
+  void passScoringTaylorPruningAndThompsonKeepTheInvariantsToo() throws Exception {
+    List<JsonNode> lines = run("pass-thompson", settings("pro-vpt.scoring=pass", "pro-vpt.allocate=thompson"));
+    checkInvariants(lines, 6, 1, new int[] {2, 2, 2});
+    // Taylor pruning relocates only prompts with a positive idleness score
+    for (JsonNode line : lines) {
+      if (!line.get("relocation").isNull()) {
+        assertTrue(line.get("relocation").get("idleness").asDouble() > 0, line.toString());
+      }
+    }
+  }
+
+  @Test
+  void baselineMethodsRunThroughTheSameCoordinator() throws Exception {
+    for (String method : List.of("vpt-deep", "vpt-shallow", "linear")) {
+      List<JsonNode> lines = run("baseline-" + method, settings("method=" + method, "train.epochs=2"));
+      assertEquals(2, lines.size());
+      assertTrue(lines.get(1).get("test_acc").isNumber());
+      lines.forEach(l -> assertTrue(l.get("relocation").isNull()));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.provpt.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class ScorerActorTest {
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private final TestProbe<ScorerActor.Reply> replies = testKit.createTestProbe();
+  private static final int[] ASSIGNMENT = {0, 0, 1, 1, 2, 2};
+
+  @Test
+  void prunesTheMostIdlePromptAndBuildsTheState() {
+    var scorer = testKit.spawn(ScorerActor.create(3, 1, "taylor", 1));
+    scorer.tell(new ScorerActor.Score(2, new float[] {0.1f, -0.2f, 0.3f, 0f, 0.05f, 0.4f}, ASSIGNMENT, 1.0, replies.ref()));
+    var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
+    assertEquals(Optional.of(5), scored.pruned());
+    assertEquals(2, scored.sourceBlock());
+    assertEquals(0.4, scored.maxScore(), 1e-6);
+    assertEquals(-0.1, scored.blockSums()[0], 1e-6);
+    assertEquals(0.45, scored.blockSums()[2], 1e-6);
+    float[] state = scored.state();
+    assertEquals(9, state.length);
+    // z-normalised sums: mean 0.2167, sample std 0.3 -> block 2 is (0.45 - 0.2167) / 0.3
+    assertEquals((0.45 - 0.65 / 3) / Math.sqrt(((0.1 + 0.65 / 3) * (0.1 + 0.65 / 3) + (0.3 - 0.65 / 3) * (0.3 - 0.65 / 3)
+        + (0.45 - 0.65 / 3) * (0.45 - 0.65 / 3)) / 2), state[2], 1e-5);
+    // distribution after removal: 2, 2, 1 out of 5
+    assertEquals(0.4f, state[3], 1e-6);
+    assertEquals(0.2f, state[5], 1e-6);
+    // one-hot source block
+    assertEquals(0f, state[6]);
+    assertEquals(1f, state[8]);
+  }
+
+  @Test
+  void nothingIsPrunedWithoutAPositiveScore() {
+    var scorer = testKit.spawn(ScorerActor.create(3, 1, "taylor", 1));
+    scorer.tell(new ScorerActor.Score(2, new float[] {-0.1f, -0.2f, 0f, -1f, -0.05f, -0.4f}, ASSIGNMENT, 1.0,
+        replies.ref()));
+    var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
+    assertTrue(scored.pruned().isEmpty());
+    assertEquals(0, scored.state().length);
+  }
+
+  @Test
+  void refusesASecondPruneInOneEpochAndPruningDuringWarmUp() {
+    var scorer = testKit.spawn(ScorerActor.create(3, 2, "taylor", 1));
+    float[] scores = {0.1f, -0.2f, 0.3f, 0f, 0.05f, 0.4f};
+    scorer.tell(new ScorerActor.Score(2, scores, ASSIGNMENT, 1.0, replies.ref()));
+    var warm = assertInstanceOf(ScorerActor.Refused.class, replies.receiveMessage());
+    assertTrue(warm.reason().contains("warm-up"), warm.reason());
+    scorer.tell(new ScorerActor.Score(3, scores, ASSIGNMENT, 1.0, replies.ref()));
+    assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
+    scorer.tell(new ScorerActor.Score(3, scores, ASSIGNMENT, 1.0, replies.ref()));
+    var again = assertInstanceOf(ScorerActor.Refused.class, replies.receiveMessage());
+    assertTrue(again.reason().contains("already scored"), again.reason());
+  }
+
+  @Test
+  void randomPruningReleasesSomePromptEvenWithoutIdleness() {
+    var scorer = testKit.spawn(ScorerActor.create(3, 1, "random", 1));
+    scorer.tell(new ScorerActor.Score(2, new float[] {-1f, -1f, -1f, -1f, -1f, -1f}, ASSIGNMENT, 1.0, replies.ref()));
+    var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
+    assertTrue(scored.pruned().isPresent());
+  }
+}
