@@ -54,10 +54,23 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--vitb-prompts-per-block", split = ",", description = "(default: 0,10)")
   List<Integer> vitbPromptsPerBlock = List.of(0, 10);
 
+  @Option(names = "--epoch-cost", negatable = true,
+      description = "also compare a PRO-VPT epoch with a VPT-Deep epoch on the default task (default: true)")
+  boolean epochCost = true;
+
+  @Option(names = "--epoch-cost-epochs", description = "epochs per run for --epoch-cost (default: ${DEFAULT-VALUE})")
+  int epochCostEpochs = 8;
+
+  @Option(names = {"-c", "--config"}, description = "experiment for --epoch-cost (default: application.conf)")
+  Path experiment = Path.of("application.conf");
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<Map<String, Object>> lines = new ArrayList<>();
+    if (epochCost) {
+      print(json, EpochCostBench.measure(experiment, epochCostEpochs));
+    }
     Backbone loaded = Backbone.load(backbone);
     for (int perBlock : promptsPerBlock) {
       lines.add(measure(backbone.toString(), loaded.config(), loaded.weights(), perBlock, batch, steps));
