@@ -114,7 +114,8 @@ public final class Settings {
 
   static String origin(ConfigValue value) {
     var o = value.origin();
-    String where = o.filename() != null ? o.filename() : o.description();
+    // a --set or -D value has no file: its description ends with a meaningless ": 1"
+    String where = o.filename() != null ? o.filename() : o.description().replaceFirst(": \\d+$", "");
     if (o.filename() != null && o.lineNumber() > 0) {
       where = where + " line " + o.lineNumber();
     }

@@ -1,0 +1,59 @@
+package dev.provpt.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentSettingsTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void defaultsComeFromReferenceConfAndOverridesLayer() throws Exception {
+    Path file = tmp.resolve("exp.conf");
+    Files.writeString(file, "provpt {\n  train.epochs = 7\n  method = vpt-deep\n}\n");
+    var s = ExperimentSettings.from(ConfigLoader.load(file, List.of("train.batch-size=32")));
+    assertEquals(7, s.train().epochs());
+    assertEquals(32, s.train().batchSize());
+    assertEquals(ExperimentSettings.Method.VPT_DEEP, s.method());
+    assertEquals(0.5 * 32 / 256, s.train().learningRate(), 1e-12);
+    assertEquals("taylor", s.proVpt().prune());
+    assertEquals(60, s.ppo().kEpochs());
+  }
+
+  @Test
+  void aWrongTypeNamesTheKeyTheValueAndTheLine() throws Exception {
+    Path file = tmp.resolve("bad.conf");
+    Files.writeString(file, "provpt {\n  name = ok\n  train.epochs = \"many\"\n}\n");
+    var e = assertThrows(SettingsException.class, () -> ExperimentSettings.from(ConfigLoader.load(file, List.of())));
+    assertTrue(e.getMessage().contains("provpt.train.epochs must be an integer, got \"many\"")
+        && e.getMessage().contains("bad.conf line 3"), e.getMessage());
+  }
+
+  @Test
+  void outOfRangeAndUnknownChoicesAreRefused() {
+    var range = assertThrows(SettingsException.class,
+        () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("prompts.dropout=1.5"))));
+    assertTrue(range.getMessage().contains("provpt.prompts.dropout must be a number >= 0.0 and <= 0.95, got 1.5 "
+        + "(--set prompts.dropout=1.5)"), range.getMessage());
+    var choice = assertThrows(SettingsException.class,
+        () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("method=vpt-deeep"))));
+    assertTrue(choice.getMessage().contains("one of [pro-vpt, vpt-deep, vpt-shallow, linear]"), choice.getMessage());
+    var override = assertThrows(SettingsException.class, () -> ConfigLoader.load(null, List.of("train.epochs")));
+    assertTrue(override.getMessage().contains("expected key=value"), override.getMessage());
+  }
+
+  @Test
+  void malformedHoconNamesTheFile() throws Exception {
+    Path file = tmp.resolve("broken.conf");
+    Files.writeString(file, "provpt { train { epochs = 3\n");
+    var e = assertThrows(SettingsException.class, () -> ConfigLoader.load(file, List.of()));
+    assertTrue(e.getMessage().contains("broken.conf"), e.getMessage());
+  }
+}
