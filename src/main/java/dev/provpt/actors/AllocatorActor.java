@@ -54,6 +54,22 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
     return Behaviors.setup(context -> new AllocatorActor(context, policy));
   }
 
+  /**
+   * Builds the policy in this actor's setup (on its dispatcher: PPO is a TensorFlow graph) and,
+   * when {@code restore} is not null, continues from that saved state.
+   */
+  public static Behavior<Command> create(java.util.function.Supplier<AllocationPolicy> policy, PolicyState restore) {
+    return Behaviors.setup(context -> {
+      AllocationPolicy built = policy.get();
+      if (restore != null) {
+        built.restore(restore);
+      }
+      AllocatorActor actor = new AllocatorActor(context, built);
+      actor.pendingEpoch = restore != null && restore.pending() != null ? Integer.MAX_VALUE : -1;
+      return actor;
+    });
+  }
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()

@@ -49,6 +49,12 @@ public final class ExperimentActor {
 
   public record ExportDone(TunerActor.Exported exported) implements Command {}
 
+  /** The tuner wrote its part of this epoch's checkpoint. */
+  public record TunerCheckpointed(TunerActor.Checkpointed checkpointed) implements Command {}
+
+  /** The allocator handed over its state for this epoch's checkpoint. */
+  public record AllocatorSaved(AllocatorActor.Saved saved) implements Command {}
+
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   public record Cancel(String reason) implements Command {}
@@ -63,6 +69,13 @@ public final class ExperimentActor {
   public record Plan(String method, boolean relocates, int epochs, int warmupEpochs, boolean passScoring,
       float relocationScale, int depth, boolean testEveryEpoch, int[] initialDistribution,
       Map<String, Object> summaryHead) {}
+
+  /**
+   * The coordinator's own state after a completed epoch: what a checkpoint needs besides the
+   * tuner's and the allocator's state. Losses are null where not measured yet.
+   */
+  public record RunState(int epoch, int[] distribution, int relocations, double bestVal, int bestEpoch, int rewards,
+      int ppoUpdates, float[] scores, int[] scoredAssignment, Double scoredLoss, Double lossAtLastRelocation) {}
 
   /** The behaviours of the three children; tests may substitute probes. */
   public record Team(Behavior<TunerActor.Command> tuner, Behavior<ScorerActor.Command> scorer,
@@ -83,6 +96,8 @@ public final class ExperimentActor {
   private final ActorRef<TunerActor.Exported> exportedAdapter;
   private final ActorRef<ScorerActor.Reply> pruneAdapter;
   private final ActorRef<AllocatorActor.Reply> allocatorAdapter;
+  private final ActorRef<TunerActor.Checkpointed> checkpointedAdapter;
+  private final ActorRef<AllocatorActor.Saved> savedAdapter;
 
   // run state
   private int epoch;
@@ -109,13 +124,26 @@ public final class ExperimentActor {
   private int pendingPrompt;
 
   private ExperimentActor(ActorContext<Command> context, Plan plan, Team team, RunDirectory runDirectory,
-      ActorRef<Outcome> resultTo, Consumer<Map<String, Object>> onEpoch) {
+      ActorRef<Outcome> resultTo, Consumer<Map<String, Object>> onEpoch, RunState resumeFrom) {
     this.context = context;
     this.plan = plan;
     this.runDirectory = runDirectory;
     this.resultTo = resultTo;
     this.onEpoch = onEpoch;
     this.distribution = plan.initialDistribution().clone();
+    if (resumeFrom != null) {
+      epoch = resumeFrom.epoch();
+      distribution = resumeFrom.distribution().clone();
+      relocations = resumeFrom.relocations();
+      bestVal = resumeFrom.bestVal();
+      bestEpoch = resumeFrom.bestEpoch();
+      rewards = resumeFrom.rewards();
+      ppoUpdates = resumeFrom.ppoUpdates();
+      scores = resumeFrom.scores();
+      scoredAssignment = resumeFrom.scoredAssignment();
+      scoredLoss = resumeFrom.scoredLoss() == null ? Double.NaN : resumeFrom.scoredLoss();
+      lossAtLastRelocation = resumeFrom.lossAtLastRelocation() == null ? Double.NaN : resumeFrom.lossAtLastRelocation();
+    }
     DispatcherSelector tensorflow = DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher");
     tuner = context.spawn(team.tuner(), "tuner", tensorflow);
     scorer = context.spawn(team.scorer(), "scorer");
@@ -130,6 +158,8 @@ public final class ExperimentActor {
     exportedAdapter = context.messageAdapter(TunerActor.Exported.class, ExportDone::new);
     pruneAdapter = context.messageAdapter(ScorerActor.Reply.class, PruneDone::new);
     // one adapter per reply class (Pekko keeps only the last one registered): route by kind
+    checkpointedAdapter = context.messageAdapter(TunerActor.Checkpointed.class, TunerCheckpointed::new);
+    savedAdapter = context.messageAdapter(AllocatorActor.Saved.class, AllocatorSaved::new);
     allocatorAdapter = context.messageAdapter(AllocatorActor.Reply.class, reply ->
         reply instanceof AllocatorActor.Rewarded || (reply instanceof AllocatorActor.Refused && phase.equals("reward"))
             ? new RewardDone(reply) : new AllocationDone(reply));
@@ -140,8 +170,17 @@ public final class ExperimentActor {
    */
   public static Behavior<Command> create(Plan plan, Team team, RunDirectory runDirectory, ActorRef<Outcome> resultTo,
       Consumer<Map<String, Object>> onEpoch) {
-    return Behaviors.setup(context -> new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch)
-        .startEpoch());
+    return create(plan, team, runDirectory, resultTo, onEpoch, null);
+  }
+
+  /** As above, continuing after the epoch {@code resumeFrom} ended (a checkpoint), when not null. */
+  public static Behavior<Command> create(Plan plan, Team team, RunDirectory runDirectory, ActorRef<Outcome> resultTo,
+      Consumer<Map<String, Object>> onEpoch, RunState resumeFrom) {
+    return Behaviors.setup(context -> {
+      ExperimentActor experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch,
+          resumeFrom);
+      return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
+    });
   }
 
   // ------------------------------------------------------------------ the cycle
@@ -292,19 +331,48 @@ public final class ExperimentActor {
         bestEpoch = epoch;
       }
       writeEpochRecord(e);
-      if (epoch < plan.epochs()) {
-        return startEpoch();
-      }
-      tuner.tell(new TunerActor.Export(runDirectory.resolve(RunDirectory.EXPORT), exportedAdapter));
-      return awaitingExport(e);
+      startPhase();
+      tuner.tell(new TunerActor.Checkpoint(epoch, Checkpoints.epochDirectory(runDirectory.root(), epoch)
+          .resolve(Checkpoints.TUNER), checkpointedAdapter));
+      return awaitingTunerCheckpoint();
     });
   }
 
-  private Behavior<Command> awaitingExport(TunerActor.Evaluated last) {
+  private Behavior<Command> awaitingTunerCheckpoint() {
+    return phase("checkpoint", TunerCheckpointed.class, done -> {
+      allocator.tell(new AllocatorActor.Save(savedAdapter));
+      return awaitingAllocatorSave();
+    });
+  }
+
+  private Behavior<Command> awaitingAllocatorSave() {
+    return phase("checkpoint", AllocatorSaved.class, saved -> {
+      Path directory = Checkpoints.epochDirectory(runDirectory.root(), epoch);
+      try {
+        Checkpoints.writeAtomically(directory.resolve(Checkpoints.ALLOCATOR), saved.saved().state().toJson());
+        Checkpoints.writeJson(directory.resolve(Checkpoints.EXPERIMENT), new RunState(epoch, distribution.clone(),
+            relocations, bestVal, bestEpoch, rewards, ppoUpdates, scores, scoredAssignment,
+            Double.isNaN(scoredLoss) ? null : scoredLoss,
+            Double.isNaN(lossAtLastRelocation) ? null : lossAtLastRelocation));
+        Checkpoints.commit(runDirectory.root(), epoch);
+      } catch (java.io.IOException e) {
+        return fail("cannot write the checkpoint of epoch " + epoch + " to " + directory + ": " + e.getMessage());
+      }
+      return epoch < plan.epochs() ? startEpoch() : export();
+    });
+  }
+
+  private Behavior<Command> export() {
+    tuner.tell(new TunerActor.Export(runDirectory.resolve(RunDirectory.EXPORT), exportedAdapter));
+    return awaitingExport();
+  }
+
+  private Behavior<Command> awaitingExport() {
     return phase("export", ExportDone.class, done -> {
       Map<String, Object> summary = new LinkedHashMap<>(plan.summaryHead());
-      summary.put("test_acc", last.test() != null ? last.test().accuracy() : null);
-      summary.put("final_val_acc", last.val().accuracy());
+      Map<String, Object> last = lastEpochRecord();
+      summary.put("test_acc", last.get("test_acc"));
+      summary.put("final_val_acc", last.get("val_acc"));
       summary.put("best_val_acc", bestVal);
       summary.put("best_epoch", bestEpoch);
       summary.put("distribution", distribution);
@@ -316,6 +384,18 @@ public final class ExperimentActor {
       finishing = true;
       return Behaviors.stopped();
     });
+  }
+
+  /** The last line of metrics.jsonl (after a resume the last epoch may predate this process). */
+  private Map<String, Object> lastEpochRecord() {
+    try {
+      java.util.List<String> lines = java.nio.file.Files.readAllLines(runDirectory.resolve(RunDirectory.METRICS));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> last = Checkpoints.JSON.readValue(lines.get(lines.size() - 1), Map.class);
+      return last;
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the last epoch of " + runDirectory.resolve(RunDirectory.METRICS), e);
+    }
   }
 
   private void writeEpochRecord(TunerActor.Evaluated e) {

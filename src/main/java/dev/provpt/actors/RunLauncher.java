@@ -11,10 +11,17 @@ import dev.provpt.report.ProgressBar;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.rl.AllocationPolicy;
 import dev.provpt.rl.PpoAllocator;
+import dev.provpt.rl.PolicyState;
 import dev.provpt.rl.PpoConfig;
 import dev.provpt.rl.ThompsonAllocator;
+import dev.provpt.train.TuningSession;
 import dev.provpt.train.TuningSetup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,27 +47,72 @@ public final class RunLauncher {
     return new Prepared(settings, backbone, split);
   }
 
+  /** The state of a run at its latest checkpoint. */
+  public record Resume(TuningSession.Snapshot tuner, PolicyState allocator, ExperimentActor.RunState experiment) {}
+
+  /**
+   * Reads the latest complete checkpoint of a run directory and cuts metrics.jsonl back to it
+   * (a crash between an epoch's metrics line and its checkpoint leaves one line too many).
+   * Returns null when the run has no checkpoint yet: it starts again from epoch 1.
+   */
+  public static Resume readCheckpoint(Path runDirectory) throws IOException {
+    Path latest = Checkpoints.latest(runDirectory);
+    Resume resume = null;
+    int epoch = 0;
+    if (latest != null) {
+      resume = new Resume(Checkpoints.read(latest.resolve(Checkpoints.TUNER), TuningSession.Snapshot.class),
+          PolicyState.fromJson(Files.readString(latest.resolve(Checkpoints.ALLOCATOR))),
+          Checkpoints.read(latest.resolve(Checkpoints.EXPERIMENT), ExperimentActor.RunState.class));
+      epoch = resume.experiment().epoch();
+    }
+    Path metrics = runDirectory.resolve(RunDirectory.METRICS);
+    if (Files.exists(metrics)) {
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(metrics)) {
+        if (!line.isBlank() && METRICS_JSON.readTree(line).get("epoch").asInt() <= epoch) {
+          kept.add(line);
+        }
+      }
+      Files.writeString(metrics, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    }
+    return resume;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper METRICS_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** The Experiment behaviour of a prepared run, with its real Tuner, Scorer and Allocator. */
   public static Behavior<ExperimentActor.Command> experiment(Prepared prepared, RunDirectory dir,
       ActorRef<ExperimentActor.Outcome> resultTo, boolean showProgress, Consumer<Map<String, Object>> onEpoch) {
+    return experiment(prepared, dir, resultTo, showProgress, onEpoch, null);
+  }
+
+  /** As above, continuing from {@code resume} when it is not null. */
+  public static Behavior<ExperimentActor.Command> experiment(Prepared prepared, RunDirectory dir,
+      ActorRef<ExperimentActor.Outcome> resultTo, boolean showProgress, Consumer<Map<String, Object>> onEpoch,
+      Resume resume) {
     ExperimentSettings s = prepared.settings();
     var c = prepared.backbone().config();
     int batches = BatchIterator.batchesPerEpoch(prepared.split().train().size(), s.train().batchSize());
-    int[] epochCounter = {0};
+    int resumedEpoch = resume == null ? 0 : resume.experiment().epoch();
+    int[] epochCounter = {resumedEpoch};
     Supplier<ProgressBar> progress = () -> showProgress
         ? new ProgressBar(String.format("epoch %d/%d", ++epochCounter[0], s.train().epochs()), batches)
         : ProgressBar.silent();
     ExperimentActor.Team team = new ExperimentActor.Team(
-        TunerActor.create(() -> TuningSetup.openSession(s, prepared.backbone(), prepared.split()), prepared.split().val(), prepared.split().test(), prepared.backbone().weights(),
-            progress),
-        ScorerActor.create(c.depth(), s.proVpt().warmupEpochs(), s.proVpt().prune(), s.seed() + 17),
-        AllocatorActor.create(policy(s, c.depth())));
+        TunerActor.create(() -> TuningSetup.openSession(s, prepared.backbone(), prepared.split()),
+            resume == null ? null : resume.tuner(), prepared.split().val(), prepared.split().test(),
+            prepared.backbone().weights(), progress),
+        ScorerActor.create(c.depth(), s.proVpt().warmupEpochs(), s.proVpt().prune(), s.seed() + 17, resumedEpoch),
+        AllocatorActor.create(() -> policy(s, c.depth()), resume == null ? null : resume.allocator()));
     ExperimentActor.Plan plan = new ExperimentActor.Plan(s.method().key, s.method() == Method.PRO_VPT,
         s.train().epochs(), s.proVpt().warmupEpochs(), s.proVpt().scoring().equals("pass"),
         (float) s.proVpt().relocationScale(), c.depth(), s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, c.depth()),
         summaryHead(prepared));
-    dir.writeConfig(s.render());
-    return ExperimentActor.create(plan, team, dir, resultTo, onEpoch);
+    if (resume == null) {
+      dir.writeConfig(s.render());
+    }
+    return ExperimentActor.create(plan, team, dir, resultTo, onEpoch, resume == null ? null : resume.experiment());
   }
 
   static AllocationPolicy policy(ExperimentSettings s, int depth) {
@@ -98,9 +150,16 @@ public final class RunLauncher {
   /** Runs a prepared experiment in its own actor system and waits for the outcome. */
   public static ExperimentActor.Outcome run(Prepared prepared, RunDirectory dir, boolean showProgress,
       Consumer<Map<String, Object>> onEpoch, Config systemConfig) {
+    return run(prepared, dir, showProgress, onEpoch, systemConfig, null);
+  }
+
+  /** Runs a prepared experiment, continuing from {@code resume} when it is not null. */
+  public static ExperimentActor.Outcome run(Prepared prepared, RunDirectory dir, boolean showProgress,
+      Consumer<Map<String, Object>> onEpoch, Config systemConfig, Resume resume) {
     CompletableFuture<ExperimentActor.Outcome> outcome = new CompletableFuture<>();
     Behavior<ExperimentActor.Outcome> guardian = Behaviors.setup(context -> {
-      var experiment = context.spawn(experiment(prepared, dir, context.getSelf(), showProgress, onEpoch), "experiment");
+      var experiment = context.spawn(experiment(prepared, dir, context.getSelf(), showProgress, onEpoch, resume),
+          "experiment");
       context.watch(experiment);
       return Behaviors.receive(ExperimentActor.Outcome.class)
           .onMessage(ExperimentActor.Outcome.class, o -> {

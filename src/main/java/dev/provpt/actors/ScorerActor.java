@@ -40,20 +40,28 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
   private final int depth;
   private final int warmupEpochs;
   private final boolean randomPrune;
-  private final SplittableRandom random;
+  private final long seed;
   private int lastScoredEpoch;
 
-  private ScorerActor(ActorContext<Command> context, int depth, int warmupEpochs, boolean randomPrune, long seed) {
+  private ScorerActor(ActorContext<Command> context, int depth, int warmupEpochs, boolean randomPrune, long seed,
+      int lastScoredEpoch) {
     super(context);
     this.depth = depth;
     this.warmupEpochs = warmupEpochs;
     this.randomPrune = randomPrune;
-    this.random = new SplittableRandom(seed);
+    this.seed = seed;
+    this.lastScoredEpoch = lastScoredEpoch;
   }
 
   /** @param prune "taylor" or "random" */
   public static Behavior<Command> create(int depth, int warmupEpochs, String prune, long seed) {
-    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune.equals("random"), seed));
+    return create(depth, warmupEpochs, prune, seed, 0);
+  }
+
+  /** @param lastScoredEpoch epochs up to this one count as scored already (a resumed run) */
+  public static Behavior<Command> create(int depth, int warmupEpochs, String prune, long seed, int lastScoredEpoch) {
+    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune.equals("random"), seed,
+        lastScoredEpoch));
   }
 
   @Override
@@ -73,7 +81,9 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
     }
     lastScoredEpoch = score.epoch();
     Idleness idleness = new Idleness(score.scores(), score.assignment(), depth);
-    Optional<Integer> pruned = randomPrune ? idleness.randomPrune(random) : idleness.taylorPrune();
+    // random pruning draws from (seed, epoch): reproducible, and nothing to checkpoint
+    Optional<Integer> pruned = randomPrune
+        ? idleness.randomPrune(new SplittableRandom(seed * 1_000_003L + score.epoch())) : idleness.taylorPrune();
     float[] state = pruned.map(idleness::allocatorState).orElse(new float[0]);
     int source = pruned.map(j -> score.assignment()[j]).orElse(-1);
     score.replyTo().tell(new Scored(score.epoch(), idleness.blockSums(), idleness.maxScore(), pruned, source, state,

@@ -38,6 +38,9 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
 
   public record Export(Path directory, ActorRef<Exported> replyTo) implements Command {}
 
+  /** Writes the tuning state after {@code epoch} to {@code file} (aside, then renamed). */
+  public record Checkpoint(int epoch, Path file, ActorRef<Checkpointed> replyTo) implements Command {}
+
   // Replies
 
   public record Tuned(int epoch, PassResult result, int[] distribution, int[] assignment) {}
@@ -49,6 +52,8 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   public record Relocated(int epoch, int prompt, int fromBlock, int toBlock, int[] distribution, int[] assignment) {}
 
   public record Exported(Path directory) {}
+
+  public record Checkpointed(int epoch, Path file) {}
 
   private final TuningSession session;
   private final ImageSet val;
@@ -73,7 +78,19 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
    */
   public static Behavior<Command> create(Supplier<TuningSession> session, ImageSet val, ImageSet test,
       VitWeights backbone, Supplier<ProgressBar> progress) {
-    return Behaviors.setup(context -> new TunerActor(context, session.get(), val, test, backbone, progress));
+    return create(session, null, val, test, backbone, progress);
+  }
+
+  /** As above, continuing from {@code restore} (a checkpoint) when it is not null. */
+  public static Behavior<Command> create(Supplier<TuningSession> session, TuningSession.Snapshot restore,
+      ImageSet val, ImageSet test, VitWeights backbone, Supplier<ProgressBar> progress) {
+    return Behaviors.setup(context -> {
+      TuningSession built = session.get();
+      if (restore != null) {
+        built.restore(restore);
+      }
+      return new TunerActor(context, built, val, test, backbone, progress);
+    });
   }
 
   @Override
@@ -84,6 +101,7 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
         .onMessage(Evaluate.class, this::onEvaluate)
         .onMessage(Relocate.class, this::onRelocate)
         .onMessage(Export.class, this::onExport)
+        .onMessage(Checkpoint.class, this::onCheckpoint)
         .onSignal(PostStop.class, signal -> {
           session.close();
           return this;
@@ -115,6 +133,12 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
     int from = session.relocate(relocate.prompt(), relocate.toBlock(), relocate.scale());
     relocate.replyTo().tell(new Relocated(relocate.epoch(), relocate.prompt(), from, relocate.toBlock(),
         session.distribution(), session.assignment()));
+    return this;
+  }
+
+  private Behavior<Command> onCheckpoint(Checkpoint checkpoint) throws java.io.IOException {
+    Checkpoints.writeJson(checkpoint.file(), session.snapshot());
+    checkpoint.replyTo().tell(new Checkpointed(checkpoint.epoch(), checkpoint.file()));
     return this;
   }
 

@@ -29,21 +29,39 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress bar")
   boolean quiet;
 
+  @Option(names = "--resume", paramLabel = "RUN_DIR",
+      description = "continue an interrupted run from its latest checkpoint (its config.conf is used)")
+  Path resume;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     Path file = configFile;
-    if (file == null && Files.isRegularFile(Path.of("application.conf"))) {
+    if (resume != null) {
+      if (configFile != null || !overrides.isEmpty() || runDir != null) {
+        throw new IllegalArgumentException("--resume continues a run with its own config.conf: "
+            + "it takes no -c, --set or --run-dir");
+      }
+      file = resume.resolve(RunDirectory.CONFIG);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(resume + ": not a run directory (no " + RunDirectory.CONFIG + ")");
+      }
+    } else if (file == null && Files.isRegularFile(Path.of("application.conf"))) {
       file = Path.of("application.conf");
     }
     var config = ConfigLoader.load(file, overrides);
     ExperimentSettings settings = ExperimentSettings.from(config);
     RunLauncher.Prepared prepared = RunLauncher.prepare(settings);
-    RunDirectory dir = runDir != null ? RunDirectory.at(runDir) : RunDirectory.create(settings.out(), settings.name());
+    RunDirectory dir = resume != null ? RunDirectory.at(resume)
+        : runDir != null ? RunDirectory.at(runDir) : RunDirectory.create(settings.out(), settings.name());
+    RunLauncher.Resume state = resume != null ? RunLauncher.readCheckpoint(resume) : null;
+    if (resume != null) {
+      System.err.printf("resuming %s after epoch %d%n", resume, state == null ? 0 : state.experiment().epoch());
+    }
     System.err.printf("%s: %s on %s (%d train / %d val / %d test), backbone %s -> %s%n", settings.name(),
         settings.method().key, prepared.split().train().name(), prepared.split().train().size(),
         prepared.split().val().size(), prepared.split().test().size(), settings.backbone(), dir.root());
     ExperimentActor.Outcome outcome = RunLauncher.run(prepared, dir, !quiet, quiet ? line -> { } : RunCommand::printEpoch,
-        config);
+        config, state);
     if (!outcome.succeeded()) {
       System.err.println("provpt: run failed: " + outcome.error());
       return 1;

@@ -17,6 +17,7 @@ public record ExperimentSettings(
     TrainSettings train,
     ProVptSettings proVpt,
     PpoSettings ppo,
+    int tensorflowThreads,
     Config source) {
 
   /** The tuning methods. */
@@ -100,7 +101,8 @@ public record ExperimentSettings(
       throw s.invalid(p + "name", "letters, digits, '.', '_' or '-' (it names the run directory)");
     }
     return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
-        Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo, config);
+        Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo,
+        s.intIn(p + "tensorflow-threads", 0, 1024), config);
   }
 
   private static Path idxPath(Settings s, String key, String kind) {

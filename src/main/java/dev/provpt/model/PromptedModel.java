@@ -36,8 +36,18 @@ public final class PromptedModel implements AutoCloseable {
   public static final String HEAD_KERNEL = "head.kernel";
   public static final String HEAD_BIAS = "head.bias";
 
-  /** Optimisation settings of the tuning step (DESIGN §3: fixed lr, SGD momentum, clip). */
-  public record Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout) {}
+  /**
+   * Optimisation settings of the tuning step (DESIGN §3: fixed lr, SGD momentum, clip).
+   *
+   * @param threads TensorFlow's intra- and inter-op threads; 0 lets TensorFlow choose (all cores).
+   *     With 1, CPU results are bit-for-bit reproducible (multi-threaded gradient accumulation is not).
+   */
+  public record Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout,
+      int threads) {
+    public Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout) {
+      this(learningRate, momentum, weightDecay, clipNorm, promptDropout, 0);
+    }
+  }
 
   /** Loss and correct count of a batch, plus per-prompt gradient·value sums (empty without prompts). */
   public record StepResult(float loss, int correct, float[] promptScores) {}
@@ -158,7 +168,10 @@ public final class PromptedModel implements AutoCloseable {
     }
     trainStep = buildUpdate(tf, trainable, hyper);
 
-    session = new Session(graph);
+    session = hyper.threads() > 0
+        ? new Session(graph, org.tensorflow.proto.ConfigProto.newBuilder()
+            .setIntraOpParallelismThreads(hyper.threads()).setInterOpParallelismThreads(hyper.threads()).build())
+        : new Session(graph);
     session.initialize();
   }
 

@@ -8,6 +8,8 @@ import dev.provpt.model.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.report.ProgressBar;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The tuning state of one run: the prompted model, which block each prompt lives in, and the
@@ -22,6 +24,13 @@ public final class TuningSession implements AutoCloseable {
   private final long seed;
   private final int[] assignment;
   private long steps;
+
+  /**
+   * Everything that changes while tuning: trainable variables with their momentum slots, the
+   * block of every prompt and the step counter (which seeds dropout). Restoring it continues
+   * the run exactly.
+   */
+  public record Snapshot(Map<String, float[]> state, int[] assignment, long steps) {}
 
   /** Mean loss and accuracy of a pass, with the mean per-prompt gradient·value (empty without prompts). */
   public record PassResult(double loss, double accuracy, float[] promptScores, double seconds) {}
@@ -122,6 +131,26 @@ public final class TuningSession implements AutoCloseable {
     assignment[prompt] = toBlock;
     model.scalePrompt(prompt, scale);
     return from;
+  }
+
+  public Snapshot snapshot() {
+    Map<String, float[]> state = new LinkedHashMap<>();
+    for (String name : model.stateNames()) {
+      state.put(name, model.read(name));
+    }
+    return new Snapshot(state, assignment.clone(), steps);
+  }
+
+  public void restore(Snapshot snapshot) {
+    if (snapshot.assignment().length != assignment.length
+        || !snapshot.state().keySet().equals(new java.util.HashSet<>(model.stateNames()))) {
+      throw new IllegalArgumentException("checkpoint does not fit this model: it holds " + snapshot.state().keySet()
+          + " for " + snapshot.assignment().length + " prompts, the model has " + model.stateNames() + " for "
+          + assignment.length);
+    }
+    snapshot.state().forEach(model::write);
+    System.arraycopy(snapshot.assignment(), 0, assignment, 0, assignment.length);
+    steps = snapshot.steps();
   }
 
   public int[] assignment() {

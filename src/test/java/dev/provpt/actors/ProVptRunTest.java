@@ -35,7 +35,12 @@ class ProVptRunTest {
   }
 
   static ExperimentSettings settings(String... extra) {
-    List<String> overrides = new ArrayList<>(List.of("backbone=\"" + backbone + "\"", "train.epochs=6",
+    return settingsFor(backbone, extra);
+  }
+
+  /** A small, fast experiment on {@code smallBackbone}; {@code extra} overrides come last. */
+  static ExperimentSettings settingsFor(Path smallBackbone, String... extra) {
+    List<String> overrides = new ArrayList<>(List.of("backbone=\"" + smallBackbone + "\"", "train.epochs=6",
         "data.train-size=80", "data.val-size=20", "data.shapes.pool-per-class=10", "data.shapes.test-per-class=4",
         "prompts.per-block=2", "prompts.shallow-count=4", "train.batch-size=16", "ppo.k-epochs=5"));
     overrides.addAll(List.of(extra));
