@@ -59,13 +59,25 @@ class ExperimentCycleTest {
     return status.receiveMessage();
   }
 
-  /** Plays one warm-up epoch: tune and evaluate. */
+  /** Plays one warm-up epoch: tune, evaluate, checkpoint. */
   private void warmUpEpoch(int epoch) {
     var tune = tuner.expectMessageClass(TunerActor.Tune.class);
     assertEquals(epoch, tune.epoch());
     tune.replyTo().tell(new TunerActor.Tuned(epoch, pass(1.0, new float[6]), START, ASSIGNMENT));
     var evaluate = tuner.expectMessageClass(TunerActor.Evaluate.class);
     evaluate.replyTo().tell(new TunerActor.Evaluated(epoch, pass(1.0), null));
+    checkpoint(epoch);
+  }
+
+  /** Plays the checkpoint at the end of an epoch: the tuner writes, the allocator hands its state. */
+  private void checkpoint(int epoch) {
+    var checkpoint = tuner.expectMessageClass(TunerActor.Checkpoint.class);
+    assertEquals(epoch, checkpoint.epoch());
+    checkpoint.replyTo().tell(new TunerActor.Checkpointed(epoch, checkpoint.file()));
+    var save = allocator.expectMessageClass(AllocatorActor.Save.class);
+    try (var policy = dev.provpt.rl.ThompsonAllocator.create(3, 1)) {
+      save.replyTo().tell(new AllocatorActor.Saved(policy.save()));
+    }
   }
 
   @Test
@@ -119,6 +131,7 @@ class ExperimentCycleTest {
     assertEquals(1, status(experiment).relocations());
     tune.replyTo().tell(new TunerActor.Tuned(2, pass(0.8, new float[6]), moved, movedAssignment));
     tuner.expectMessageClass(TunerActor.Evaluate.class).replyTo().tell(new TunerActor.Evaluated(2, pass(0.7), null));
+    checkpoint(2);
 
     // epoch 3: score, then the reward of epoch 2's relocation: L_prev − L_curr − max score
     tuner.expectMessageClass(TunerActor.ScorePass.class).replyTo()
