@@ -234,14 +234,12 @@ public final class PromptedModel implements AutoCloseable {
 
   private static float[] truncatedNormal(SplittableRandom random, int n, double std) {
     float[] v = new float[n];
-    for (int i = 0; i < n; ) {
-      double g = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-      if (Math.abs(g) <= 2) {
-        v[i++] = (float) (g * std);
-      }
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (VitWeights.truncatedGaussian(random) * std);
     }
     return v;
   }
+
 
   // ---------------------------------------------------------------- running
 

@@ -86,7 +86,8 @@ public final class VitWeights {
     return new VitWeights(tensors);
   }
 
-  private static double truncatedGaussian(SplittableRandom random) {
+  /** A standard Gaussian truncated to [-2, 2] (as timm's trunc_normal_), by rejection. */
+  static double truncatedGaussian(SplittableRandom random) {
     while (true) {
       double u1 = random.nextDouble();
       double u2 = random.nextDouble();
