@@ -7,6 +7,7 @@ import dev.provpt.data.BatchIterator;
 import dev.provpt.data.Split;
 import dev.provpt.data.TaskData;
 import dev.provpt.model.Backbone;
+import dev.provpt.report.Plots;
 import dev.provpt.report.ProgressBar;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.rl.AllocationPolicy;
@@ -181,7 +182,17 @@ public final class RunLauncher {
     });
     ActorSystem<ExperimentActor.Outcome> system = ActorSystem.create(guardian, "provpt", systemConfig);
     try {
-      return outcome.join();
+      ExperimentActor.Outcome result = outcome.join();
+      if (result.succeeded()) {
+        try {
+          Plots.write(dir.root(), null);
+        } catch (IOException | RuntimeException e) {
+          // plots are a convenience: a run that trained and exported is not failed by them
+          org.slf4j.LoggerFactory.getLogger(RunLauncher.class).warn("cannot draw the plots of {}: {}", dir.root(),
+              e.toString());
+        }
+      }
+      return result;
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().orTimeout(Duration.ofSeconds(30).toSeconds(),

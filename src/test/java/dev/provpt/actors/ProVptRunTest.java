@@ -58,6 +58,8 @@ class ProVptRunTest {
     }
     assertTrue(Files.isRegularFile(dir.resolve(RunDirectory.SUMMARY)));
     assertTrue(Files.isRegularFile(dir.resolve("export/saved_model.pb")));
+    java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(dir.resolve("accuracy.png").toFile());
+    assertEquals(800, plot.getWidth(), "accuracy.png is a readable 800x500 PNG");
     return lines;
   }
 
@@ -98,6 +100,7 @@ class ProVptRunTest {
     List<JsonNode> lines = run("random-ppo", settings("pro-vpt.prune=random", "pro-vpt.warmup-epochs=2"));
     int relocations = checkInvariants(lines, 6, 2, new int[] {2, 2, 2});
     assertEquals(4, relocations);
+    assertTrue(Files.isRegularFile(tmp.resolve("random-ppo").resolve("distribution.png")), "heat map drawn");
     // rewards follow relocations; PPO updates every 2 rewards
     long rewards = lines.stream().filter(l -> !l.get("reward").isNull()).count();
     long updates = lines.stream().filter(l -> !l.get("ppo_loss").isNull()).count();
