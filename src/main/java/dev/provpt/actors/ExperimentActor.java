@@ -79,7 +79,13 @@ public final class ExperimentActor {
 
   /** The behaviours of the three children; tests may substitute probes. */
   public record Team(Behavior<TunerActor.Command> tuner, Behavior<ScorerActor.Command> scorer,
-      Behavior<AllocatorActor.Command> allocator) {}
+      Behavior<AllocatorActor.Command> allocator, Behavior<TensorBoardActor.Epoch> tensorBoard) {
+    /** A team without TensorBoard output. */
+    public Team(Behavior<TunerActor.Command> tuner, Behavior<ScorerActor.Command> scorer,
+        Behavior<AllocatorActor.Command> allocator) {
+      this(tuner, scorer, allocator, Behaviors.ignore());
+    }
+  }
 
   private final ActorContext<Command> context;
   private final Plan plan;
@@ -89,6 +95,7 @@ public final class ExperimentActor {
   private final ActorRef<TunerActor.Command> tuner;
   private final ActorRef<ScorerActor.Command> scorer;
   private final ActorRef<AllocatorActor.Command> allocator;
+  private final ActorRef<TensorBoardActor.Epoch> tensorBoard;
   private final ActorRef<TunerActor.Tuned> tunedAdapter;
   private final ActorRef<TunerActor.ScorePassed> scoresAdapter;
   private final ActorRef<TunerActor.Evaluated> evaluatedAdapter;
@@ -148,6 +155,7 @@ public final class ExperimentActor {
     tuner = context.spawn(team.tuner(), "tuner", tensorflow);
     scorer = context.spawn(team.scorer(), "scorer");
     allocator = context.spawn(team.allocator(), "allocator", tensorflow);
+    tensorBoard = context.spawn(team.tensorBoard(), "tensorboard", tensorflow);
     context.watch(tuner);
     context.watch(scorer);
     context.watch(allocator);
@@ -415,6 +423,7 @@ public final class ExperimentActor {
     line.put("seconds", (System.nanoTime() - epochStarted) / 1e9);
     line.put("phase_seconds", new LinkedHashMap<>(phaseSeconds));
     runDirectory.appendMetrics(line);
+    tensorBoard.tell(new TensorBoardActor.Epoch(line));
     onEpoch.accept(line);
   }
 

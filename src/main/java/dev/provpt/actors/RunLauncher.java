@@ -105,7 +105,8 @@ public final class RunLauncher {
             resume == null ? null : resume.tuner(), prepared.split().val(), prepared.split().test(),
             prepared.backbone().weights(), progress),
         ScorerActor.create(c.depth(), s.proVpt().warmupEpochs(), s.proVpt().prune(), s.seed() + 17, resumedEpoch),
-        AllocatorActor.create(() -> policy(s, c.depth()), resume == null ? null : resume.allocator()));
+        AllocatorActor.create(() -> policy(s, c.depth()), resume == null ? null : resume.allocator()),
+        TensorBoardActor.create(dir.resolve(RunDirectory.TENSORBOARD)));
     ExperimentActor.Plan plan = new ExperimentActor.Plan(s.method().key, s.method() == Method.PRO_VPT,
         s.train().epochs(), s.proVpt().warmupEpochs(), s.proVpt().scoring().equals("pass"),
         (float) s.proVpt().relocationScale(), c.depth(), s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, c.depth()),

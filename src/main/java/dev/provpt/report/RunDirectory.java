@@ -23,6 +23,7 @@ public final class RunDirectory {
   public static final String SUMMARY = "summary.json";
   public static final String EXPORT = "export";
   public static final String CHECKPOINTS = "checkpoints";
+  public static final String TENSORBOARD = "tensorboard";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path root;

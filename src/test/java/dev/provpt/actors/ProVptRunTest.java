@@ -63,6 +63,29 @@ class ProVptRunTest {
     return lines;
   }
 
+  /** Reads TensorBoard event files (TFRecord framing of Event protos): tag → steps. */
+  static java.util.Map<String, java.util.Set<Long>> tensorBoardTags(Path dir) throws Exception {
+    java.util.Map<String, java.util.Set<Long>> tags = new java.util.TreeMap<>();
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents")).toList()) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(Files.readAllBytes(file))
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (buffer.remaining() > 12) {
+          int length = (int) buffer.getLong();
+          buffer.getInt(); // length crc
+          byte[] data = new byte[length];
+          buffer.get(data);
+          buffer.getInt(); // data crc
+          var event = org.tensorflow.proto.Event.parseFrom(data);
+          for (var value : event.getSummary().getValueList()) {
+            tags.computeIfAbsent(value.getTag(), t -> new java.util.TreeSet<>()).add(event.getStep());
+          }
+        }
+      }
+    }
+    return tags;
+  }
+
   /** Prompt count conserved, at most one relocation per epoch, none in warm-up, replayable distribution. */
   static int checkInvariants(List<JsonNode> lines, int epochs, int warmup, int[] start) {
     assertEquals(epochs, lines.size());
@@ -101,6 +124,11 @@ class ProVptRunTest {
     int relocations = checkInvariants(lines, 6, 2, new int[] {2, 2, 2});
     assertEquals(4, relocations);
     assertTrue(Files.isRegularFile(tmp.resolve("random-ppo").resolve("distribution.png")), "heat map drawn");
+    // TensorBoard: one scalar per metric and epoch, and the prompts of every block
+    java.util.Map<String, java.util.Set<Long>> tags = tensorBoardTags(tmp.resolve("random-ppo").resolve("tensorboard"));
+    assertEquals(java.util.Set.of(1L, 2L, 3L, 4L, 5L, 6L), tags.get("val_acc"));
+    assertEquals(6, tags.get("distribution/block_02").size());
+    assertTrue(tags.containsKey("reward") && tags.containsKey("ppo_loss"), tags.keySet().toString());
     // rewards follow relocations; PPO updates every 2 rewards
     long rewards = lines.stream().filter(l -> !l.get("reward").isNull()).count();
     long updates = lines.stream().filter(l -> !l.get("ppo_loss").isNull()).count();

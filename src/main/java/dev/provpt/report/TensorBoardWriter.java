@@ -1,0 +1,74 @@
+package dev.provpt.report;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.summary.SummaryWriter;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/**
+ * TensorBoard event files of a run, written by TensorFlow's own summary ops (so any TensorBoard
+ * reads them): one scalar per metric and epoch, and the prompt count of every block.
+ */
+public final class TensorBoardWriter implements AutoCloseable {
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final Placeholder<TInt64> step;
+  private final Placeholder<TString> tag;
+  private final Placeholder<TFloat32> value;
+  private final Op write;
+  private final Op flush;
+  private final Op close;
+
+  public TensorBoardWriter(Path logDirectory) {
+    Ops tf = Ops.create(graph);
+    SummaryWriter writer = tf.summary.summaryWriter(SummaryWriter.sharedName("provpt-" + logDirectory.toAbsolutePath()));
+    Op create = tf.summary.createSummaryFileWriter(writer, tf.constant(logDirectory.toAbsolutePath().toString()),
+        tf.constant(10), tf.constant(1000), tf.constant(".provpt"));
+    step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    tag = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+    value = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    write = tf.summary.writeScalarSummary(writer, step, tag, value);
+    flush = tf.summary.flushSummaryWriter(writer);
+    close = tf.summary.closeSummaryWriter(writer);
+    session = new Session(graph);
+    session.run(create);
+  }
+
+  /** Writes the numeric fields of one metrics.jsonl record at step = its epoch. */
+  public void epoch(Map<String, Object> record) {
+    long epoch = ((Number) record.get("epoch")).longValue();
+    for (String key : new String[] {"train_loss", "train_acc", "val_loss", "val_acc", "test_acc", "reward", "ppo_loss",
+        "max_idleness", "seconds"}) {
+      if (record.get(key) instanceof Number number) {
+        scalar(key, epoch, number.floatValue());
+      }
+    }
+    if (record.get("distribution") instanceof int[] distribution) {
+      for (int b = 0; b < distribution.length; b++) {
+        scalar(String.format("distribution/block_%02d", b), epoch, distribution[b]);
+      }
+    }
+    session.run(flush);
+  }
+
+  public void scalar(String name, long atStep, float scalar) {
+    try (TInt64 s = TInt64.scalarOf(atStep); TString t = TString.scalarOf(name); TFloat32 v = TFloat32.scalarOf(scalar)) {
+      session.runner().feed(step, s).feed(tag, t).feed(value, v).addTarget(write).run();
+    }
+  }
+
+  @Override
+  public void close() {
+    session.run(close);
+    session.close();
+    graph.close();
+  }
+}
