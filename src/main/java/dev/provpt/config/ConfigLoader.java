@@ -40,6 +40,35 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Every key under {@code provpt} that an experiment or an override sets must exist in
+   * reference.conf: a typo is an error, not a silently ignored setting.
+   */
+  static void checkKnownKeys(Config given) {
+    if (!given.hasPath("provpt")) {
+      return;
+    }
+    Config reference = ConfigFactory.defaultReference();
+    for (var entry : given.getConfig("provpt").entrySet()) {
+      String key = "provpt." + entry.getKey();
+      if (!reference.hasPath(key) && !key.startsWith("provpt.sweep.")) {
+        var origin = entry.getValue().origin();
+        String where = origin.filename() != null ? origin.filename() + " line " + origin.lineNumber()
+            : origin.description().replaceFirst(": \\d+$", "");
+        throw new SettingsException("unknown key " + key + " (" + where + "); every key and its default is in "
+            + "reference.conf" + suggestion(reference, key));
+      }
+    }
+  }
+
+  private static String suggestion(Config reference, String key) {
+    String parent = key.substring(0, key.lastIndexOf('.'));
+    if (reference.hasPath(parent) && reference.getValue(parent) instanceof com.typesafe.config.ConfigObject object) {
+      return "; " + parent + " has " + object.keySet();
+    }
+    return "";
+  }
+
   private static Config layer(Config experiment, List<String> overrides) {
     Config cli = ConfigFactory.empty();
     for (String override : overrides) {
@@ -58,6 +87,8 @@ public final class ConfigLoader {
         throw new SettingsException("--set " + override + ": " + e.getMessage());
       }
     }
+    checkKnownKeys(experiment);
+    checkKnownKeys(cli);
     try {
       return cli.withFallback(ConfigFactory.systemProperties())
           .withFallback(experiment)

@@ -50,6 +50,17 @@ class ExperimentSettingsTest {
   }
 
   @Test
+  void anUnknownKeyIsAnErrorNamingItsLine() throws Exception {
+    Path file = tmp.resolve("typo.conf");
+    Files.writeString(file, "provpt {\n  train {\n    epocs = 3\n  }\n}\n");
+    var e = assertThrows(SettingsException.class, () -> ConfigLoader.load(file, List.of()));
+    assertTrue(e.getMessage().contains("unknown key provpt.train.epocs") && e.getMessage().contains("typo.conf line 3")
+        && e.getMessage().contains("epochs"), e.getMessage());
+    var set = assertThrows(SettingsException.class, () -> ConfigLoader.load(null, List.of("prompt.per-block=3")));
+    assertTrue(set.getMessage().contains("unknown key provpt.prompt.per-block"), set.getMessage());
+  }
+
+  @Test
   void malformedHoconNamesTheFile() throws Exception {
     Path file = tmp.resolve("broken.conf");
     Files.writeString(file, "provpt { train { epochs = 3\n");
