@@ -51,7 +51,7 @@ public final class ConfigLoader {
     Config reference = ConfigFactory.defaultReference();
     for (var entry : given.getConfig("provpt").entrySet()) {
       String key = "provpt." + entry.getKey();
-      if (!reference.hasPath(key) && !key.startsWith("provpt.sweep.")) {
+      if (!reference.hasPath(key)) {
         var origin = entry.getValue().origin();
         String where = origin.filename() != null ? origin.filename() + " line " + origin.lineNumber()
             : origin.description().replaceFirst(": \\d+$", "");

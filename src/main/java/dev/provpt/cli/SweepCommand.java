@@ -1,0 +1,50 @@
+package dev.provpt.cli;
+
+import dev.provpt.config.ConfigLoader;
+import dev.provpt.config.ExperimentSettings;
+import dev.provpt.sweep.Sweep;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the paper's protocol over provpt.sweep's grid and seeds. */
+@Command(name = "sweep", description = "Grid on train/val, then the best setting on train+val over seeds: test mean ± std.")
+final class SweepCommand implements Callable<Integer> {
+  @Option(names = {"-c", "--config"}, description = "experiment file with a provpt.sweep section (default: application.conf)")
+  Path configFile;
+
+  @Option(names = "--set", description = "override a key, e.g. --set sweep.seeds=[1,2]")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--dry-run", description = "list the runs the sweep expands into, run nothing")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws Exception {
+    Path file = configFile;
+    if (file == null && Files.isRegularFile(Path.of("application.conf"))) {
+      file = Path.of("application.conf");
+    }
+    Sweep sweep = new Sweep(file, overrides);
+    if (dryRun) {
+      sweep.gridRuns().forEach(r -> System.out.println(r.name() + " " + r.overrides()));
+      System.out.println("then final-seed<N> for each seed, with the best grid setting, on train+val");
+      return 0;
+    }
+    ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.load(file, overrides));
+    Path directory = settings.out().resolve(settings.name() + "-sweep-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Map<String, Object> report = sweep.run(directory, System.err::println);
+    System.out.printf("chosen %s: test acc %.4f ± %.4f over seeds %s -> %s%n", report.get("chosen"),
+        (Double) report.get("test_acc_mean"), (Double) report.get("test_acc_std"), report.get("seeds"),
+        directory.resolve("report.md"));
+    return 0;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.provpt.sweep;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.provpt.actors.ExperimentActor;
+import dev.provpt.actors.RunLauncher;
+import dev.provpt.config.ConfigLoader;
+import dev.provpt.config.ExperimentSettings;
+import dev.provpt.config.Settings;
+import dev.provpt.config.SettingsException;
+import dev.provpt.report.RunDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The paper's protocol as runs: a base-lr × weight-decay grid tuned on train/val with the first
+ * seed, then the setting with the best validation accuracy trained on train+val with every seed
+ * and reported on test as mean ± std.
+ */
+public final class Sweep {
+  /** One run of a sweep: its directory name and the overrides that make it. */
+  public record RunSpec(String name, List<String> overrides) {}
+
+  private final Path experiment;
+  private final List<String> baseOverrides;
+  private final List<Double> learningRates;
+  private final List<Double> weightDecays;
+  private final List<Long> seeds;
+
+  public Sweep(Path experiment, List<String> overrides) {
+    this.experiment = experiment;
+    this.baseOverrides = List.copyOf(overrides);
+    Settings s = new Settings(ConfigLoader.load(experiment, overrides));
+    learningRates = s.doubles("provpt.sweep.base-lr");
+    weightDecays = s.doubles("provpt.sweep.weight-decay");
+    seeds = s.longs("provpt.sweep.seeds");
+    if (learningRates.isEmpty() || weightDecays.isEmpty() || seeds.isEmpty()) {
+      throw new SettingsException("provpt.sweep.base-lr, weight-decay and seeds must each list at least one value");
+    }
+  }
+
+  /** The grid: one run per (base-lr, weight-decay), on train/val, with the first seed. */
+  public List<RunSpec> gridRuns() {
+    List<RunSpec> runs = new ArrayList<>();
+    for (double lr : learningRates) {
+      for (double wd : weightDecays) {
+        runs.add(new RunSpec("grid-lr" + lr + "-wd" + wd, with("train.base-lr=" + lr, "train.weight-decay=" + wd,
+            "seed=" + seeds.get(0), "data.train-on-train-val=false")));
+      }
+    }
+    return runs;
+  }
+
+  /** The final runs: the chosen setting on train+val, one per seed. */
+  public List<RunSpec> finalRuns(double lr, double wd) {
+    List<RunSpec> runs = new ArrayList<>();
+    for (long seed : seeds) {
+      runs.add(new RunSpec("final-seed" + seed, with("train.base-lr=" + lr, "train.weight-decay=" + wd,
+          "seed=" + seed, "data.train-on-train-val=true")));
+    }
+    return runs;
+  }
+
+  private List<String> with(String... extra) {
+    List<String> all = new ArrayList<>(baseOverrides);
+    all.addAll(List.of(extra));
+    return all;
+  }
+
+  /** Runs the whole protocol under {@code directory}; writes and returns report.json's content. */
+  public Map<String, Object> run(Path directory, Consumer<String> progress) throws IOException {
+    Files.createDirectories(directory);
+    List<Map<String, Object>> grid = new ArrayList<>();
+    Map<String, Object> best = null;
+    for (RunSpec spec : gridRuns()) {
+      Map<String, Object> summary = runOne(directory, spec, progress);
+      grid.add(summary);
+      if (best == null || (Double) summary.get("best_val_acc") > (Double) best.get("best_val_acc")) {
+        best = summary;
+      }
+    }
+    double lr = ((Number) best.get("base_lr")).doubleValue();
+    double wd = ((Number) best.get("weight_decay")).doubleValue();
+    List<Map<String, Object>> finals = new ArrayList<>();
+    List<Double> testAccuracies = new ArrayList<>();
+    for (RunSpec spec : finalRuns(lr, wd)) {
+      Map<String, Object> summary = runOne(directory, spec, progress);
+      finals.add(summary);
+      testAccuracies.add((Double) summary.get("test_acc"));
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("experiment", experiment == null ? null : experiment.toString());
+    report.put("chosen", Map.of("base_lr", lr, "weight_decay", wd, "val_acc", best.get("best_val_acc")));
+    report.put("test_acc_mean", mean(testAccuracies));
+    report.put("test_acc_std", std(testAccuracies));
+    report.put("test_acc_per_seed", testAccuracies);
+    report.put("seeds", seeds);
+    report.put("grid", grid);
+    report.put("final", finals);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(directory.resolve("report.json").toFile(),
+        report);
+    Files.writeString(directory.resolve("report.md"), markdown(report, grid));
+    return report;
+  }
+
+  private Map<String, Object> runOne(Path directory, RunSpec spec, Consumer<String> progress) throws IOException {
+    var config = ConfigLoader.load(experiment, spec.overrides());
+    ExperimentSettings settings = ExperimentSettings.from(config);
+    progress.accept("sweep run " + spec.name());
+    ExperimentActor.Outcome outcome = RunLauncher.run(RunLauncher.prepare(settings),
+        RunDirectory.at(directory.resolve(spec.name())), false, l -> { }, config);
+    if (!outcome.succeeded()) {
+      throw new IllegalStateException("sweep run " + spec.name() + " failed: " + outcome.error());
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("run", spec.name());
+    summary.put("base_lr", settings.train().baseLr());
+    summary.put("weight_decay", settings.train().weightDecay());
+    summary.put("seed", settings.seed());
+    summary.put("best_val_acc", outcome.summary().get("best_val_acc"));
+    summary.put("test_acc", outcome.summary().get("test_acc"));
+    return summary;
+  }
+
+  static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** Sample standard deviation (n − 1); 0 for a single value. */
+  static double std(List<Double> values) {
+    if (values.size() < 2) {
+      return 0;
+    }
+    double m = mean(values);
+    double ss = values.stream().mapToDouble(v -> (v - m) * (v - m)).sum();
+    return Math.sqrt(ss / (values.size() - 1));
+  }
+
+  private static String markdown(Map<String, Object> report, List<Map<String, Object>> grid) {
+    StringBuilder md = new StringBuilder("# Sweep report\n\nWritten by `provpt sweep`.\n\n| base-lr | weight decay | best val acc |\n|---|---|---|\n");
+    for (Map<String, Object> g : grid) {
+      md.append(String.format("| %s | %s | %.4f |%n", g.get("base_lr"), g.get("weight_decay"), (Double) g.get("best_val_acc")));
+    }
+    md.append(String.format("%nChosen: %s. Test accuracy over seeds %s: **%.4f ± %.4f** (mean ± sample std).%n",
+        report.get("chosen"), report.get("seeds"), (Double) report.get("test_acc_mean"), (Double) report.get("test_acc_std")));
+    return md.toString();
+  }
+}
