@@ -82,7 +82,7 @@ public final class TuningSession implements AutoCloseable {
           : model.score(b.images(), b.labels(), b.size(), assignment);
       if (!Float.isFinite(r.loss())) {
         throw new TrainingException("training loss became " + r.loss() + " (batch " + (batchesSeen + 1)
-            + "); the learning rate is probably too high for this task");
+            + "); the learning rate may be too high for this task, or the backbone holds NaN or infinite weights");
       }
       lossSum += (double) r.loss() * b.size();
       hits += r.correct();

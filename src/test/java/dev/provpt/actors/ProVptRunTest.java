@@ -157,4 +157,23 @@ class ProVptRunTest {
       lines.forEach(l -> assertTrue(l.get("relocation").isNull()));
     }
   }
+
+  @Test
+  void aDivergingRunFailsWithTheReasonInsteadOfHanging() throws Exception {
+    // a backbone whose weights hold a NaN (as a damaged checkpoint would) makes the loss NaN
+    var weights = VitWeights.random(SMALL, 3);
+    var tensors = new java.util.LinkedHashMap<>(weights.all());
+    float[] bias = tensors.get(VitWeights.PATCH_BIAS).values().clone();
+    bias[0] = Float.NaN;
+    tensors.put(VitWeights.PATCH_BIAS, new dev.provpt.model.WeightTensor(VitWeights.PATCH_BIAS,
+        tensors.get(VitWeights.PATCH_BIAS).shape(), bias));
+    Path broken = tmp.resolve("nan-backbone");
+    Backbone.export(broken, SMALL, new VitWeights(tensors));
+    ExperimentSettings settings = settingsFor(broken, "method=vpt-deep", "train.epochs=3");
+    RunDirectory dir = RunDirectory.at(tmp.resolve("diverging"));
+    var outcome = RunLauncher.run(RunLauncher.prepare(settings), dir, false, line -> { }, settings.source());
+    assertTrue(!outcome.succeeded(), "a loss of NaN must fail the run");
+    assertTrue(outcome.error().contains("tuner failed: training loss became") && outcome.error().contains("learning rate"),
+        outcome.error());
+  }
 }
