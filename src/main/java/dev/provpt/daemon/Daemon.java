@@ -1,0 +1,192 @@
+package dev.provpt.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import dev.provpt.config.ConfigLoader;
+import dev.provpt.config.Settings;
+import dev.provpt.config.SettingsException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * {@code provpt serve}: the job database, the job manager and the HTTP API in one process.
+ *
+ * <pre>
+ * POST /jobs               HOCON experiment text → {"id": N}
+ * GET  /jobs               all jobs
+ * GET  /jobs/N             one job: state (queued, running, done, failed, cancelled), epoch, best val, error
+ * POST /jobs/N/cancel      cancel a queued or running job
+ * GET  /jobs/N/metrics     its metrics.jsonl
+ * GET  /jobs/N/files/NAME  summary.json, config.conf, accuracy.png, distribution.png
+ * GET  /                   the status page
+ * </pre>
+ */
+public final class Daemon implements AutoCloseable {
+  private static final List<String> FILES = List.of("summary.json", "config.conf", "metrics.jsonl", "accuracy.png",
+      "distribution.png");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ActorSystem<JobManager.Command> system;
+  private final ServerBinding binding;
+  private final JobStore store;
+
+  private Daemon(ActorSystem<JobManager.Command> system, ServerBinding binding, JobStore store) {
+    this.system = system;
+    this.binding = binding;
+    this.store = store;
+  }
+
+  /** Starts the daemon described by {@code config}'s provpt.daemon section. */
+  public static Daemon start(Config config) throws Exception {
+    Settings s = new Settings(config);
+    String host = s.string("provpt.daemon.host");
+    int port = s.intIn("provpt.daemon.port", 0, 65535);
+    Path stateDir = Path.of(s.string("provpt.daemon.state-dir"));
+    int maxConcurrent = s.intIn("provpt.daemon.max-concurrent", 1, 64);
+    long maxBytes = s.intIn("provpt.daemon.max-request-bytes", 1, Integer.MAX_VALUE);
+    String token = s.string("provpt.daemon.token");
+    boolean loopback = InetAddress.getByName(host).isLoopbackAddress();
+    if (!loopback && token.isBlank()) {
+      throw new SettingsException("provpt.daemon.host is " + host + ", not a loopback address: "
+          + "set provpt.daemon.token so that requests must carry it");
+    }
+    Files.createDirectories(stateDir);
+    JobStore store = new JobStore(stateDir.resolve("jobs.db"));
+    ActorSystem<JobManager.Command> system = ActorSystem.create(
+        Behaviors.setup(context -> {
+          var manager = context.spawn(JobManager.create(store, stateDir.resolve("runs"), maxConcurrent), "jobs",
+              DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));
+          return Behaviors.receive(JobManager.Command.class).onAnyMessage(m -> {
+            manager.tell(m);
+            return Behaviors.same();
+          }).build();
+        }), "provpt-daemon", config);
+    Api api = new Api(store, system, maxBytes, loopback ? null : token);
+    ServerBinding binding = Http.get(system).newServerAt(host, port).bind(api.routes())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    system.log().info("provpt daemon serving on http://{}:{} (state in {})", host,
+        binding.localAddress().getPort(), stateDir.toAbsolutePath());
+    return new Daemon(system, binding, store);
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** Blocks until the actor system ends. */
+  public void awaitTermination() {
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  @Override
+  public void close() {
+    binding.unbind().toCompletableFuture().join();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+    store.close();
+  }
+
+  /** The HTTP routes. */
+  static final class Api extends AllDirectives {
+    private final JobStore store;
+    private final ActorRef<JobManager.Command> manager;
+    private final long maxBytes;
+    private final String token;
+
+    Api(JobStore store, ActorRef<JobManager.Command> manager, long maxBytes, String token) {
+      this.store = store;
+      this.manager = manager;
+      this.maxBytes = maxBytes;
+      this.token = token;
+    }
+
+    Route routes() {
+      Route api = concat(
+          pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, StatusPage.HTML)))),
+          pathPrefix("jobs", () -> concat(
+              pathEnd(() -> concat(
+                  post(() -> withSizeLimit(maxBytes, () -> entity(Unmarshaller.entityToString(), this::submit))),
+                  get(() -> json(StatusCodes.OK, store.list().stream().map(JobStore.Job::toMap).toList())))),
+              path(PathMatchers.longSegment(), id -> get(() -> job(id).map(j -> json(StatusCodes.OK, j.toMap()))
+                  .orElseGet(() -> notFound(id)))),
+              path(PathMatchers.longSegment().slash("cancel"), id -> post(() -> job(id).map(j -> {
+                manager.tell(new JobManager.CancelJob(id));
+                return json(StatusCodes.ACCEPTED, Map.of("id", id, "cancelling", true));
+              }).orElseGet(() -> notFound(id)))),
+              path(PathMatchers.longSegment().slash("metrics"), id -> get(() -> file(id, "metrics.jsonl"))),
+              path(PathMatchers.longSegment().slash("files").slash(PathMatchers.segment()),
+                  (id, name) -> get(() -> file(id, name))))));
+      Route limited = handleExceptions(org.apache.pekko.http.javadsl.server.ExceptionHandler.newBuilder()
+          .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class, e ->
+              json(StatusCodes.PAYLOAD_TOO_LARGE, Map.of("error", "request larger than " + maxBytes + " bytes")))
+          .build(), () -> api);
+      if (token == null) {
+        return limited;
+      }
+      return optionalHeaderValueByName("Authorization", header -> header.filter(("Bearer " + token)::equals)
+          .map(ok -> limited)
+          .orElseGet(() -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "a bearer token is required"))));
+    }
+
+    private Route submit(String text) {
+      try {
+        // validated now so that a malformed file is refused at once; a job that validates can still fail later
+        var config = ConfigLoader.parse(text, "submitted experiment", List.of());
+        String name = config.getString("provpt.name");
+        long id = store.submit(name, text);
+        manager.tell(new JobManager.Wake());
+        return json(StatusCodes.CREATED, Map.of("id", id, "state", JobStore.QUEUED));
+      } catch (SettingsException | com.typesafe.config.ConfigException e) {
+        return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
+      }
+    }
+
+    private Optional<JobStore.Job> job(long id) {
+      return store.get(id);
+    }
+
+    private Route file(long id, String name) {
+      Optional<JobStore.Job> job = job(id);
+      if (job.isEmpty()) {
+        return notFound(id);
+      }
+      if (!FILES.contains(name) || job.get().runDirectory() == null
+          || !Files.isRegularFile(Path.of(job.get().runDirectory()).resolve(name))) {
+        return json(StatusCodes.NOT_FOUND, Map.of("error", "job " + id + " has no file " + name + " (yet); files: " + FILES));
+      }
+      return getFromFile(Path.of(job.get().runDirectory()).resolve(name).toFile());
+    }
+
+    private Route notFound(long id) {
+      return json(StatusCodes.NOT_FOUND, Map.of("error", "no job " + id));
+    }
+
+    private Route json(org.apache.pekko.http.javadsl.model.StatusCode status, Object body) {
+      try {
+        return complete(HttpResponse.create().withStatus(status)
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsString(body))));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
