@@ -36,6 +36,9 @@ class DaemonTest {
 
   @BeforeAll
   static void exportBackbone() throws Exception {
+    if (tmp == null) {
+      tmp = Files.createTempDirectory("provpt-daemon");
+    }
     backbone = tmp.resolve("backbone");
     Backbone.export(backbone, SMALL, VitWeights.random(SMALL, 3));
   }
