@@ -104,6 +104,15 @@ class DaemonTest {
           "  data.idx { train-images = \"/nowhere/a.gz\", train-labels = \"/nowhere/b.gz\","
               + " test-images = \"/nowhere/c.gz\", test-labels = \"/nowhere/d.gz\" }"));
       long pro = submit(daemon, experiment("pro", "pro-vpt", 3));
+      // a backbone holding a NaN weight: the loss turns NaN in the first step
+      var weights = new java.util.LinkedHashMap<>(VitWeights.random(SMALL, 3).all());
+      float[] bias = weights.get(VitWeights.PATCH_BIAS).values().clone();
+      bias[0] = Float.NaN;
+      weights.put(VitWeights.PATCH_BIAS, new dev.provpt.model.WeightTensor(VitWeights.PATCH_BIAS,
+          weights.get(VitWeights.PATCH_BIAS).shape(), bias));
+      Path nanBackbone = tmp.resolve("nan-backbone");
+      Backbone.export(nanBackbone, SMALL, new VitWeights(weights));
+      long nan = submit(daemon, experiment("nan", "vpt-deep", 2).replace(backbone.toString(), nanBackbone.toString()));
 
       // refused at the door: malformed HOCON, an unknown key, a body over the limit
       var malformed = call(daemon, "POST", "/jobs", "provpt { train { epochs = ", null);
@@ -123,6 +132,9 @@ class DaemonTest {
       JsonNode noData = await(daemon, badData, DaemonTest::ended);
       assertEquals("failed", noData.get("state").asText());
       assertTrue(noData.get("error").asText().contains("/nowhere/a.gz"), noData.toString());
+      JsonNode nanJob = await(daemon, nan, DaemonTest::ended);
+      assertEquals("failed", nanJob.get("state").asText());
+      assertTrue(nanJob.get("error").asText().contains("training loss became NaN"), nanJob.toString());
       JsonNode proJob = await(daemon, pro, DaemonTest::ended);
       assertEquals("done", proJob.get("state").asText(), proJob.toString());
 
@@ -132,7 +144,7 @@ class DaemonTest {
       assertEquals(404, call(daemon, "GET", "/jobs/99/", null, null).statusCode());
       var page = call(daemon, "GET", "/", null, null);
       assertTrue(page.body().contains("provpt jobs"), page.body());
-      assertEquals(4, JSON.readTree(call(daemon, "GET", "/jobs", null, null).body()).size());
+      assertEquals(5, JSON.readTree(call(daemon, "GET", "/jobs", null, null).body()).size());
     }
   }
 
