@@ -96,6 +96,9 @@ public record ExperimentSettings(
     if ((method == Method.VPT_DEEP || method == Method.PRO_VPT) && prompts.perBlock() < 1) {
       throw s.invalid(p + "prompts.per-block", ">= 1 for " + method.key);
     }
+    if (!java.nio.file.Files.isDirectory(Path.of(s.string(p + "backbone")))) {
+      throw s.invalid(p + "backbone", "an existing backbone directory (a SavedModel with model.conf)");
+    }
     String name = s.string(p + "name");
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw s.invalid(p + "name", "letters, digits, '.', '_' or '-' (it names the run directory)");
@@ -107,8 +110,8 @@ public record ExperimentSettings(
 
   private static Path idxPath(Settings s, String key, String kind) {
     String value = s.string(key);
-    if (kind.equals("idx") && value.isBlank()) {
-      throw s.invalid(key, "the path of an IDX file when provpt.data.kind = idx");
+    if (kind.equals("idx") && (value.isBlank() || !java.nio.file.Files.isRegularFile(Path.of(value)))) {
+      throw s.invalid(key, "an existing IDX file when provpt.data.kind = idx");
     }
     return value.isBlank() ? null : Path.of(value);
   }

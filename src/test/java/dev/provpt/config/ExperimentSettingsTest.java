@@ -61,6 +61,19 @@ class ExperimentSettingsTest {
   }
 
   @Test
+  void aMissingFileIsReportedWithItsKeyAndLine() throws Exception {
+    Path file = tmp.resolve("missing.conf");
+    Files.writeString(file, "provpt {\n  backbone = \"models/nothing-here\"\n}\n");
+    var e = assertThrows(SettingsException.class, () -> ExperimentSettings.from(ConfigLoader.load(file, List.of())));
+    assertTrue(e.getMessage().contains("provpt.backbone must be an existing backbone directory")
+        && e.getMessage().contains("models/nothing-here") && e.getMessage().contains("missing.conf line 2"),
+        e.getMessage());
+    var idx = assertThrows(SettingsException.class, () -> ExperimentSettings.from(ConfigLoader.load(null,
+        List.of("data.kind=idx", "data.idx.train-images=/nowhere/x.gz"))));
+    assertTrue(idx.getMessage().contains("provpt.data.idx.train-images must be an existing IDX file"), idx.getMessage());
+  }
+
+  @Test
   void malformedHoconNamesTheFile() throws Exception {
     Path file = tmp.resolve("broken.conf");
     Files.writeString(file, "provpt { train { epochs = 3\n");
