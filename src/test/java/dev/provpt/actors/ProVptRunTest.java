@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.model.Backbone;
 import dev.provpt.model.VitConfig;
-import dev.provpt.model.VitWeights;
 import dev.provpt.report.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Whole runs through the real actors, TensorFlow included, on a small random backbone. */
 class ProVptRunTest {
-  static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, "exact", 1e-6, "fashion-mnist", 10);
+  static final VitConfig SMALL = dev.provpt.TestBackbones.SMALL;
 
   @TempDir
   static Path tmp;
@@ -30,8 +28,7 @@ class ProVptRunTest {
 
   @BeforeAll
   static void exportRandomBackbone() throws Exception {
-    backbone = tmp.resolve("small-backbone");
-    Backbone.export(backbone, SMALL, VitWeights.random(SMALL, 3));
+    backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("small-backbone"));
   }
 
   static ExperimentSettings settings(String... extra) {
@@ -159,16 +156,8 @@ class ProVptRunTest {
   }
 
   @Test
-  void aDivergingRunFailsWithTheReasonInsteadOfHanging() throws Exception {
-    // a backbone whose weights hold a NaN (as a damaged checkpoint would) makes the loss NaN
-    var weights = VitWeights.random(SMALL, 3);
-    var tensors = new java.util.LinkedHashMap<>(weights.all());
-    float[] bias = tensors.get(VitWeights.PATCH_BIAS).values().clone();
-    bias[0] = Float.NaN;
-    tensors.put(VitWeights.PATCH_BIAS, new dev.provpt.model.WeightTensor(VitWeights.PATCH_BIAS,
-        tensors.get(VitWeights.PATCH_BIAS).shape(), bias));
-    Path broken = tmp.resolve("nan-backbone");
-    Backbone.export(broken, SMALL, new VitWeights(tensors));
+  void aRunWhoseLossTurnsNaNFailsWithTheReasonInsteadOfHanging() throws Exception {
+    Path broken = dev.provpt.TestBackbones.exportWithNaN(tmp.resolve("nan-backbone"));
     ExperimentSettings settings = settingsFor(broken, "method=vpt-deep", "train.epochs=3");
     RunDirectory dir = RunDirectory.at(tmp.resolve("diverging"));
     var outcome = RunLauncher.run(RunLauncher.prepare(settings), dir, false, line -> { }, settings.source());

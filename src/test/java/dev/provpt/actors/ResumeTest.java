@@ -23,8 +23,7 @@ class ResumeTest {
 
   @org.junit.jupiter.api.BeforeAll
   static void exportRandomBackbone() throws Exception {
-    backbone = tmp.resolve("small-backbone");
-    dev.provpt.model.Backbone.export(backbone, ProVptRunTest.SMALL, dev.provpt.model.VitWeights.random(ProVptRunTest.SMALL, 3));
+    backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("small-backbone"));
   }
 
   private static List<JsonNode> metricsWithoutTimes(Path runDir) throws Exception {

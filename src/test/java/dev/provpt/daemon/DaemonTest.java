@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.SettingsException;
-import dev.provpt.model.Backbone;
-import dev.provpt.model.VitConfig;
-import dev.provpt.model.VitWeights;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon in-process: jobs through the HTTP API, bad input isolated, restart resumes. */
 class DaemonTest {
-  static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, "exact", 1e-6, "fashion-mnist", 10);
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -39,8 +35,7 @@ class DaemonTest {
     if (tmp == null) {
       tmp = Files.createTempDirectory("provpt-daemon");
     }
-    backbone = tmp.resolve("backbone");
-    Backbone.export(backbone, SMALL, VitWeights.random(SMALL, 3));
+    backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
   }
 
   static String experiment(String name, String method, int epochs, String... extra) {
@@ -105,13 +100,7 @@ class DaemonTest {
               + " test-images = \"/nowhere/c.gz\", test-labels = \"/nowhere/d.gz\" }"));
       long pro = submit(daemon, experiment("pro", "pro-vpt", 3));
       // a backbone holding a NaN weight: the loss turns NaN in the first step
-      var weights = new java.util.LinkedHashMap<>(VitWeights.random(SMALL, 3).all());
-      float[] bias = weights.get(VitWeights.PATCH_BIAS).values().clone();
-      bias[0] = Float.NaN;
-      weights.put(VitWeights.PATCH_BIAS, new dev.provpt.model.WeightTensor(VitWeights.PATCH_BIAS,
-          weights.get(VitWeights.PATCH_BIAS).shape(), bias));
-      Path nanBackbone = tmp.resolve("nan-backbone");
-      Backbone.export(nanBackbone, SMALL, new VitWeights(weights));
+      Path nanBackbone = dev.provpt.TestBackbones.exportWithNaN(tmp.resolve("nan-backbone"));
       long nan = submit(daemon, experiment("nan", "vpt-deep", 2).replace(backbone.toString(), nanBackbone.toString()));
 
       // refused at the door: malformed HOCON, an unknown key, a body over the limit

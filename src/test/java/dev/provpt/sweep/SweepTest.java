@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.provpt.model.Backbone;
-import dev.provpt.model.VitConfig;
-import dev.provpt.model.VitWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +18,7 @@ class SweepTest {
 
   @Test
   void aSweepExpandsIntoGridAndSeedRunsAndReportsMeanAndStd() throws Exception {
-    VitConfig small = new VitConfig(28, 1, 7, 16, 3, 2, 32, "exact", 1e-6, "fashion-mnist", 10);
-    Path backbone = tmp.resolve("backbone");
-    Backbone.export(backbone, small, VitWeights.random(small, 3));
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
     Path experiment = tmp.resolve("sweep.conf");
     Files.writeString(experiment, String.join("\n", "provpt {", "  backbone = \"" + backbone + "\"",
         "  method = vpt-deep", "  train.epochs = 1", "  train.batch-size = 16", "  prompts.per-block = 1",
