@@ -41,7 +41,8 @@ public record ExperimentSettings(
 
   public record DataSettings(String kind, int trainSize, int valSize, boolean trainOnTrainVal,
       long shapesSeed, int shapesPoolPerClass, int shapesTestPerClass,
-      Path idxTrainImages, Path idxTrainLabels, Path idxTestImages, Path idxTestLabels, int idxClasses) {}
+      Path idxTrainImages, Path idxTrainLabels, Path idxTestImages, Path idxTestLabels, int idxClasses,
+      Path vtabRoot, int vtabClasses, Path folderTrain, Path folderTest) {}
 
   public record PromptSettings(int perBlock, int shallowCount, double dropout) {}
 
@@ -65,7 +66,7 @@ public record ExperimentSettings(
     Settings s = new Settings(config);
     String p = "provpt.";
     String d = p + "data.";
-    String kind = s.oneOf(d + "kind", List.of("shapes", "idx"));
+    String kind = s.oneOf(d + "kind", List.of("shapes", "idx", "vtab", "folder"));
     DataSettings data = new DataSettings(kind,
         s.intIn(d + "train-size", 1, Integer.MAX_VALUE), s.intIn(d + "val-size", 1, Integer.MAX_VALUE),
         s.bool(d + "train-on-train-val"),
@@ -73,7 +74,9 @@ public record ExperimentSettings(
         s.intIn(d + "shapes.test-per-class", 1, 100_000),
         idxPath(s, d + "idx.train-images", kind), idxPath(s, d + "idx.train-labels", kind),
         idxPath(s, d + "idx.test-images", kind), idxPath(s, d + "idx.test-labels", kind),
-        s.intIn(d + "idx.classes", 2, 256));
+        s.intIn(d + "idx.classes", 2, 256),
+        directory(s, d + "vtab.root", kind.equals("vtab")), s.intIn(d + "vtab.classes", 2, 100_000),
+        directory(s, d + "folder.train", kind.equals("folder")), directory(s, d + "folder.test", kind.equals("folder")));
     PromptSettings prompts = new PromptSettings(
         s.intIn(p + "prompts.per-block", 0, 10_000), s.intIn(p + "prompts.shallow-count", 1, 10_000),
         s.doubleIn(p + "prompts.dropout", 0, 0.95, false));
@@ -106,6 +109,14 @@ public record ExperimentSettings(
     return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
         Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo,
         s.intIn(p + "tensorflow-threads", 0, 1024), config);
+  }
+
+  private static Path directory(Settings s, String key, boolean required) {
+    String value = s.string(key);
+    if (required && (value.isBlank() || !java.nio.file.Files.isDirectory(Path.of(value)))) {
+      throw s.invalid(key, "an existing directory for this provpt.data.kind");
+    }
+    return value.isBlank() ? null : Path.of(value);
   }
 
   private static Path idxPath(Settings s, String key, String kind) {

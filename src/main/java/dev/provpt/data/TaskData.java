@@ -22,6 +22,20 @@ public final class TaskData {
         test = IdxFiles.read(data.idxTestImages(), data.idxTestLabels(), data.idxClasses(), names,
             data.idxTestImages().getFileName().toString());
       }
+      case "vtab" -> {
+        // the VTAB-1k lists are the split: no stratified draw
+        int size = model.imageSize();
+        ImageSet train = ImageFolders.vtab(data.vtabRoot(), data.trainOnTrainVal() ? "train800val200.txt" : "train800.txt",
+            data.vtabClasses(), size, model.channels());
+        ImageSet val = ImageFolders.vtab(data.vtabRoot(), "val200.txt", data.vtabClasses(), size, model.channels());
+        ImageSet testSet = ImageFolders.vtab(data.vtabRoot(), "test.txt", data.vtabClasses(), size, model.channels());
+        return new Split(train, val, testSet);
+      }
+      case "folder" -> {
+        pool = ImageFolders.folder(data.folderTrain(), model.imageSize(), model.channels());
+        test = ImageFolders.folder(data.folderTest(), model.imageSize(), model.channels());
+        pool.requireCompatible(test);
+      }
       default -> throw new DataException("unknown data kind " + data.kind());
     }
     checkFits(pool, model);

@@ -1,0 +1,104 @@
+package dev.provpt.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Image datasets on disk, decoded and resized to the model's input: the VTAB-1k layout of the PEFT
+ * literature (a task folder with {@code train800.txt}, {@code val200.txt},
+ * {@code train800val200.txt}, {@code test.txt}, one {@code relative/path label} per line) and the
+ * image-folder layout ({@code root/class_name/*.png|jpg}, classes in name order).
+ */
+public final class ImageFolders {
+  public static final List<String> VTAB_LISTS = List.of("train800.txt", "val200.txt", "train800val200.txt", "test.txt");
+
+  private ImageFolders() {}
+
+  /** One VTAB list file of {@code task}; {@code classes} fixes the label range. */
+  public static ImageSet vtab(Path task, String list, int classes, int size, int channels) {
+    Path file = task.resolve(list);
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read the VTAB list (" + e.getMessage() + ")", e);
+    }
+    List<float[]> images = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String where = file + " line " + (i + 1);
+      int space = line.lastIndexOf(' ');
+      int label;
+      try {
+        label = Integer.parseInt(line.substring(space + 1));
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        throw new DataException(where + ": expected \"relative/path label\", got \"" + line + "\"");
+      }
+      if (space <= 0 || label < 0 || label >= classes) {
+        throw new DataException(where + ": label " + label + " outside [0, " + classes + ") or no path, in \""
+            + line + "\"");
+      }
+      try {
+        images.add(ImageFiles.read(task.resolve(line.substring(0, space).trim()), size, channels));
+      } catch (DataException e) {
+        throw new DataException(where + ": " + e.getMessage(), e);
+      }
+      labels.add(label);
+    }
+    List<String> names = IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+    return assemble(task.getFileName() + "/" + list, images, labels, classes, names, size, channels);
+  }
+
+  /** An image-folder tree: one subfolder per class, classes sorted by name. */
+  public static ImageSet folder(Path root, int size, int channels) {
+    if (!Files.isDirectory(root)) {
+      throw new DataException(root + ": image folder not found (expected root/class_name/*.png|jpg)");
+    }
+    List<Path> classDirs;
+    try (var entries = Files.list(root)) {
+      classDirs = entries.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      throw new DataException(root + ": cannot list (" + e.getMessage() + ")", e);
+    }
+    if (classDirs.size() < 2) {
+      throw new DataException(root + ": found " + classDirs.size() + " class folders, expected at least 2");
+    }
+    List<float[]> images = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int c = 0; c < classDirs.size(); c++) {
+      try (var files = Files.list(classDirs.get(c))) {
+        for (Path f : files.filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(png|jpe?g|bmp|gif)"))
+            .sorted().toList()) {
+          images.add(ImageFiles.read(f, size, channels));
+          labels.add(c);
+        }
+      } catch (IOException e) {
+        throw new DataException(classDirs.get(c) + ": cannot list (" + e.getMessage() + ")", e);
+      }
+    }
+    List<String> names = classDirs.stream().map(p -> p.getFileName().toString()).toList();
+    return assemble(root.getFileName().toString(), images, labels, names.size(), names, size, channels);
+  }
+
+  private static ImageSet assemble(String name, List<float[]> images, List<Integer> labels, int classes,
+      List<String> classNames, int size, int channels) {
+    if (images.isEmpty()) {
+      throw new DataException(name + ": no images");
+    }
+    int pixels = size * size * channels;
+    float[] all = new float[images.size() * pixels];
+    for (int i = 0; i < images.size(); i++) {
+      System.arraycopy(images.get(i), 0, all, i * pixels, pixels);
+    }
+    return new ImageSet(name, size, size, channels, all, labels.stream().mapToInt(Integer::intValue).toArray(),
+        classes, classNames);
+  }
+}
