@@ -1,10 +1,10 @@
 package dev.provpt.actors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.report.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Checkpoint files of a run: {@code checkpoints/epoch-NNNN/} holds {@code tuner.json},
@@ -28,20 +28,13 @@ public final class Checkpoints {
   }
 
   static void writeJson(Path file, Object value) throws IOException {
-    writeAtomically(file, JSON.writeValueAsString(value));
-  }
-
-  static void writeAtomically(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path aside = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(aside, content);
-    Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    RunDirectory.writeAtomically(file, JSON.writeValueAsString(value));
   }
 
   /** Marks {@code epoch} as the latest complete checkpoint and removes older ones. */
   static void commit(Path runDirectory, int epoch) throws IOException {
     Path root = runDirectory.resolve(DIRECTORY);
-    writeAtomically(root.resolve(LATEST), String.format("epoch-%04d%n", epoch));
+    RunDirectory.writeAtomically(root.resolve(LATEST), String.format("epoch-%04d%n", epoch));
     try (var entries = Files.list(root)) {
       for (Path old : entries.filter(p -> p.getFileName().toString().startsWith("epoch-")
           && !p.equals(epochDirectory(runDirectory, epoch))).toList()) {

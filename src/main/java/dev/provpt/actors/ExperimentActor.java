@@ -228,12 +228,12 @@ public final class ExperimentActor {
 
   private Behavior<Command> reward() {
     endPhase("score");
-    record.put("max_idleness", new Idleness(scores, scoredAssignment, plan.depth()).maxScore());
+    double maxScore = new Idleness(scores, scoredAssignment, plan.depth()).maxScore();
+    record.put("max_idleness", maxScore);
     if (Double.isNaN(lossAtLastRelocation)) {
       return prune();
     }
     // r = L_prev − L_curr − max_j score_j  (the idleness score stands in for the intermediate loss)
-    double maxScore = new Idleness(scores, scoredAssignment, plan.depth()).maxScore();
     double value = lossAtLastRelocation - scoredLoss - maxScore;
     allocator.tell(new AllocatorActor.Reward(epoch, value, value >= 0, allocatorAdapter));
     return awaitingReward();
@@ -357,7 +357,7 @@ public final class ExperimentActor {
     return phase("checkpoint", AllocatorSaved.class, saved -> {
       Path directory = Checkpoints.epochDirectory(runDirectory.root(), epoch);
       try {
-        Checkpoints.writeAtomically(directory.resolve(Checkpoints.ALLOCATOR), saved.saved().state().toJson());
+        RunDirectory.writeAtomically(directory.resolve(Checkpoints.ALLOCATOR), saved.saved().state().toJson());
         Checkpoints.writeJson(directory.resolve(Checkpoints.EXPERIMENT), new RunState(epoch, distribution.clone(),
             relocations, bestVal, bestEpoch, rewards, ppoUpdates, scores, scoredAssignment,
             Double.isNaN(scoredLoss) ? null : scoredLoss,
@@ -397,9 +397,9 @@ public final class ExperimentActor {
   /** The last line of metrics.jsonl (after a resume the last epoch may predate this process). */
   private Map<String, Object> lastEpochRecord() {
     try {
-      java.util.List<String> lines = java.nio.file.Files.readAllLines(runDirectory.resolve(RunDirectory.METRICS));
+      var lines = RunDirectory.readMetrics(runDirectory.root());
       @SuppressWarnings("unchecked")
-      Map<String, Object> last = Checkpoints.JSON.readValue(lines.get(lines.size() - 1), Map.class);
+      Map<String, Object> last = Checkpoints.JSON.convertValue(lines.get(lines.size() - 1), Map.class);
       return last;
     } catch (java.io.IOException | RuntimeException e) {
       throw new IllegalStateException("cannot read the last epoch of " + runDirectory.resolve(RunDirectory.METRICS), e);

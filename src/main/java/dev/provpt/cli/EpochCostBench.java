@@ -1,7 +1,6 @@
 package dev.provpt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.actors.RunLauncher;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
@@ -56,10 +55,8 @@ final class EpochCostBench {
     if (!outcome.succeeded()) {
       throw new IllegalStateException("benchmark run failed: " + outcome.error());
     }
-    ObjectMapper json = new ObjectMapper();
     List<Double> seconds = new ArrayList<>();
-    for (String l : Files.readAllLines(runDir.resolve(RunDirectory.METRICS))) {
-      JsonNode node = json.readTree(l);
+    for (JsonNode node : RunDirectory.readMetrics(runDir)) {
       if (node.get("epoch").asInt() > 1 && node.get("epoch").asInt() < settings.train().epochs()) {
         seconds.add(node.get("seconds").asDouble()); // the last epoch also evaluates the test set
       }

@@ -18,6 +18,12 @@ public final class Main {
     System.exit(execute(args));
   }
 
+  /** {@code file} when given, else ./application.conf when it exists, else null (reference.conf alone). */
+  static java.nio.file.Path experimentOrDefault(java.nio.file.Path file) {
+    java.nio.file.Path fallback = java.nio.file.Path.of("application.conf");
+    return file != null || !java.nio.file.Files.isRegularFile(fallback) ? file : fallback;
+  }
+
   /** Runs a command line; user errors print one clear line and exit with 2. */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());

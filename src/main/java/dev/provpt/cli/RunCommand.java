@@ -45,8 +45,8 @@ final class RunCommand implements Callable<Integer> {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(resume + ": not a run directory (no " + RunDirectory.CONFIG + ")");
       }
-    } else if (file == null && Files.isRegularFile(Path.of("application.conf"))) {
-      file = Path.of("application.conf");
+    } else {
+      file = Main.experimentOrDefault(file);
     }
     var config = ConfigLoader.load(file, overrides);
     ExperimentSettings settings = ExperimentSettings.from(config);

@@ -3,7 +3,6 @@ package dev.provpt.cli;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.sweep.Sweep;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -28,10 +27,7 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path file = configFile;
-    if (file == null && Files.isRegularFile(Path.of("application.conf"))) {
-      file = Path.of("application.conf");
-    }
+    Path file = Main.experimentOrDefault(configFile);
     Sweep sweep = new Sweep(file, overrides);
     if (dryRun) {
       sweep.gridRuns().forEach(r -> System.out.println(r.name() + " " + r.overrides()));

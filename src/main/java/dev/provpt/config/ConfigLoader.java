@@ -52,10 +52,7 @@ public final class ConfigLoader {
     for (var entry : given.getConfig("provpt").entrySet()) {
       String key = "provpt." + entry.getKey();
       if (!reference.hasPath(key)) {
-        var origin = entry.getValue().origin();
-        String where = origin.filename() != null ? origin.filename() + " line " + origin.lineNumber()
-            : origin.description().replaceFirst(": \\d+$", "");
-        throw new SettingsException("unknown key " + key + " (" + where + "); every key and its default is in "
+        throw new SettingsException("unknown key " + key + " (" + Settings.origin(entry.getValue()) + "); every key and its default is in "
             + "reference.conf" + suggestion(reference, key));
       }
     }

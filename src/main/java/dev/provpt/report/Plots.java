@@ -1,11 +1,9 @@
 package dev.provpt.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +44,7 @@ public final class Plots {
   }
 
   private static List<JsonNode> read(Path runDirectory) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(runDirectory.resolve(RunDirectory.METRICS))) {
-      if (!line.isBlank()) {
-        lines.add(json.readTree(line));
-      }
-    }
+    List<JsonNode> lines = RunDirectory.readMetrics(runDirectory);
     if (lines.isEmpty()) {
       throw new IOException(runDirectory.resolve(RunDirectory.METRICS) + " holds no epoch");
     }

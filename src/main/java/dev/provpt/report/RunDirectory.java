@@ -1,5 +1,6 @@
 package dev.provpt.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
@@ -88,15 +91,31 @@ public final class RunDirectory {
     }
   }
 
-  /** Writes beside, then renames: a reader never sees half a file. */
+  /** Writes {@code name} in this directory atomically (see {@link #writeAtomically(Path, String)}). */
   public void writeAtomically(String name, String content) {
-    Path target = resolve(name);
-    Path aside = resolve(name + ".tmp");
     try {
-      Files.writeString(aside, content, StandardCharsets.UTF_8);
-      Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      writeAtomically(resolve(name), content);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + resolve(name) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Writes beside, then renames: a reader never sees half a file. */
+  public static void writeAtomically(Path file, String content) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path aside = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(aside, content, StandardCharsets.UTF_8);
+    Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The epochs of a run's metrics.jsonl, in order (blank lines skipped). */
+  public static List<JsonNode> readMetrics(Path runDirectory) throws IOException {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(runDirectory.resolve(METRICS))) {
+      if (!line.isBlank()) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    return lines;
   }
 }

@@ -24,6 +24,16 @@ final class Checks {
     }
   }
 
+  /** The checks before a decision: a valid state and source block, and no decision awaiting its reward. */
+  static void decision(float[] state, int sourceBlock, int blocks, PolicyState.PendingDecision pending) {
+    state(state, blocks);
+    block("source block", sourceBlock, blocks);
+    if (pending != null) {
+      throw new IllegalStateException("the decision for block " + pending.block()
+          + " still waits for its reward: call reward() before the next decide()");
+    }
+  }
+
   static void blocks(int blocks) {
     if (blocks < 1) {
       throw new IllegalArgumentException("an allocator needs at least 1 block, got " + blocks);

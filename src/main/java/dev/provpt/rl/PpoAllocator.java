@@ -242,12 +242,7 @@ public final class PpoAllocator implements AllocationPolicy {
 
   @Override
   public Decision decide(float[] state, int sourceBlock) {
-    Checks.state(state, blocks);
-    Checks.block("source block", sourceBlock, blocks);
-    if (pending != null) {
-      throw new IllegalStateException("the decision for block " + pending.block()
-          + " still waits for its reward: call reward() before the next decide()");
-    }
+    Checks.decision(state, sourceBlock, blocks, pending);
     try (TFloat32 input = Tensors.floats(state, 1, stateSize);
          Result r = session.runner().feed(states, input)
              .fetch(probabilities).fetch(logProbabilities).fetch(values).run()) {

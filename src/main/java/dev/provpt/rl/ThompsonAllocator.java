@@ -46,12 +46,7 @@ public final class ThompsonAllocator implements AllocationPolicy {
 
   @Override
   public Decision decide(float[] state, int sourceBlock) {
-    Checks.state(state, blocks);
-    Checks.block("source block", sourceBlock, blocks);
-    if (pending != null) {
-      throw new IllegalStateException("the decision for block " + pending.block()
-          + " still waits for its reward: call reward() before the next decide()");
-    }
+    Checks.decision(state, sourceBlock, blocks, pending);
     int block = draw(rng);
     pending = new PendingDecision(state, block, 0f, 0f);
     return new Decision(block, estimate());
