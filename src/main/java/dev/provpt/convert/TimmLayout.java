@@ -1,0 +1,158 @@
+package dev.provpt.convert;
+
+import dev.provpt.model.ModelException;
+import dev.provpt.model.VitWeights;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * timm's VisionTransformer ({@code model.safetensors}): PyTorch names, Linear weights as
+ * {@code [out, in]}, a fused qkv projection, a conv kernel as {@code [D, C, p, p]}, exact GELU.
+ * The number of heads is not recorded; it defaults to width / 64, as in every standard ViT.
+ */
+public final class TimmLayout extends CheckpointLayout {
+  private static final String PATCH = "patch_embed.proj.weight";
+  private static final Pattern BLOCK = Pattern.compile("blocks\\.(\\d+)\\.");
+  private static final Pattern FC1 = Pattern.compile("blocks\\.\\d+\\.mlp\\.fc1\\.weight");
+
+  @Override
+  public String describe() {
+    return "timm layout (.safetensors)";
+  }
+
+  /** timm models differ (ImageNet or Inception statistics) and the file does not say. */
+  @Override
+  public String defaultNormalization() {
+    return null;
+  }
+
+  @Override
+  public String gelu() {
+    return "exact";
+  }
+
+  @Override
+  public String headKernelName() {
+    return "head.weight";
+  }
+
+  private static String block(int i, String part) {
+    return "blocks." + i + "." + part;
+  }
+
+  @Override
+  public SourceArch infer(Map<String, long[]> shapes, int heads) {
+    long[] patch = shapes.get(PATCH);
+    if (patch == null || patch.length != 4) {
+      throw cannotInfer("patch size, channels and width", PATCH, "[D, C, p, p]", shapes);
+    }
+    long[] pos = shapes.get("pos_embed");
+    if (pos == null || pos.length != 3) {
+      throw cannotInfer("resolution", "pos_embed", "[1, 1 + n^2, D]", shapes);
+    }
+    long[] fc1 = firstShape(shapes, FC1, 2);
+    if (fc1 == null) {
+      throw cannotInfer("MLP width", "blocks.N.mlp.fc1.weight", "[mlp, D]", shapes);
+    }
+    int width = (int) patch[0];
+    if (heads <= 0) {
+      if (width % 64 != 0) {
+        throw new ModelException("timm checkpoints do not record the number of heads and width " + width
+            + " is not a multiple of 64 (the standard head size): pass --heads");
+      }
+      heads = width / 64;
+    }
+    long[] head = shapes.get("head.weight");
+    int p = (int) patch[2];
+    return new SourceArch(gridOf(pos[1], "pos_embed") * p, (int) patch[1], p, width, countBlocks(shapes, BLOCK),
+        heads, (int) fc1[0], head != null && head.length == 2 ? (int) head[0] : 0, false);
+  }
+
+  @Override
+  public Map<String, long[]> required(SourceArch a) {
+    long d = a.width();
+    long p = a.patchSize();
+    long m = a.mlpDim();
+    Map<String, long[]> r = ordered();
+    r.put(PATCH, s(d, a.channels(), p, p));
+    r.put("patch_embed.proj.bias", s(d));
+    r.put("cls_token", s(1, 1, d));
+    r.put("pos_embed", s(1, 1 + (long) a.grid() * a.grid(), d));
+    for (int i = 0; i < a.depth(); i++) {
+      r.put(block(i, "norm1.weight"), s(d));
+      r.put(block(i, "norm1.bias"), s(d));
+      r.put(block(i, "attn.qkv.weight"), s(3 * d, d));
+      r.put(block(i, "attn.qkv.bias"), s(3 * d));
+      r.put(block(i, "attn.proj.weight"), s(d, d));
+      r.put(block(i, "attn.proj.bias"), s(d));
+      r.put(block(i, "norm2.weight"), s(d));
+      r.put(block(i, "norm2.bias"), s(d));
+      r.put(block(i, "mlp.fc1.weight"), s(m, d));
+      r.put(block(i, "mlp.fc1.bias"), s(m));
+      r.put(block(i, "mlp.fc2.weight"), s(d, m));
+      r.put(block(i, "mlp.fc2.bias"), s(d));
+    }
+    r.put("norm.weight", s(d));
+    r.put("norm.bias", s(d));
+    return r;
+  }
+
+  @Override
+  public Map<String, long[]> optional(SourceArch a) {
+    Map<String, long[]> m = ordered();
+    if (a.headClasses() > 0) {
+      m.put("head.weight", s(a.headClasses(), a.width()));
+      m.put("head.bias", s(a.headClasses()));
+    }
+    return m;
+  }
+
+  @Override
+  public Map<String, float[]> convert(CheckpointReader r, SourceArch a, boolean keepHead) {
+    int d = a.width();
+    int m = a.mlpDim();
+    Map<String, float[]> w = new LinkedHashMap<>();
+    w.put(VitWeights.PATCH_KERNEL, convKernel(r.read(PATCH), d, a.channels(), a.patchSize()));
+    w.put(VitWeights.PATCH_BIAS, r.read("patch_embed.proj.bias"));
+    w.put(VitWeights.CLS_TOKEN, r.read("cls_token"));
+    w.put(VitWeights.POS_EMBED, r.read("pos_embed"));
+    for (int i = 0; i < a.depth(); i++) {
+      w.put(VitWeights.block(i, "norm1.gamma"), r.read(block(i, "norm1.weight")));
+      w.put(VitWeights.block(i, "norm1.beta"), r.read(block(i, "norm1.bias")));
+      // Output rows are ordered (q|k|v, head, head_dim), as our qkv kernel's columns.
+      w.put(VitWeights.block(i, "attn.qkv.kernel"), transpose(r.read(block(i, "attn.qkv.weight")), 3 * d, d));
+      w.put(VitWeights.block(i, "attn.qkv.bias"), r.read(block(i, "attn.qkv.bias")));
+      w.put(VitWeights.block(i, "attn.proj.kernel"), transpose(r.read(block(i, "attn.proj.weight")), d, d));
+      w.put(VitWeights.block(i, "attn.proj.bias"), r.read(block(i, "attn.proj.bias")));
+      w.put(VitWeights.block(i, "norm2.gamma"), r.read(block(i, "norm2.weight")));
+      w.put(VitWeights.block(i, "norm2.beta"), r.read(block(i, "norm2.bias")));
+      w.put(VitWeights.block(i, "mlp.fc1.kernel"), transpose(r.read(block(i, "mlp.fc1.weight")), m, d));
+      w.put(VitWeights.block(i, "mlp.fc1.bias"), r.read(block(i, "mlp.fc1.bias")));
+      w.put(VitWeights.block(i, "mlp.fc2.kernel"), transpose(r.read(block(i, "mlp.fc2.weight")), d, m));
+      w.put(VitWeights.block(i, "mlp.fc2.bias"), r.read(block(i, "mlp.fc2.bias")));
+    }
+    w.put(VitWeights.NORM_GAMMA, r.read("norm.weight"));
+    w.put(VitWeights.NORM_BETA, r.read("norm.bias"));
+    if (keepHead) {
+      w.put(VitWeights.UPSTREAM_HEAD_KERNEL, transpose(r.read("head.weight"), a.headClasses(), d));
+      w.put(VitWeights.UPSTREAM_HEAD_BIAS, r.read("head.bias"));
+    }
+    return w;
+  }
+
+  /** PyTorch's conv weight [D, C, p, p] (OIHW) as TensorFlow's [p, p, C, D] (HWIO). */
+  static float[] convKernel(float[] oihw, int out, int in, int p) {
+    float[] hwio = new float[oihw.length];
+    for (int o = 0; o < out; o++) {
+      for (int c = 0; c < in; c++) {
+        for (int y = 0; y < p; y++) {
+          for (int x = 0; x < p; x++) {
+            hwio[((y * p + x) * in + c) * out + o] = oihw[((o * in + c) * p + y) * p + x];
+          }
+        }
+      }
+    }
+    return hwio;
+  }
+}
