@@ -44,6 +44,7 @@ public final class RunLauncher {
 
   public static Prepared prepare(ExperimentSettings settings) {
     Backbone backbone = Backbone.load(settings.backbone());
+    TuningSetup.normalization(settings, backbone.config()); // a misfit normalisation fails here, not in the Tuner
     Split split = TaskData.load(settings.data(), settings.seed(), backbone.config());
     return new Prepared(settings, backbone, split);
   }

@@ -42,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "timed training steps per configuration (default: ${DEFAULT-VALUE})")
   int steps = 20;
 
+  @Option(names = "--backbone-bench", negatable = true,
+      description = "measure --backbone (default: true; --no-backbone-bench measures only the ViT-B/16 shape)")
+  boolean backboneBench = true;
+
   @Option(names = "--vitb", negatable = true, description = "also measure a ViT-B/16-shaped graph (default: true)")
   boolean vitb = true;
 
@@ -71,10 +75,12 @@ final class BenchCommand implements Callable<Integer> {
     if (epochCost) {
       print(json, EpochCostBench.measure(experiment, epochCostEpochs));
     }
-    Backbone loaded = Backbone.load(backbone);
-    for (int perBlock : promptsPerBlock) {
-      lines.add(measure(backbone.toString(), loaded.config(), loaded.weights(), perBlock, batch, steps));
-      print(json, lines.get(lines.size() - 1));
+    if (backboneBench) {
+      Backbone loaded = Backbone.load(backbone);
+      for (int perBlock : promptsPerBlock) {
+        lines.add(measure(backbone.toString(), loaded.config(), loaded.weights(), perBlock, batch, steps));
+        print(json, lines.get(lines.size() - 1));
+      }
     }
     if (vitb) {
       VitConfig vitB16 = new VitConfig(224, 3, 16, 768, 12, 12, 3072, "exact", 1e-6, "inception", 0);

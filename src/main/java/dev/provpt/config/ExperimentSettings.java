@@ -2,6 +2,8 @@ package dev.provpt.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.provpt.data.Augmentation;
+import dev.provpt.data.Normalization;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,10 +41,18 @@ public record ExperimentSettings(
     }
   }
 
+  /**
+   * The task and how its images reach the model. {@code normalization} is {@link #AUTO_NORMALIZATION} (the
+   * backbone's own) or one of {@link Normalization#SPECS}.
+   */
   public record DataSettings(String kind, int trainSize, int valSize, boolean trainOnTrainVal,
       long shapesSeed, int shapesPoolPerClass, int shapesTestPerClass,
       Path idxTrainImages, Path idxTrainLabels, Path idxTestImages, Path idxTestLabels, int idxClasses,
-      Path vtabRoot, int vtabClasses, Path folderTrain, Path folderTest) {}
+      Path vtabRoot, int vtabClasses, Path folderTrain, Path folderTest,
+      Augmentation augmentation, String normalization) {}
+
+  /** provpt.data.normalization's default: the normalization named in the backbone's model.conf. */
+  public static final String AUTO_NORMALIZATION = "auto";
 
   public record PromptSettings(int perBlock, int shallowCount, double dropout) {}
 
@@ -76,7 +86,9 @@ public record ExperimentSettings(
         idxPath(s, d + "idx.test-images", kind), idxPath(s, d + "idx.test-labels", kind),
         s.intIn(d + "idx.classes", 2, 256),
         directory(s, d + "vtab.root", kind.equals("vtab")), s.intIn(d + "vtab.classes", 2, 100_000),
-        directory(s, d + "folder.train", kind.equals("folder")), directory(s, d + "folder.test", kind.equals("folder")));
+        directory(s, d + "folder.train", kind.equals("folder")), directory(s, d + "folder.test", kind.equals("folder")),
+        Augmentation.of(s.oneOf(d + "augmentation", Augmentation.keys())),
+        s.oneOf(d + "normalization", normalizationChoices()));
     PromptSettings prompts = new PromptSettings(
         s.intIn(p + "prompts.per-block", 0, 10_000), s.intIn(p + "prompts.shallow-count", 1, 10_000),
         s.doubleIn(p + "prompts.dropout", 0, 0.95, false));
@@ -109,6 +121,12 @@ public record ExperimentSettings(
     return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
         Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo,
         s.intIn(p + "tensorflow-threads", 0, 1024), config);
+  }
+
+  private static List<String> normalizationChoices() {
+    List<String> choices = new java.util.ArrayList<>(List.of(AUTO_NORMALIZATION));
+    choices.addAll(Normalization.SPECS);
+    return choices;
   }
 
   private static Path directory(Settings s, String key, boolean required) {

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * One epoch over an ImageSet in batches (the last may be smaller), in order or shuffled. A shuffled
- * epoch's order depends only on (seed, epoch), so epoch e is reproducible without replaying earlier ones.
+ * epoch's order, and its augmentation, depend only on (seed, epoch), so epoch e is reproducible without
+ * replaying earlier ones.
  */
 public final class BatchIterator implements Iterator<Batch> {
 
@@ -14,9 +15,13 @@ public final class BatchIterator implements Iterator<Batch> {
     private final int batchSize;
     private final Normalization normalization;
     private final int[] order;
+    private final Augmentation augmentation;
+    private final long seed;
+    private final int epoch;
     private int next;
 
-    private BatchIterator(ImageSet set, int batchSize, Normalization normalization, int[] order) {
+    private BatchIterator(ImageSet set, int batchSize, Normalization normalization, int[] order,
+                          Augmentation augmentation, long seed, int epoch) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
         }
@@ -28,6 +33,9 @@ public final class BatchIterator implements Iterator<Batch> {
         this.batchSize = batchSize;
         this.normalization = normalization;
         this.order = order;
+        this.augmentation = augmentation;
+        this.seed = seed;
+        this.epoch = epoch;
     }
 
     /** The images in their stored order, e.g. for evaluation. */
@@ -36,12 +44,19 @@ public final class BatchIterator implements Iterator<Batch> {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        return new BatchIterator(set, batchSize, normalization, order);
+        return new BatchIterator(set, batchSize, normalization, order, Augmentation.NONE, 0, 0);
     }
 
     /** The images in the order {@link #epochOrder} gives for (seed, epoch). */
     public static BatchIterator shuffled(ImageSet set, int batchSize, Normalization normalization, long seed, int epoch) {
-        return new BatchIterator(set, batchSize, normalization, epochOrder(set.size(), seed, epoch));
+        return shuffled(set, batchSize, normalization, seed, epoch, Augmentation.NONE);
+    }
+
+    /** As above, each image augmented as (seed, epoch, its index in {@code set}) decide, before normalisation. */
+    public static BatchIterator shuffled(ImageSet set, int batchSize, Normalization normalization, long seed, int epoch,
+                                         Augmentation augmentation) {
+        return new BatchIterator(set, batchSize, normalization, epochOrder(set.size(), seed, epoch),
+                augmentation, seed, epoch);
     }
 
     /** A permutation of 0..n-1 that depends only on (seed, epoch). */
@@ -77,6 +92,7 @@ public final class BatchIterator implements Iterator<Batch> {
             labels[i] = set.labels()[index];
             indices[i] = index;
         }
+        augmentation.apply(images, indices, set, seed, epoch);
         normalization.apply(images, 0, images.length, set.channels());
         next += size;
         return new Batch(images, labels, indices, size);

@@ -46,6 +46,11 @@ public record VitConfig(
         normalization, classes);
   }
 
+  public VitConfig withNormalization(String name) {
+    return new VitConfig(imageSize, channels, patchSize, width, depth, heads, mlpDim, gelu, layerNormEps,
+        name, upstreamClasses);
+  }
+
   public int gridSize() {
     return imageSize / patchSize;
   }

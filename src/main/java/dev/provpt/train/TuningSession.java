@@ -1,5 +1,6 @@
 package dev.provpt.train;
 
+import dev.provpt.data.Augmentation;
 import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
@@ -20,6 +21,7 @@ public final class TuningSession implements AutoCloseable {
   private final PromptedModel model;
   private final ImageSet train;
   private final Normalization normalization;
+  private final Augmentation augmentation;
   private final int batchSize;
   private final long seed;
   private final int[] assignment;
@@ -35,11 +37,13 @@ public final class TuningSession implements AutoCloseable {
   /** Mean loss and accuracy of a pass, with the mean per-prompt gradient·value (empty without prompts). */
   public record PassResult(double loss, double accuracy, float[] promptScores, double seconds) {}
 
-  public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, int batchSize, long seed,
-      int[] initialAssignment) {
+  /** {@code augmentation} applies to {@link #tuneEpoch}'s batches only, never to scoring or evaluation. */
+  public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, Augmentation augmentation,
+      int batchSize, long seed, int[] initialAssignment) {
     this.model = model;
     this.train = train;
     this.normalization = normalization;
+    this.augmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
     this.batchSize = batchSize;
     this.seed = seed;
     this.assignment = initialAssignment.clone();
@@ -58,12 +62,12 @@ public final class TuningSession implements AutoCloseable {
     return a;
   }
 
-  /** One epoch of optimisation steps over the training set (shuffled from (seed, epoch)). */
+  /** One epoch of optimisation steps over the training set (shuffled and augmented from (seed, epoch)). */
   public PassResult tuneEpoch(int epoch, ProgressBar bar) {
-    return pass(BatchIterator.shuffled(train, batchSize, normalization, seed, epoch), true, bar);
+    return pass(BatchIterator.shuffled(train, batchSize, normalization, seed, epoch, augmentation), true, bar);
   }
 
-  /** A pass over the training set without updates: the reference's way to score prompts. */
+  /** A pass over the training set without updates (nor augmentation): the reference's way to score prompts. */
   public PassResult scorePass() {
     return pass(BatchIterator.sequential(train, batchSize, normalization), false, ProgressBar.silent());
   }

@@ -1,9 +1,15 @@
 package dev.provpt.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.data.Augmentation;
+import dev.provpt.data.Normalization;
+import dev.provpt.model.Backbone;
+import dev.provpt.model.VitConfig;
+import dev.provpt.train.TuningSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +53,43 @@ class ExperimentSettingsTest {
     assertTrue(choice.getMessage().contains("one of [pro-vpt, vpt-deep, vpt-shallow, linear]"), choice.getMessage());
     var override = assertThrows(SettingsException.class, () -> ConfigLoader.load(null, List.of("train.epochs")));
     assertTrue(override.getMessage().contains("expected key=value"), override.getMessage());
+  }
+
+  @Test
+  void augmentationAndNormalizationDefaultToNoneAndTheBackbones() {
+    var defaults = ExperimentSettings.from(ConfigLoader.load(null, List.of()));
+    assertEquals(Augmentation.NONE, defaults.data().augmentation());
+    assertEquals(ExperimentSettings.AUTO_NORMALIZATION, defaults.data().normalization());
+    var chosen = ExperimentSettings.from(ConfigLoader.load(null,
+        List.of("data.augmentation=fgvc", "data.normalization=inception")));
+    assertEquals(Augmentation.FGVC, chosen.data().augmentation());
+    assertEquals("inception", chosen.data().normalization());
+  }
+
+  @Test
+  void anUnknownAugmentationOrNormalizationNamesTheKeyTheValueAndTheChoices() {
+    var augmentation = assertThrows(SettingsException.class,
+        () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("data.augmentation=randaugment"))));
+    assertTrue(augmentation.getMessage().contains("provpt.data.augmentation must be one of [none, fgvc], got "
+        + "\"randaugment\" (--set data.augmentation=randaugment)"), augmentation.getMessage());
+    var normalization = assertThrows(SettingsException.class,
+        () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("data.normalization=imagenet21k"))));
+    assertTrue(normalization.getMessage().contains("provpt.data.normalization must be one of "
+        + "[auto, fashion-mnist, imagenet, inception, none], got \"imagenet21k\""), normalization.getMessage());
+  }
+
+  @Test
+  void theRunsNormalizationIsTheBackbonesUnlessNamedAndMustFitItsChannels() {
+    var defaults = ExperimentSettings.from(ConfigLoader.load(null, List.of()));
+    VitConfig backbone = VitConfig.read(defaults.backbone().resolve(Backbone.MODEL_CONF)); // 1 channel, fashion-mnist
+    // Normalization holds arrays, so compare its statistics rather than the records
+    assertArrayEquals(Normalization.of("fashion-mnist", 1).mean(), TuningSetup.normalization(defaults, backbone).mean());
+    var inception = ExperimentSettings.from(ConfigLoader.load(null, List.of("data.normalization=inception")));
+    assertArrayEquals(Normalization.of("inception", 1).mean(), TuningSetup.normalization(inception, backbone).mean());
+    var imagenet = ExperimentSettings.from(ConfigLoader.load(null, List.of("data.normalization=imagenet")));
+    var e = assertThrows(SettingsException.class, () -> TuningSetup.normalization(imagenet, backbone));
+    assertTrue(e.getMessage().contains("provpt.data.normalization = imagenet does not fit backbone")
+        && e.getMessage().contains("1-channel"), e.getMessage());
   }
 
   @Test

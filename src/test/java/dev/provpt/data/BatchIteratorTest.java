@@ -63,6 +63,33 @@ class BatchIteratorTest {
     }
 
     @Test
+    void augmentedImagesDependOnlyOnSeedEpochAndIndexAndAreNormalisedAfterwards() {
+        ImageSet noise = AugmentationTest.noise(10, 12, 12, 3, 4);
+        Normalization imagenet = Normalization.of("imagenet", 3);
+        List<Batch> bySeven = drain(BatchIterator.shuffled(noise, 7, imagenet, 9, 2, Augmentation.FGVC));
+        List<Batch> byThree = drain(BatchIterator.shuffled(noise, 3, imagenet, 9, 2, Augmentation.FGVC));
+        float[][] expected = new float[noise.size()][noise.imageSize()];
+        for (int index = 0; index < noise.size(); index++) {
+            noise.copyImage(index, expected[index], 0);
+            Augmentation.FGVC.apply(expected[index], new int[] {index}, noise, 9, 2);
+            imagenet.apply(expected[index], 0, noise.imageSize(), 3);
+        }
+        for (List<Batch> batches : List.of(bySeven, byThree)) {
+            for (Batch batch : batches) {
+                for (int i = 0; i < batch.size(); i++) {
+                    float[] image = Arrays.copyOfRange(batch.images(), i * noise.imageSize(), (i + 1) * noise.imageSize());
+                    assertArrayEquals(expected[batch.indices()[i]], image, "image " + batch.indices()[i]);
+                }
+            }
+        }
+        // without augmentation a shuffled batch holds the stored images
+        Batch plain = BatchIterator.shuffled(noise, 10, Normalization.of("none", 3), 9, 2).next();
+        float[] stored = new float[noise.imageSize()];
+        noise.copyImage(plain.indices()[0], stored, 0);
+        assertArrayEquals(stored, Arrays.copyOf(plain.images(), noise.imageSize()));
+    }
+
+    @Test
     void exhaustedIteratorThrows() {
         BatchIterator iterator = BatchIterator.sequential(SET, 100, NONE);
         iterator.next();
