@@ -42,11 +42,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "timed training steps per configuration (default: ${DEFAULT-VALUE})")
   int steps = 20;
 
-  @Option(names = "--backbone-bench", negatable = true,
+  // picocli: a negatable option that defaults to true is declared by its negative name, so that
+  // --no-x sets false (declared as --x, --no-x would set the default, true).
+  @Option(names = "--no-backbone-bench", negatable = true,
       description = "measure --backbone (default: true; --no-backbone-bench measures only the ViT-B/16 shape)")
   boolean backboneBench = true;
 
-  @Option(names = "--vitb", negatable = true, description = "also measure a ViT-B/16-shaped graph (default: true)")
+  @Option(names = "--no-vitb", negatable = true, description = "also measure a ViT-B/16-shaped graph (default: true)")
   boolean vitb = true;
 
   @Option(names = "--vitb-batch", description = "batch size for the ViT-B/16 shape (default: ${DEFAULT-VALUE})")
@@ -58,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--vitb-prompts-per-block", split = ",", description = "(default: 0,10)")
   List<Integer> vitbPromptsPerBlock = List.of(0, 10);
 
-  @Option(names = "--epoch-cost", negatable = true,
+  @Option(names = "--no-epoch-cost", negatable = true,
       description = "also compare a PRO-VPT epoch with a VPT-Deep epoch on the default task (default: true)")
   boolean epochCost = true;
 

@@ -24,7 +24,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The tuning graph: a frozen backbone (weights as constants), a trainable prompt pool
+ * The tuning graph: a frozen backbone (weights in untrained variables), a trainable prompt pool
  * {@code [P, D]}, a linear head, the loss, its gradients and one SGD-momentum step.
  *
  * <p>The block assignment of every prompt is an input of each call, so relocating a prompt is
@@ -96,13 +96,24 @@ public final class PromptedModel implements AutoCloseable {
     Ops tf = Ops.create(graph);
     SplittableRandom random = new SplittableRandom(seed);
 
+    // The frozen backbone lives in variables that are filled once and never trained. Graph
+    // constants would be simpler, but oneDNN runs its fused MatMul+bias 3.5x slower on constant
+    // weights (ViT-B/16 on CPU: 1.8 s instead of 0.67 s a forward pass; see docs/PERFORMANCE.md).
     Map<String, Operand<TFloat32>> frozen = new LinkedHashMap<>();
+    Map<Placeholder<TFloat32>, WeightTensor> frozenFeeds = new LinkedHashMap<>();
+    List<Op> frozenAssigns = new ArrayList<>();
     for (String name : VitWeights.expectedShapes(config).keySet()) {
       if (name.startsWith("upstream_head")) {
         continue; // tuning trains its own head
       }
       WeightTensor w = weights.get(name);
-      frozen.put(name, tf.withSubScope("backbone").withName(name).constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
+      Ops scope = tf.withSubScope("backbone");
+      Variable<TFloat32> v = scope.withName(name).variable(Shape.of(w.shape()), TFloat32.class);
+      Placeholder<TFloat32> value = scope.withName(name + "_value").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(w.shape())));
+      frozen.put(name, v);
+      frozenFeeds.put(value, w);
+      frozenAssigns.add(scope.assign(v, value));
     }
     VisionTransformer vit = new VisionTransformer(tf, config, frozen);
 
@@ -173,6 +184,14 @@ public final class PromptedModel implements AutoCloseable {
             .setIntraOpParallelismThreads(hyper.threads()).setInterOpParallelismThreads(hyper.threads()).build())
         : new Session(graph);
     session.initialize();
+    var frozenValues = frozenFeeds.values().iterator();
+    int i = 0;
+    for (Placeholder<TFloat32> value : frozenFeeds.keySet()) {
+      WeightTensor w = frozenValues.next();
+      try (TFloat32 t = TFloat32.tensorOf(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false))) {
+        session.runner().feed(value, t).addTarget(frozenAssigns.get(i++)).run();
+      }
+    }
   }
 
   /** A tuning model on a loaded backbone (its upstream head is not used). */

@@ -72,13 +72,13 @@ public final class VisionTransformer {
 
   /** Logits of a linear head on the features. */
   public Operand<TFloat32> linear(Operand<TFloat32> features, Operand<TFloat32> kernel, Operand<TFloat32> bias) {
-    return tf.math.add(tf.linalg.matMul(features, kernel), bias);
+    return tf.nn.biasAdd(tf.linalg.matMul(features, kernel), bias);
   }
 
   private Operand<TFloat32> embed(Operand<TFloat32> images, Operand<TInt32> batch) {
     int p = config.patchSize();
     Operand<TFloat32> patches = tf.nn.conv2d(images, w(VitWeights.PATCH_KERNEL), List.of(1L, (long) p, (long) p, 1L), "VALID");
-    patches = tf.math.add(patches, w(VitWeights.PATCH_BIAS));
+    patches = tf.nn.biasAdd(patches, w(VitWeights.PATCH_BIAS));
     patches = tf.reshape(patches, shape(batch, -1, config.width()));
     Operand<TFloat32> cls = tf.broadcastTo(tf.reshape(w(VitWeights.CLS_TOKEN), tf.constant(new int[] {1, 1, config.width()})),
         shape(batch, 1, config.width()));
@@ -114,7 +114,8 @@ public final class VisionTransformer {
 
   private Operand<TFloat32> dense(Operand<TFloat32> x, Operand<TInt32> batch, String prefix, int in, int out) {
     Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, in}));
-    Operand<TFloat32> y = tf.math.add(tf.linalg.matMul(flat, w(prefix + ".kernel")), w(prefix + ".bias"));
+    // BiasAdd: the form TensorFlow's remapper fuses with the MatMul into one oneDNN kernel.
+    Operand<TFloat32> y = tf.nn.biasAdd(tf.linalg.matMul(flat, w(prefix + ".kernel")), w(prefix + ".bias"));
     return tf.reshape(y, shape(batch, -1, out));
   }
 
@@ -137,7 +138,7 @@ public final class VisionTransformer {
     Operand<TFloat32> centred = tf.math.sub(x, mean);
     Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), lastAxis, Mean.keepDims(true));
     Operand<TFloat32> normed = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant((float) config.layerNormEps()))));
-    return tf.math.add(tf.math.mul(normed, w(gamma)), w(beta));
+    return tf.nn.biasAdd(tf.math.mul(normed, w(gamma)), w(beta));
   }
 
   /** Inverted dropout with a stateless mask: the same (seed, block) gives the same mask. */

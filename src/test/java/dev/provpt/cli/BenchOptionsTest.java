@@ -1,0 +1,32 @@
+package dev.provpt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The bench's on/off switches parse as their help says (picocli's negatable options are subtle). */
+class BenchOptionsTest {
+  private static BenchCommand parse(String... args) {
+    BenchCommand bench = new BenchCommand();
+    new CommandLine(bench).parseArgs(args);
+    return bench;
+  }
+
+  @Test
+  void everythingIsMeasuredByDefault() {
+    BenchCommand bench = parse();
+    assertTrue(bench.epochCost && bench.vitb && bench.backboneBench);
+  }
+
+  @Test
+  void eachNoOptionTurnsItsPartOff() {
+    assertFalse(parse("--no-epoch-cost").epochCost);
+    assertFalse(parse("--no-vitb").vitb);
+    assertFalse(parse("--no-backbone-bench").backboneBench);
+    BenchCommand some = parse("--no-epoch-cost", "--no-vitb");
+    assertTrue(some.backboneBench);
+    assertTrue(parse("--epoch-cost").epochCost);
+  }
+}
