@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The provpt command line. */
-@Command(name = "provpt", mixinStandardHelpOptions = true, version = "provpt 0.1.0",
+@Command(name = "provpt", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "provpt 0.1.0",
     description = "PRO-VPT: visual prompt tuning with iterative prompt relocation, on the JVM.",
     subcommands = {RunCommand.class, PretrainCommand.class, InspectCommand.class, BenchCommand.class, PlotCommand.class, PredictCommand.class, SweepCommand.class,
         ImportVitCommand.class, FeaturesCommand.class,

@@ -44,6 +44,11 @@ public abstract class CheckpointLayout {
   /** Our tensors from the checkpoint's, by our canonical names; pos_embed at the source grid. */
   public abstract Map<String, float[]> convert(CheckpointReader reader, SourceArch arch, boolean keepHead);
 
+  /** Why an unexpected tensor may be there (a model family this layout does not cover), or null. */
+  public String hint(String unexpectedTensor) {
+    return null;
+  }
+
   /** The names of the source's upstream head kernel and bias. */
   public abstract String headKernelName();
 

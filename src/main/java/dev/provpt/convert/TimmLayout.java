@@ -37,6 +37,23 @@ public final class TimmLayout extends CheckpointLayout {
     return "head.weight";
   }
 
+  @Override
+  public String hint(String unexpected) {
+    if (unexpected.startsWith("fc_norm")) {
+      return "fc_norm: the model pools all tokens (global_pool='avg'); provpt tunes on the [CLS] token";
+    }
+    if (unexpected.startsWith("dist_token") || unexpected.startsWith("head_dist")) {
+      return unexpected.split("\\.")[0] + ": a distilled DeiT with a second token; import a non-distilled model";
+    }
+    if (unexpected.startsWith("reg_token")) {
+      return "reg_token: a ViT with register tokens, which provpt's graph does not have";
+    }
+    if (unexpected.startsWith("norm_pre")) {
+      return "norm_pre: a CLIP-style ViT with a LayerNorm before the blocks, which provpt's graph does not have";
+    }
+    return null;
+  }
+
   private static String block(int i, String part) {
     return "blocks." + i + "." + part;
   }

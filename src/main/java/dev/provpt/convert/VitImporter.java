@@ -159,8 +159,12 @@ public final class VitImporter {
       }
     });
     if (!problems.isEmpty()) {
+      java.util.Set<String> hints = new java.util.LinkedHashSet<>();
+      shapes.keySet().stream().filter(n -> !required.containsKey(n) && !optional.containsKey(n))
+          .map(layout::hint).filter(java.util.Objects::nonNull).forEach(hints::add);
       throw new ModelException(source + " is not a complete " + layout.describe() + " ViT of the inferred shape ("
-          + describe(arch) + "):\n  " + String.join("\n  ", problems));
+          + describe(arch) + "):\n  " + String.join("\n  ", problems)
+          + (hints.isEmpty() ? "" : "\n  (" + String.join("; ", hints) + ")"));
     }
   }
 

@@ -154,6 +154,19 @@ class VitImportTest {
   }
 
   @Test
+  void aGlobalPoolTimmModelIsRefusedWithTheReason() throws Exception {
+    Map<String, Checkpoints.Tensor> tensors = new java.util.LinkedHashMap<>(Checkpoints.readAll(Checkpoints.TIMM));
+    tensors.put("fc_norm.weight", new Checkpoints.Tensor(new long[] {32}, new float[32]));
+    tensors.put("fc_norm.bias", new Checkpoints.Tensor(new long[] {32}, new float[32]));
+    Path pooled = tmp.resolve("pooled.safetensors");
+    Checkpoints.writeSafetensors(pooled, tensors);
+    var e = assertThrows(ModelException.class,
+        () -> VitImporter.importFile(pooled, new VitImporter.Options(0, 4, null, "imagenet")));
+    assertTrue(e.getMessage().contains("unexpected tensor fc_norm.weight [32]"), e.getMessage());
+    assertTrue(e.getMessage().contains("pools all tokens"), e.getMessage());
+  }
+
+  @Test
   void ourSafetensorsWriterAndTheFixtureAgreeSoTheEditedCopiesAreFaithful() throws Exception {
     Path copy = tmp.resolve("copy.safetensors");
     var original = Checkpoints.readAll(Checkpoints.TIMM);
