@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.provpt.convert.VitImporter;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.ModelException;
+import dev.provpt.model.VitConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,26 +63,38 @@ final class ImportVitCommand implements Callable<Integer> {
       throw new ModelException(out + " already exists; pass --force to replace it");
     }
     long started = System.nanoTime();
+    Path absolute = out.toAbsolutePath();
+    Path staging = absolute.resolveSibling(absolute.getFileName() + ".importing");
+    VitConfig config;
+    try {
+      config = importInto(file, staging, started);
+      // Re-read and checked against model.conf before it replaces anything; the imported weights
+      // are out of reach by now, so a large model is not held twice.
+      Backbone.load(staging);
+    } catch (RuntimeException | IOException e) {
+      deleteRecursively(staging);
+      throw e;
+    }
+    deleteRecursively(absolute);
+    Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+
+    System.out.println("backbone " + out + ": " + config.describe());
+    System.out.printf("         %,d backbone parameters; %.1f s%n", config.backboneParameters(),
+        (System.nanoTime() - started) / 1e9);
+    return 0;
+  }
+
+  /** Imports {@code file} and exports it to {@code staging} (written beside DIR, moved in when checked). */
+  private VitConfig importInto(Path file, Path staging, long started) throws IOException {
     VitImporter.Result result = VitImporter.importFile(file,
         new VitImporter.Options(imageSize, heads, gelu, normalization));
     System.out.println("read     " + file + " (" + VitImporter.layoutOf(file).describe() + ")");
     System.out.println("source   " + VitImporter.describe(result.source()));
     result.notes().forEach(note -> System.out.println("note     " + note));
-
-    // Export next to DIR, then move into place: a failed import leaves DIR as it was.
-    Path absolute = out.toAbsolutePath();
-    Path staging = absolute.resolveSibling(absolute.getFileName() + ".importing");
     deleteRecursively(staging);
     Backbone.export(staging, result.config(), result.weights());
     writeProvenance(staging, file, result, (System.nanoTime() - started) / 1e9);
-    Backbone.load(staging); // re-read and checked against model.conf before it replaces anything
-    deleteRecursively(absolute);
-    Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
-
-    System.out.println("backbone " + out + ": " + result.config().describe());
-    System.out.printf("         %,d backbone parameters; %.1f s%n", result.config().backboneParameters(),
-        (System.nanoTime() - started) / 1e9);
-    return 0;
+    return result.config();
   }
 
   private static void writeProvenance(Path dir, Path file, VitImporter.Result result, double seconds)
