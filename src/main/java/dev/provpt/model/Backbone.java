@@ -37,19 +37,9 @@ public record Backbone(Path directory, VitConfig config, VitWeights weights) {
     Files.createDirectories(directory);
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      // Variables are filled by feeding each tensor once, not from graph constants: constants
-      // would copy every weight into saved_model.pb, which protobuf caps at 2 GB (ViT-H is 2.5).
-      Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
-      Map<String, Placeholder<TFloat32>> feeds = new LinkedHashMap<>();
-      Map<String, Operand<TFloat32>> assigns = new LinkedHashMap<>();
-      for (String name : weights.names()) {
-        WeightTensor w = weights.get(name);
-        Variable<TFloat32> variable = tf.withName(name).variable(Shape.of(w.shape()), TFloat32.class);
-        Placeholder<TFloat32> feed = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.shape())));
-        variables.put(name, variable);
-        feeds.put(name, feed);
-        assigns.put(name, tf.assign(variable, feed));
-      }
+      FrozenWeights frozen = new FrozenWeights(tf);
+      weights.names().forEach(name -> frozen.add(weights.get(name)));
+      Map<String, Variable<TFloat32>> variables = frozen.variables();
       VisionTransformer vit = new VisionTransformer(tf, config, variables);
       Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));
@@ -69,13 +59,7 @@ public record Backbone(Path directory, VitConfig config, VitWeights weights) {
         signatures.add(Signature.builder().key(Signature.DEFAULT_KEY)
             .input("images", images).output("logits", logits).build());
       }
-      for (String name : weights.names()) {
-        WeightTensor w = weights.get(name);
-        try (TFloat32 value = TFloat32.tensorOf(Shape.of(w.shape()),
-            org.tensorflow.ndarray.buffer.DataBuffers.of(w.values(), true, false))) {
-          session.runner().feed(feeds.get(name), value).addTarget(assigns.get(name)).run();
-        }
-      }
+      frozen.fill(session);
       SavedModelBundle.exporter(directory.toString()).withSession(session)
           .withSignatures(signatures.toArray(Signature[]::new)).export();
     }

@@ -17,7 +17,6 @@ import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -96,26 +95,14 @@ public final class PromptedModel implements AutoCloseable {
     Ops tf = Ops.create(graph);
     SplittableRandom random = new SplittableRandom(seed);
 
-    // The frozen backbone lives in variables that are filled once and never trained. Graph
-    // constants would be simpler, but oneDNN runs its fused MatMul+bias 3.5x slower on constant
-    // weights (ViT-B/16 on CPU: 1.8 s instead of 0.67 s a forward pass; see docs/PERFORMANCE.md).
-    Map<String, Operand<TFloat32>> frozen = new LinkedHashMap<>();
-    Map<Placeholder<TFloat32>, WeightTensor> frozenFeeds = new LinkedHashMap<>();
-    List<Op> frozenAssigns = new ArrayList<>();
+    // The frozen backbone: variables filled once, never trained (see FrozenWeights for why not constants).
+    FrozenWeights frozen = new FrozenWeights(tf.withSubScope("backbone"));
     for (String name : VitWeights.expectedShapes(config).keySet()) {
-      if (name.startsWith("upstream_head")) {
-        continue; // tuning trains its own head
+      if (!name.startsWith("upstream_head")) { // tuning trains its own head
+        frozen.add(weights.get(name));
       }
-      WeightTensor w = weights.get(name);
-      Ops scope = tf.withSubScope("backbone");
-      Variable<TFloat32> v = scope.withName(name).variable(Shape.of(w.shape()), TFloat32.class);
-      Placeholder<TFloat32> value = scope.withName(name + "_value").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(w.shape())));
-      frozen.put(name, v);
-      frozenFeeds.put(value, w);
-      frozenAssigns.add(scope.assign(v, value));
     }
-    VisionTransformer vit = new VisionTransformer(tf, config, frozen);
+    VisionTransformer vit = new VisionTransformer(tf, config, frozen.variables());
 
     images = tf.withName("images").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));
@@ -184,14 +171,7 @@ public final class PromptedModel implements AutoCloseable {
             .setIntraOpParallelismThreads(hyper.threads()).setInterOpParallelismThreads(hyper.threads()).build())
         : new Session(graph);
     session.initialize();
-    var frozenValues = frozenFeeds.values().iterator();
-    int i = 0;
-    for (Placeholder<TFloat32> value : frozenFeeds.keySet()) {
-      WeightTensor w = frozenValues.next();
-      try (TFloat32 t = TFloat32.tensorOf(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false))) {
-        session.runner().feed(value, t).addTarget(frozenAssigns.get(i++)).run();
-      }
-    }
+    frozen.fill(session);
   }
 
   /** A tuning model on a loaded backbone (its upstream head is not used). */

@@ -2,22 +2,19 @@ package dev.provpt.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
  * Exports a tuned model as a self-contained SavedModel: backbone, prompts (with their block
- * assignment) and head baked in as constants; {@code serving_default}: images → logits.
+ * assignment) and head in its variables; {@code serving_default}: images → logits.
  */
 public final class TunedModelExport {
   private TunedModelExport() {}
@@ -26,33 +23,30 @@ public final class TunedModelExport {
       int[] assignment) throws IOException {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      Map<String, Operand<TFloat32>> constants = new LinkedHashMap<>();
+      FrozenWeights frozen = new FrozenWeights(tf);
       for (String name : VitWeights.expectedShapes(config).keySet()) {
         if (!name.startsWith("upstream_head")) {
-          constants.put(name, constant(tf, backbone.get(name).values(), backbone.get(name).shape()));
+          frozen.add(backbone.get(name));
         }
       }
-      VisionTransformer vit = new VisionTransformer(tf, config, constants);
+      VisionTransformer vit = new VisionTransformer(tf, config, frozen.variables());
       Placeholder<TFloat32> images = tf.withName("images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));
       VisionTransformer.PromptInputs prompts = null;
       if (tuned.promptCount() > 0) {
         prompts = new VisionTransformer.PromptInputs(
-            constant(tf, tuned.read(PromptedModel.POOL), tuned.promptCount(), config.width()),
+            frozen.add(PromptedModel.POOL, tuned.read(PromptedModel.POOL), tuned.promptCount(), config.width()),
             tf.constant(assignment), null, null, tuned.mode() == PromptMode.SHALLOW);
       }
       Operand<TFloat32> logits = tf.withName("logits").identity(vit.linear(vit.features(images, prompts),
-          constant(tf, tuned.read(PromptedModel.HEAD_KERNEL), config.width(), tuned.numClasses()),
-          constant(tf, tuned.read(PromptedModel.HEAD_BIAS), tuned.numClasses())));
+          frozen.add(PromptedModel.HEAD_KERNEL, tuned.read(PromptedModel.HEAD_KERNEL), config.width(), tuned.numClasses()),
+          frozen.add(PromptedModel.HEAD_BIAS, tuned.read(PromptedModel.HEAD_BIAS), tuned.numClasses())));
+      frozen.fill(session);
       SavedModelBundle.exporter(directory.toString()).withSession(session)
           .withSignatures(Signature.builder().key(Signature.DEFAULT_KEY).input("images", images)
               .output("logits", logits).build())
           .export();
     }
     config.withUpstreamClasses(tuned.numClasses()).write(directory.resolve(Backbone.MODEL_CONF));
-  }
-
-  private static Operand<TFloat32> constant(Ops tf, float[] values, long... shape) {
-    return tf.constant(Shape.of(shape), DataBuffers.of(values, true, false));
   }
 }
