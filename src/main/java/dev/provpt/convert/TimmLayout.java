@@ -48,6 +48,12 @@ public final class TimmLayout extends CheckpointLayout {
     if (unexpected.startsWith("reg_token")) {
       return "reg_token: a ViT with register tokens, which provpt's graph does not have";
     }
+    if (unexpected.matches("blocks\\.\\d+\\.ls[12]\\..*")) {
+      return "ls1/ls2: LayerScale (DeiT III, EVA), which provpt's blocks do not have";
+    }
+    if (unexpected.matches("blocks\\.\\d+\\.attn\\.[qk]_norm\\..*")) {
+      return "q_norm/k_norm: attention with query-key normalisation, which provpt's blocks do not have";
+    }
     if (unexpected.startsWith("norm_pre")) {
       return "norm_pre: a CLIP-style ViT with a LayerNorm before the blocks, which provpt's graph does not have";
     }

@@ -48,12 +48,18 @@ final class Checkpoints {
 
   /** A safetensors file per the format's spec, written independently of the reader under test. */
   static void writeSafetensors(Path file, Map<String, Tensor> tensors) throws IOException {
+    writeSafetensors(file, tensors, false);
+  }
+
+  /** As above; {@code bfloat16}: each value stored as the top 16 bits of its float32 (truncated). */
+  static void writeSafetensors(Path file, Map<String, Tensor> tensors, boolean bfloat16) throws IOException {
+    int width = bfloat16 ? 2 : 4;
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("__metadata__", Map.of("format", "pt"));
     long offset = 0;
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      long bytes = 4L * e.getValue().values().length;
-      header.put(e.getKey(), Map.of("dtype", "F32", "shape", e.getValue().shape(), "data_offsets",
+      long bytes = (long) width * e.getValue().values().length;
+      header.put(e.getKey(), Map.of("dtype", bfloat16 ? "BF16" : "F32", "shape", e.getValue().shape(), "data_offsets",
           List.of(offset, offset + bytes)));
       offset += bytes;
     }
@@ -62,8 +68,14 @@ final class Checkpoints {
       out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).array());
       out.write(json);
       for (Tensor t : tensors.values()) {
-        ByteBuffer b = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(t.values());
+        ByteBuffer b = ByteBuffer.allocate(width * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : t.values()) {
+          if (bfloat16) {
+            b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+          } else {
+            b.putFloat(v);
+          }
+        }
         out.write(b.array());
       }
     }

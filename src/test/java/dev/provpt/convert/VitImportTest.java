@@ -203,6 +203,25 @@ class VitImportTest {
   }
 
   @Test
+  void bfloat16CheckpointsImportAsTheirTruncatedValues() throws Exception {
+    var original = Checkpoints.readAll(Checkpoints.TIMM);
+    Path bf16 = tmp.resolve("bf16.safetensors");
+    Checkpoints.writeSafetensors(bf16, original, true);
+    var reread = Checkpoints.readAll(bf16);
+    original.forEach((name, t) -> {
+      float[] back = reread.get(name).values();
+      for (int i = 0; i < back.length; i++) {
+        float truncated = Float.intBitsToFloat(Float.floatToRawIntBits(t.values()[i]) & 0xffff0000);
+        assertEquals(truncated, back[i], name + "[" + i + "]");
+      }
+    });
+    var imported = VitImporter.importFile(bf16, new VitImporter.Options(0, 4, null, "imagenet"));
+    // bfloat16 keeps 8 bits of mantissa: the features move, but stay close to the float32 ones
+    double diff = maxAbsDiff(featuresOf(imported, "inputs.npy"), Checkpoints.npy("timm-tiny-features.npy"));
+    assertTrue(diff > 0 && diff < 0.1, "bfloat16 features differ by " + diff);
+  }
+
+  @Test
   void halfAndBfloat16ValuesDecode() {
     assertEquals(1f, SafetensorsCheckpoint.halfToFloat((short) 0x3c00));
     assertEquals(-2f, SafetensorsCheckpoint.halfToFloat((short) 0xc000));
