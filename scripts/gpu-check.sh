@@ -13,6 +13,13 @@ if ! command -v nvidia-smi >/dev/null; then
   exit 1
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
+# TensorFlow opens these with dlopen at run time; without them it silently uses the CPU.
+for lib in libcudart.so.12 libcublas.so.12 libcudnn.so.9; do
+  ldconfig -p | grep -q "$lib" || echo "gpu-check: warning: $lib is not on the loader path (LD_LIBRARY_PATH or ldconfig)" >&2
+done
+# The gpu build's native jar (526 MB) comes from Maven Central unless ~/.m2 already holds it.
+gpu_jar="$HOME/.m2/repository/org/tensorflow/tensorflow-core-native/1.1.0/tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar"
+[[ -f "$gpu_jar" ]] || echo "gpu-check: fetching $(basename "$gpu_jar") from Maven Central (526 MB)" >&2
 
 # TensorFlow logs the devices it creates at INFO level; keep them to prove the GPU was used.
 export TF_CPP_MIN_LOG_LEVEL=0
