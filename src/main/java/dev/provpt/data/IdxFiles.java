@@ -68,9 +68,13 @@ public final class IdxFiles {
             throw new DataException(labels + ": IDX labels are unsigned bytes, but " + set.name()
                     + " has " + set.numClasses() + " classes, expected at most 256");
         }
-        byte[] pixelBytes = new byte[set.pixels().length];
+        float[] pixels = new float[set.size() * set.imageSize()];
+        for (int i = 0; i < set.size(); i++) {
+            set.copyImage(i, pixels, i * set.imageSize());
+        }
+        byte[] pixelBytes = new byte[pixels.length];
         for (int i = 0; i < pixelBytes.length; i++) {
-            float clipped = Math.min(1f, Math.max(0f, set.pixels()[i]));
+            float clipped = Math.min(1f, Math.max(0f, pixels[i]));
             pixelBytes[i] = (byte) Math.round(clipped * 255f);
         }
         byte[] labelBytes = new byte[set.size()];

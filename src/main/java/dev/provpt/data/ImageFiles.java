@@ -12,8 +12,50 @@ import javax.imageio.ImageIO;
 public final class ImageFiles {
   private ImageFiles() {}
 
-  /** Reads {@code file} as a {@code size}×{@code size} image with {@code channels} (1: grey, 3: RGB). */
+  /** Reads {@code file} as a {@code size}×{@code size} image with {@code channels} (1: grey, 3: RGB), in [0, 1]. */
   public static float[] read(Path file, int size, int channels) {
+    byte[] bytes = readBytes(file, size, channels);
+    float[] pixels = new float[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      pixels[i] = (bytes[i] & 0xff) / 255f;
+    }
+    return pixels;
+  }
+
+  /** As {@link #read}, as 8-bit values (value × 255, HWC): a quarter of the memory. */
+  public static byte[] readBytes(Path file, int size, int channels) {
+    BufferedImage image = decode(file, size);
+    byte[] pixels = new byte[size * size * channels];
+    var raster = image.getRaster();
+    boolean grey = raster.getNumBands() == 1;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        int offset = (y * size + x) * channels;
+        if (grey) {
+          byte v = (byte) raster.getSample(x, y, 0);
+          for (int c = 0; c < channels; c++) {
+            pixels[offset + c] = v;
+          }
+        } else {
+          int rgb = image.getRGB(x, y);
+          int r = rgb >> 16 & 0xff;
+          int g = rgb >> 8 & 0xff;
+          int b = rgb & 0xff;
+          if (channels == 1) {
+            pixels[offset] = (byte) Math.round(0.299f * r + 0.587f * g + 0.114f * b);
+          } else {
+            pixels[offset] = (byte) r;
+            pixels[offset + 1] = (byte) g;
+            pixels[offset + 2] = (byte) b;
+          }
+        }
+      }
+    }
+    return pixels;
+  }
+
+  /** Decodes {@code file} and resizes it bilinearly to {@code size}×{@code size} when needed. */
+  private static BufferedImage decode(Path file, int size) {
     if (!Files.isRegularFile(file)) {
       throw new DataException(file + ": image file not found");
     }
@@ -34,33 +76,7 @@ public final class ImageFiles {
       g.dispose();
       image = resized;
     }
-    float[] pixels = new float[size * size * channels];
-    var raster = image.getRaster();
-    boolean grey = raster.getNumBands() == 1;
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int offset = (y * size + x) * channels;
-        if (grey) {
-          float v = raster.getSample(x, y, 0) / 255f;
-          for (int c = 0; c < channels; c++) {
-            pixels[offset + c] = v;
-          }
-        } else {
-          int rgb = image.getRGB(x, y);
-          float r = (rgb >> 16 & 0xff) / 255f;
-          float gr = (rgb >> 8 & 0xff) / 255f;
-          float b = (rgb & 0xff) / 255f;
-          if (channels == 1) {
-            pixels[offset] = 0.299f * r + 0.587f * gr + 0.114f * b;
-          } else {
-            pixels[offset] = r;
-            pixels[offset + 1] = gr;
-            pixels[offset + 2] = b;
-          }
-        }
-      }
-    }
-    return pixels;
+    return image;
   }
 
   /** Writes a 1-channel image in [0, 1] as an 8-bit grey PNG (for tests and examples). */

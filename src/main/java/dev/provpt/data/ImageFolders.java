@@ -27,7 +27,7 @@ public final class ImageFolders {
     } catch (IOException e) {
       throw new DataException(file + ": cannot read the VTAB list (" + e.getMessage() + ")", e);
     }
-    List<float[]> images = new ArrayList<>();
+    List<byte[]> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
@@ -47,7 +47,7 @@ public final class ImageFolders {
             + line + "\"");
       }
       try {
-        images.add(ImageFiles.read(task.resolve(line.substring(0, space).trim()), size, channels));
+        images.add(ImageFiles.readBytes(task.resolve(line.substring(0, space).trim()), size, channels));
       } catch (DataException e) {
         throw new DataException(where + ": " + e.getMessage(), e);
       }
@@ -71,13 +71,13 @@ public final class ImageFolders {
     if (classDirs.size() < 2) {
       throw new DataException(root + ": found " + classDirs.size() + " class folders, expected at least 2");
     }
-    List<float[]> images = new ArrayList<>();
+    List<byte[]> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (int c = 0; c < classDirs.size(); c++) {
       try (var files = Files.list(classDirs.get(c))) {
         for (Path f : files.filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(png|jpe?g|bmp|gif)"))
             .sorted().toList()) {
-          images.add(ImageFiles.read(f, size, channels));
+          images.add(ImageFiles.readBytes(f, size, channels));
           labels.add(c);
         }
       } catch (IOException e) {
@@ -88,17 +88,13 @@ public final class ImageFolders {
     return assemble(root.getFileName().toString(), images, labels, names.size(), names, size, channels);
   }
 
-  private static ImageSet assemble(String name, List<float[]> images, List<Integer> labels, int classes,
+  private static ImageSet assemble(String name, List<byte[]> images, List<Integer> labels, int classes,
       List<String> classNames, int size, int channels) {
     if (images.isEmpty()) {
       throw new DataException(name + ": no images");
     }
-    int pixels = size * size * channels;
-    float[] all = new float[images.size() * pixels];
-    for (int i = 0; i < images.size(); i++) {
-      System.arraycopy(images.get(i), 0, all, i * pixels, pixels);
-    }
-    return new ImageSet(name, size, size, channels, all, labels.stream().mapToInt(Integer::intValue).toArray(),
-        classes, classNames);
+    // 8-bit, one array per image: decoded files hold 8-bit values anyway (see ImageSet).
+    return ImageSet.ofBytes(name, size, size, channels, images.toArray(byte[][]::new),
+        labels.stream().mapToInt(Integer::intValue).toArray(), classes, classNames);
   }
 }

@@ -79,4 +79,41 @@ class ImageSetTest {
     void classCountsCountLabels() {
         assertArrayEquals(new int[] {3, 2}, numbered("n", 5).classCounts());
     }
+
+    /** n 1x2x2 8-bit images; image i holds the bytes 50i .. 50i+3, label i % 2. */
+    private static ImageSet numberedBytes(String name, int n) {
+        byte[][] images = new byte[n][4];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 4; k++) {
+                images[i][k] = (byte) (50 * i + k);
+            }
+            labels[i] = i % 2;
+        }
+        return ImageSet.ofBytes(name, 1, 2, 2, images, labels, 2, List.of("even", "odd"));
+    }
+
+    @Test
+    void eightBitImagesReadAsValueOver255() {
+        ImageSet set = numberedBytes("b", 6); // image 5 holds 250..253: above 127, so unsigned matters
+        float[] dst = new float[4];
+        set.copyImage(5, dst, 0);
+        assertArrayEquals(new float[] {250 / 255f, 251 / 255f, 252 / 255f, 253 / 255f}, dst);
+        ImageSet picked = set.subset(new int[] {5, 0}, "picked").concat(set.subset(new int[] {1}, "one"), "all");
+        assertEquals(3, picked.size());
+        assertArrayEquals(new int[] {1, 0, 1}, picked.labels());
+        picked.copyImage(2, dst, 0);
+        assertArrayEquals(new float[] {50 / 255f, 51 / 255f, 52 / 255f, 53 / 255f}, dst);
+        assertTrue(picked.pixels() == null && picked.bytePixels().length == 3);
+    }
+
+    @Test
+    void eightBitImagesAreCheckedAndNotMixedWithFloats() {
+        DataException size = assertThrows(DataException.class, () -> ImageSet.ofBytes("short", 1, 2, 2,
+                new byte[][] {new byte[4], new byte[3]}, new int[] {0, 1}, 2, List.of("a", "b")));
+        assertTrue(size.getMessage().contains("image 1 holds 3 values, expected 4"), size.getMessage());
+        assertThrows(DataException.class, () -> numberedBytes("b", 2).concat(numbered("f", 2), "mixed"));
+        assertThrows(IllegalArgumentException.class, () -> new ImageSet("both", 1, 2, 2, new float[4],
+                new byte[][] {new byte[4]}, new int[] {0}, 2, List.of("a", "b")));
+    }
 }
