@@ -27,7 +27,8 @@ public final class ImageFolders {
     } catch (IOException e) {
       throw new DataException(file + ": cannot read the VTAB list (" + e.getMessage() + ")", e);
     }
-    List<byte[]> images = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
+    List<String> wheres = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
@@ -46,13 +47,11 @@ public final class ImageFolders {
         throw new DataException(where + ": label " + label + " outside [0, " + classes + ") or no path, in \""
             + line + "\"");
       }
-      try {
-        images.add(ImageFiles.readBytes(task.resolve(line.substring(0, space).trim()), size, channels));
-      } catch (DataException e) {
-        throw new DataException(where + ": " + e.getMessage(), e);
-      }
+      paths.add(task.resolve(line.substring(0, space).trim()));
+      wheres.add(where + ": ");
       labels.add(label);
     }
+    List<byte[]> images = decodeAll(paths, wheres, size, channels);
     List<String> names = IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     return assemble(task.getFileName() + "/" + list, images, labels, classes, names, size, channels);
   }
@@ -71,21 +70,44 @@ public final class ImageFolders {
     if (classDirs.size() < 2) {
       throw new DataException(root + ": found " + classDirs.size() + " class folders, expected at least 2");
     }
-    List<byte[]> images = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     for (int c = 0; c < classDirs.size(); c++) {
       try (var files = Files.list(classDirs.get(c))) {
         for (Path f : files.filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(png|jpe?g|bmp|gif)"))
             .sorted().toList()) {
-          images.add(ImageFiles.readBytes(f, size, channels));
+          paths.add(f);
           labels.add(c);
         }
       } catch (IOException e) {
         throw new DataException(classDirs.get(c) + ": cannot list (" + e.getMessage() + ")", e);
       }
     }
+    List<byte[]> images = decodeAll(paths, java.util.Collections.nCopies(paths.size(), ""), size, channels);
     List<String> names = classDirs.stream().map(p -> p.getFileName().toString()).toList();
     return assemble(root.getFileName().toString(), images, labels, names.size(), names, size, channels);
+  }
+
+  /**
+   * Decodes every file on all cores. A failure is reported for the first bad file in list order
+   * (prefixed with its {@code where}), whatever order the threads met them in.
+   */
+  private static List<byte[]> decodeAll(List<Path> paths, List<String> wheres, int size, int channels) {
+    byte[][] images = new byte[paths.size()][];
+    DataException[] failures = new DataException[paths.size()];
+    IntStream.range(0, paths.size()).parallel().forEach(i -> {
+      try {
+        images[i] = ImageFiles.readBytes(paths.get(i), size, channels);
+      } catch (DataException e) {
+        failures[i] = e;
+      }
+    });
+    for (int i = 0; i < failures.length; i++) {
+      if (failures[i] != null) {
+        throw new DataException(wheres.get(i) + failures[i].getMessage(), failures[i]);
+      }
+    }
+    return java.util.Arrays.asList(images);
   }
 
   private static ImageSet assemble(String name, List<byte[]> images, List<Integer> labels, int classes,
