@@ -43,7 +43,7 @@ final class ImportVitCommand implements Callable<Integer> {
       description = "resolution of the backbone; another than the checkpoint's resizes the position embedding")
   int imageSize;
 
-  @Option(names = "--heads", description = "attention heads (timm files do not record them; default width/64)")
+  @Option(names = "--heads", description = "attention heads (timm files do not record them; default: the standard ViT of that width)")
   int heads;
 
   @Option(names = "--gelu", description = "tanh or exact (default: as the source implementation: tanh for .npz, exact for timm)")

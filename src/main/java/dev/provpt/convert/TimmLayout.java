@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * timm's VisionTransformer ({@code model.safetensors}): PyTorch names, Linear weights as
  * {@code [out, in]}, a fused qkv projection, a conv kernel as {@code [D, C, p, p]}, exact GELU.
- * The number of heads is not recorded; it defaults to width / 64, as in every standard ViT.
+ * The number of heads is not recorded; it defaults to that of the standard ViT of the same width.
  */
 public final class TimmLayout extends CheckpointLayout {
   private static final String PATCH = "patch_embed.proj.weight";
@@ -80,16 +80,25 @@ public final class TimmLayout extends CheckpointLayout {
     }
     int width = (int) patch[0];
     if (heads <= 0) {
-      if (width % 64 != 0) {
-        throw new ModelException("timm checkpoints do not record the number of heads and width " + width
-            + " is not a multiple of 64 (the standard head size): pass --heads");
-      }
-      heads = width / 64;
+      heads = standardHeads(width);
     }
     long[] head = shapes.get("head.weight");
     int p = (int) patch[2];
     return new SourceArch(gridOf(pos[1], "pos_embed") * p, (int) patch[1], p, width, countBlocks(shapes, BLOCK),
         heads, (int) fc1[0], head != null && head.length == 2 ? (int) head[0] : 0, false);
+  }
+
+  /** Heads of the standard ViTs by width (Ti, S, M, B, L, H, g, G); others must be told. */
+  private static final Map<Integer, Integer> STANDARD_HEADS = Map.of(
+      192, 3, 384, 6, 512, 8, 768, 12, 1024, 16, 1280, 16, 1408, 16, 1664, 16);
+
+  static int standardHeads(int width) {
+    Integer heads = STANDARD_HEADS.get(width);
+    if (heads == null) {
+      throw new ModelException("timm checkpoints do not record the number of heads, and width " + width
+          + " is not that of a standard ViT (" + new java.util.TreeMap<>(STANDARD_HEADS) + "): pass --heads");
+    }
+    return heads;
   }
 
   @Override

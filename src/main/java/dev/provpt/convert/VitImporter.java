@@ -21,7 +21,7 @@ public final class VitImporter {
 
   /**
    * @param imageSize resolution of the imported backbone; 0 keeps the checkpoint's
-   * @param heads attention heads; 0 infers them (from the shapes, or width / 64 for timm)
+   * @param heads attention heads; 0 infers them (from the shapes, or the standard ViT of that width for timm)
    * @param gelu "tanh" or "exact"; null takes the source implementation's
    * @param normalization input normalisation recorded in model.conf; null takes the layout's default
    */
@@ -90,6 +90,10 @@ public final class VitImporter {
     } else if (arch.headClasses() > 0) {
       notes.add("upstream head not kept: it sits on pre_logits (dense + tanh), which serving_default does not"
           + " model; tuning never uses it");
+    }
+    if (layout instanceof TimmLayout && options.heads() <= 0) {
+      notes.add(arch.heads() + " heads, as the standard ViT of width " + arch.width()
+          + " (timm files do not record it; pass --heads if this model differs)");
     }
     String gelu = options.gelu() != null ? options.gelu() : layout.gelu();
     notes.add("GELU " + gelu + (options.gelu() != null ? " (as asked)" : " (as the source implementation)"));
