@@ -34,8 +34,26 @@ public final class Main {
         commandLine.getErr().println("provpt: " + e.getMessage());
         return 2;
       }
+      if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+        // A file that cannot be read or written: NoSuchFileException and friends carry only the path.
+        commandLine.getErr().println("provpt: " + describeIo(e));
+        return 2;
+      }
       throw e;
     });
     return cli.execute(args);
+  }
+
+  static String describeIo(Exception e) {
+    Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+    String kind = switch (io.getClass().getSimpleName()) {
+      case "NoSuchFileException" -> "no such file or directory";
+      case "AccessDeniedException" -> "permission denied";
+      case "FileAlreadyExistsException" -> "already exists";
+      case "NotDirectoryException" -> "not a directory";
+      case "DirectoryNotEmptyException" -> "directory not empty";
+      default -> io.getClass().getSimpleName();
+    };
+    return io.getMessage() + ": " + kind;
   }
 }

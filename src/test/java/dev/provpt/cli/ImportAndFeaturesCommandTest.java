@@ -93,6 +93,11 @@ class ImportAndFeaturesCommandTest {
     assertEquals(2, wrong.code());
     assertTrue(wrong.err().contains(large.toString()) && wrong.err().contains("[3, 48, 48, 3]")
         && wrong.err().contains("[N, 32, 32, 3]"), wrong.err());
+    Path unwritable = tmp.resolve("no-such-dir/f.npy");
+    Outcome cannotWrite = execute("features", "--model", model.toString(), "--npy",
+        FIXTURES.resolve("inputs.npy").toString(), "--out", unwritable.toString());
+    assertEquals(2, cannotWrite.code());
+    assertTrue(cannotWrite.err().contains(unwritable + ": no such file or directory"), cannotWrite.err());
     Outcome missing = execute("features", "--model", tmp.resolve("nowhere").toString(), "--npy", large.toString(),
         "--out", tmp.resolve("f.npy").toString());
     assertEquals(2, missing.code());
