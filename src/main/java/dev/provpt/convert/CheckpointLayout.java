@@ -99,7 +99,7 @@ public abstract class CheckpointLayout {
     return grid;
   }
 
-  static long[] s(long... dims) {
+  static long[] shape(long... dims) {
     return dims;
   }
 

@@ -75,28 +75,28 @@ public final class JaxLayout extends CheckpointLayout {
     long hd = d / h;
     long p = a.patchSize();
     Map<String, long[]> m = ordered();
-    m.put(EMBED, s(p, p, a.channels(), d));
-    m.put("embedding/bias", s(d));
-    m.put("cls", s(1, 1, d));
-    m.put(POS, s(1, 1 + (long) a.grid() * a.grid(), d));
+    m.put(EMBED, shape(p, p, a.channels(), d));
+    m.put("embedding/bias", shape(d));
+    m.put("cls", shape(1, 1, d));
+    m.put(POS, shape(1, 1 + (long) a.grid() * a.grid(), d));
     for (int i = 0; i < a.depth(); i++) {
       for (String ln : new String[] {"LayerNorm_0", "LayerNorm_2"}) {
-        m.put(block(i, ln + "/scale"), s(d));
-        m.put(block(i, ln + "/bias"), s(d));
+        m.put(block(i, ln + "/scale"), shape(d));
+        m.put(block(i, ln + "/bias"), shape(d));
       }
       for (String qkv : new String[] {"query", "key", "value"}) {
-        m.put(block(i, "MultiHeadDotProductAttention_1/" + qkv + "/kernel"), s(d, h, hd));
-        m.put(block(i, "MultiHeadDotProductAttention_1/" + qkv + "/bias"), s(h, hd));
+        m.put(block(i, "MultiHeadDotProductAttention_1/" + qkv + "/kernel"), shape(d, h, hd));
+        m.put(block(i, "MultiHeadDotProductAttention_1/" + qkv + "/bias"), shape(h, hd));
       }
-      m.put(block(i, "MultiHeadDotProductAttention_1/out/kernel"), s(h, hd, d));
-      m.put(block(i, "MultiHeadDotProductAttention_1/out/bias"), s(d));
-      m.put(block(i, "MlpBlock_3/Dense_0/kernel"), s(d, a.mlpDim()));
-      m.put(block(i, "MlpBlock_3/Dense_0/bias"), s(a.mlpDim()));
-      m.put(block(i, "MlpBlock_3/Dense_1/kernel"), s(a.mlpDim(), d));
-      m.put(block(i, "MlpBlock_3/Dense_1/bias"), s(d));
+      m.put(block(i, "MultiHeadDotProductAttention_1/out/kernel"), shape(h, hd, d));
+      m.put(block(i, "MultiHeadDotProductAttention_1/out/bias"), shape(d));
+      m.put(block(i, "MlpBlock_3/Dense_0/kernel"), shape(d, a.mlpDim()));
+      m.put(block(i, "MlpBlock_3/Dense_0/bias"), shape(a.mlpDim()));
+      m.put(block(i, "MlpBlock_3/Dense_1/kernel"), shape(a.mlpDim(), d));
+      m.put(block(i, "MlpBlock_3/Dense_1/bias"), shape(d));
     }
-    m.put("Transformer/encoder_norm/scale", s(d));
-    m.put("Transformer/encoder_norm/bias", s(d));
+    m.put("Transformer/encoder_norm/scale", shape(d));
+    m.put("Transformer/encoder_norm/bias", shape(d));
     return m;
   }
 
@@ -104,11 +104,11 @@ public final class JaxLayout extends CheckpointLayout {
   public Map<String, long[]> optional(SourceArch a) {
     Map<String, long[]> m = ordered();
     long d = a.width();
-    m.put("pre_logits/kernel", s(d, d));
-    m.put("pre_logits/bias", s(d));
+    m.put("pre_logits/kernel", shape(d, d));
+    m.put("pre_logits/bias", shape(d));
     if (a.headClasses() > 0) {
-      m.put("head/kernel", s(d, a.headClasses()));
-      m.put("head/bias", s(a.headClasses()));
+      m.put("head/kernel", shape(d, a.headClasses()));
+      m.put("head/bias", shape(a.headClasses()));
     }
     return m;
   }

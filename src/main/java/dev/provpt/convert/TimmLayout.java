@@ -107,26 +107,26 @@ public final class TimmLayout extends CheckpointLayout {
     long p = a.patchSize();
     long m = a.mlpDim();
     Map<String, long[]> r = ordered();
-    r.put(PATCH, s(d, a.channels(), p, p));
-    r.put("patch_embed.proj.bias", s(d));
-    r.put("cls_token", s(1, 1, d));
-    r.put("pos_embed", s(1, 1 + (long) a.grid() * a.grid(), d));
+    r.put(PATCH, shape(d, a.channels(), p, p));
+    r.put("patch_embed.proj.bias", shape(d));
+    r.put("cls_token", shape(1, 1, d));
+    r.put("pos_embed", shape(1, 1 + (long) a.grid() * a.grid(), d));
     for (int i = 0; i < a.depth(); i++) {
-      r.put(block(i, "norm1.weight"), s(d));
-      r.put(block(i, "norm1.bias"), s(d));
-      r.put(block(i, "attn.qkv.weight"), s(3 * d, d));
-      r.put(block(i, "attn.qkv.bias"), s(3 * d));
-      r.put(block(i, "attn.proj.weight"), s(d, d));
-      r.put(block(i, "attn.proj.bias"), s(d));
-      r.put(block(i, "norm2.weight"), s(d));
-      r.put(block(i, "norm2.bias"), s(d));
-      r.put(block(i, "mlp.fc1.weight"), s(m, d));
-      r.put(block(i, "mlp.fc1.bias"), s(m));
-      r.put(block(i, "mlp.fc2.weight"), s(d, m));
-      r.put(block(i, "mlp.fc2.bias"), s(d));
+      r.put(block(i, "norm1.weight"), shape(d));
+      r.put(block(i, "norm1.bias"), shape(d));
+      r.put(block(i, "attn.qkv.weight"), shape(3 * d, d));
+      r.put(block(i, "attn.qkv.bias"), shape(3 * d));
+      r.put(block(i, "attn.proj.weight"), shape(d, d));
+      r.put(block(i, "attn.proj.bias"), shape(d));
+      r.put(block(i, "norm2.weight"), shape(d));
+      r.put(block(i, "norm2.bias"), shape(d));
+      r.put(block(i, "mlp.fc1.weight"), shape(m, d));
+      r.put(block(i, "mlp.fc1.bias"), shape(m));
+      r.put(block(i, "mlp.fc2.weight"), shape(d, m));
+      r.put(block(i, "mlp.fc2.bias"), shape(d));
     }
-    r.put("norm.weight", s(d));
-    r.put("norm.bias", s(d));
+    r.put("norm.weight", shape(d));
+    r.put("norm.bias", shape(d));
     return r;
   }
 
@@ -134,8 +134,8 @@ public final class TimmLayout extends CheckpointLayout {
   public Map<String, long[]> optional(SourceArch a) {
     Map<String, long[]> m = ordered();
     if (a.headClasses() > 0) {
-      m.put("head.weight", s(a.headClasses(), a.width()));
-      m.put("head.bias", s(a.headClasses()));
+      m.put("head.weight", shape(a.headClasses(), a.width()));
+      m.put("head.bias", shape(a.headClasses()));
     }
     return m;
   }
