@@ -13,7 +13,7 @@ final class InspectCommand implements Callable<Integer> {
   Path directory;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     Backbone backbone = Backbone.load(directory);
     var c = backbone.config();
     System.out.println("backbone     " + directory);
@@ -22,6 +22,12 @@ final class InspectCommand implements Callable<Integer> {
     System.out.printf("parameters   %,d backbone (%,d with the upstream head)%n", c.backboneParameters(),
         backbone.weights().parameterCount());
     System.out.println("upstream     " + (c.upstreamClasses() > 0 ? c.upstreamClasses() + "-class head in serving_default" : "none"));
+    Path imported = directory.resolve("import.json");
+    if (java.nio.file.Files.isRegularFile(imported)) {
+      var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(imported.toFile());
+      System.out.println("imported     from " + record.path("source").asText() + " (" + record.path("layout").asText() + ")");
+      record.path("notes").forEach(note -> System.out.println("             " + note.asText()));
+    }
     System.out.println("signatures");
     Backbone.describeSignatures(directory).forEach(line -> System.out.println("  " + line));
     return 0;
