@@ -52,11 +52,7 @@ class ImportedBackboneRunTest {
       ImageIO.write(image, i % 2 == 0 ? "jpeg" : "png", task.resolve(name).toFile());
       lines.add(name + " " + shapes.labels()[i]);
     }
-    Files.write(task.resolve("train800.txt"), lines.subList(0, 48));
-    Files.write(task.resolve("val200.txt"), lines.subList(48, 64));
-    Files.write(task.resolve("train800val200.txt"), lines.subList(0, 64));
-    Files.write(task.resolve("test.txt"), lines.subList(64, 80));
-    return task;
+    return dev.provpt.TestTasks.writeVtabLists(task, lines, 48, 16);
   }
 
   @Test

@@ -32,11 +32,7 @@ class ImageFoldersTest {
       ImageFiles.writeGreyPng(task.resolve("images").resolve(String.format("%03d.png", i)), image, 28);
       lines.add(String.format("images/%03d.png %d", i, shapes.labels()[i]));
     }
-    Files.write(task.resolve("train800.txt"), lines.subList(0, 50));
-    Files.write(task.resolve("val200.txt"), lines.subList(50, 75));
-    Files.write(task.resolve("train800val200.txt"), lines.subList(0, 75));
-    Files.write(task.resolve("test.txt"), lines.subList(75, 100));
-    return task;
+    return dev.provpt.TestTasks.writeVtabLists(task, lines, 50, 25);
   }
 
   @Test
