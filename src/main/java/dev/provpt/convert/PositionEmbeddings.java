@@ -1,10 +1,11 @@
 package dev.provpt.convert;
 
 /**
- * Resizes a ViT position embedding to another patch grid, as timm does when a checkpoint is
- * used at a new resolution: the [CLS] row is kept and the grid rows are resampled with bicubic
- * interpolation, matching PyTorch's {@code F.interpolate(mode="bicubic", align_corners=False)}
- * (cubic convolution with A = -0.75, no antialiasing).
+ * Resizes a ViT position embedding to another patch grid for a checkpoint used at a new
+ * resolution: the [CLS] row is kept and the grid rows are resampled with bicubic interpolation,
+ * matching PyTorch's {@code F.interpolate(mode="bicubic", align_corners=False)} (cubic
+ * convolution with A = -0.75). timm resizes the same way but asks PyTorch for antialiasing,
+ * whose bicubic kernel differs (A = -0.5, renormalised at the borders).
  */
 public final class PositionEmbeddings {
   private static final double A = -0.75;
