@@ -3,6 +3,7 @@ package dev.provpt.rl;
 import dev.provpt.model.Tensors;
 import dev.provpt.rl.PolicyState.PendingDecision;
 import dev.provpt.rl.PolicyState.Transition;
+import dev.provpt.train.OrderedAdam;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -19,7 +19,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -74,7 +73,7 @@ public final class Pretrainer implements AutoCloseable {
     loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
     correct = tf.sum(tf.dtypes.cast(
         tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class), tf.constant(0));
-    step = new Adam(graph, learningRate).minimize(loss, "pretrain_step");
+    step = new OrderedAdam(graph, "pretrain.adam", learningRate).minimize(loss, "pretrain_step");
     session = new Session(graph);
     session.initialize();
   }

@@ -1,4 +1,4 @@
-package dev.provpt.rl;
+package dev.provpt.train;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,16 +21,17 @@ import org.tensorflow.types.family.TType;
  * <p>Why: in tensorflow-framework 1.1.0, {@code Adam.finish} assigns {@code beta1_power *= β1}
  * with no dependency on the {@code ApplyAdam} ops that read it, so whether a step uses β1^t or
  * β1^(t+1) depends on the executor's op order. In the first steps that changes the step size by up to ~25%, and
- * two identical runs (or a run and its restored checkpoint) drift apart.
+ * two identical runs (or a run and its restored checkpoint) drift apart. Used by the PPO
+ * allocator and by pre-training.
  */
-final class OrderedAdam extends Optimizer {
+public final class OrderedAdam extends Optimizer {
   private final String name;
   private final float learningRate;
   private Variable<TFloat32> betaOnePower;
   private Variable<TFloat32> betaTwoPower;
 
   /** {@code name} prefixes the beta-power variables (the m and v slots are named after their variable). */
-  OrderedAdam(Graph graph, String name, float learningRate) {
+  public OrderedAdam(Graph graph, String name, float learningRate) {
     super(graph, name);
     this.name = name;
     this.learningRate = learningRate;
