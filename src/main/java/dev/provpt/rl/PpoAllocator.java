@@ -4,6 +4,7 @@ import dev.provpt.model.Tensors;
 import dev.provpt.rl.PolicyState.PendingDecision;
 import dev.provpt.rl.PolicyState.Transition;
 import dev.provpt.train.OrderedAdam;
+import dev.provpt.train.ZScores;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -360,20 +361,7 @@ public final class PpoAllocator implements AllocationPolicy {
       running = rewards[i] + gamma * running;
       r[i] = running;
     }
-    double mean = 0;
-    for (double v : r) {
-      mean += v;
-    }
-    mean /= n;
-    double squares = 0;
-    for (double v : r) {
-      squares += (v - mean) * (v - mean);
-    }
-    double std = Math.sqrt(squares / (n - 1));
-    for (int i = 0; i < n; i++) {
-      r[i] = (r[i] - mean) / (std + NORMALISATION_EPSILON);
-    }
-    return r;
+    return ZScores.of(r, NORMALISATION_EPSILON);
   }
 
   /** The loss of each of the K epochs of the latest update, measured before that epoch's step. */

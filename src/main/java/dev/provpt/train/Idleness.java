@@ -57,20 +57,10 @@ public record Idleness(float[] scores, int[] assignment, int depth) {
    * distribution after removing {@code prunedPrompt} divided by its sum, one-hot source block.
    */
   public float[] allocatorState(int prunedPrompt) {
-    double[] sums = blockSums();
-    double mean = 0;
-    for (double s : sums) {
-      mean += s;
-    }
-    mean /= depth;
-    double var = 0;
-    for (double s : sums) {
-      var += (s - mean) * (s - mean);
-    }
-    double std = depth > 1 ? Math.sqrt(var / (depth - 1)) : 0;
+    double[] z = ZScores.of(blockSums(), 1e-8);
     float[] state = new float[3 * depth];
     for (int b = 0; b < depth; b++) {
-      state[b] = (float) ((sums[b] - mean) / (std + 1e-8));
+      state[b] = (float) z[b];
     }
     int remaining = assignment.length - 1;
     for (int j = 0; j < assignment.length; j++) {
