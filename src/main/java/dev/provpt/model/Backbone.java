@@ -68,6 +68,23 @@ public record Backbone(Path directory, VitConfig config, VitWeights weights) {
 
   /** Loads a backbone directory, checking the graph's variables against model.conf. */
   public static Backbone load(Path directory) {
+    Opened opened = openChecked(directory);
+    VitWeights weights;
+    try (SavedModelBundle bundle = opened.bundle()) {
+      weights = readVariables(bundle);
+    }
+    weights.checkAgainst(opened.config(), directory.resolve("saved_model.pb").toString());
+    return new Backbone(directory, opened.config(), weights);
+  }
+
+  /** A backbone's model.conf and its open SavedModel (the caller closes it). */
+  record Opened(VitConfig config, SavedModelBundle bundle) {}
+
+  /**
+   * Opens a backbone directory after checking that it holds saved_model.pb, a valid model.conf
+   * and the {@code features} signature, each failure naming the culprit.
+   */
+  static Opened openChecked(Path directory) {
     if (!Files.isDirectory(directory)) {
       throw new ModelException(directory + ": backbone directory not found"
           + " (expected a SavedModel directory with saved_model.pb and model.conf)");
@@ -77,18 +94,14 @@ public record Backbone(Path directory, VitConfig config, VitWeights weights) {
       throw new ModelException(pb + ": missing (" + directory + " is not a SavedModel directory)");
     }
     VitConfig config = VitConfig.read(directory.resolve(MODEL_CONF));
-    VitWeights weights;
-    try (SavedModelBundle bundle = open(directory)) {
-      boolean hasFeatures = bundle.signatures().stream().anyMatch(s -> s.key().equals(FEATURES_SIGNATURE));
-      if (!hasFeatures) {
-        throw new ModelException(pb + ": no '" + FEATURES_SIGNATURE + "' signature; found "
-            + bundle.signatures().stream().map(Signature::key).toList()
-            + " (import a foreign checkpoint with provpt import-vit)");
-      }
-      weights = readVariables(bundle);
+    SavedModelBundle bundle = open(directory);
+    if (bundle.signatures().stream().noneMatch(s -> s.key().equals(FEATURES_SIGNATURE))) {
+      List<String> found = bundle.signatures().stream().map(Signature::key).toList();
+      bundle.close();
+      throw new ModelException(pb + ": no '" + FEATURES_SIGNATURE + "' signature; found " + found
+          + " (import a foreign checkpoint with provpt import-vit)");
     }
-    weights.checkAgainst(config, pb.toString());
-    return new Backbone(directory, config, weights);
+    return new Opened(config, bundle);
   }
 
   static SavedModelBundle open(Path directory) {

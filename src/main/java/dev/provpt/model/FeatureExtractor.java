@@ -19,17 +19,9 @@ public final class FeatureExtractor implements AutoCloseable {
   private final SavedModelBundle bundle;
 
   public FeatureExtractor(Path backboneDirectory) {
-    if (!java.nio.file.Files.isRegularFile(backboneDirectory.resolve("saved_model.pb"))) {
-      throw new ModelException(backboneDirectory + ": not a backbone directory (expected saved_model.pb and "
-          + Backbone.MODEL_CONF + ")");
-    }
-    this.config = VitConfig.read(backboneDirectory.resolve(Backbone.MODEL_CONF));
-    this.bundle = Backbone.open(backboneDirectory);
-    if (bundle.signatures().stream().noneMatch(s -> s.key().equals(Backbone.FEATURES_SIGNATURE))) {
-      bundle.close();
-      throw new ModelException(backboneDirectory + ": no '" + Backbone.FEATURES_SIGNATURE
-          + "' signature (a provpt backbone has one; import foreign checkpoints with provpt import-vit)");
-    }
+    Backbone.Opened opened = Backbone.openChecked(backboneDirectory);
+    this.config = opened.config();
+    this.bundle = opened.bundle();
   }
 
   public VitConfig config() {
