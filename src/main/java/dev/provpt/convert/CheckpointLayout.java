@@ -23,6 +23,9 @@ public abstract class CheckpointLayout {
     }
   }
 
+  /** Opens a checkpoint file of this layout with the reader its format needs. */
+  public abstract CheckpointReader open(java.nio.file.Path file);
+
   /** A layout's name for messages: "original ViT release (.npz)". */
   public abstract String describe();
 

@@ -17,6 +17,11 @@ public final class JaxLayout extends CheckpointLayout {
   private static final Pattern FC1 = Pattern.compile("Transformer/encoderblock_\\d+/MlpBlock_3/Dense_0/kernel");
 
   @Override
+  public CheckpointReader open(java.nio.file.Path file) {
+    return new NpzCheckpoint(file);
+  }
+
+  @Override
   public String describe() {
     return "original ViT release layout (.npz)";
   }

@@ -17,6 +17,11 @@ public final class TimmLayout extends CheckpointLayout {
   private static final Pattern FC1 = Pattern.compile("blocks\\.\\d+\\.mlp\\.fc1\\.weight");
 
   @Override
+  public CheckpointReader open(java.nio.file.Path file) {
+    return new SafetensorsCheckpoint(file);
+  }
+
+  @Override
   public String describe() {
     return "timm layout (.safetensors)";
   }

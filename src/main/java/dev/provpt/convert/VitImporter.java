@@ -51,13 +51,13 @@ public final class VitImporter {
 
   /** Opens the checkpoint file with the reader its extension calls for. */
   public static CheckpointReader open(Path file) {
-    return layoutOf(file) instanceof JaxLayout ? new NpzCheckpoint(file) : new SafetensorsCheckpoint(file);
+    return layoutOf(file).open(file);
   }
 
   /** Imports {@code file} (a .npz or .safetensors checkpoint). */
   public static Result importFile(Path file, Options options) {
     CheckpointLayout layout = layoutOf(file);
-    try (CheckpointReader reader = open(file)) {
+    try (CheckpointReader reader = layout.open(file)) {
       return importFrom(reader, layout, options);
     }
   }
