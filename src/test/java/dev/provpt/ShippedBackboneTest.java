@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.provpt.actors.RunLauncher;
+import dev.provpt.run.RunService;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.report.RunDirectory;
@@ -27,7 +27,7 @@ class ShippedBackboneTest {
 
   private Map<String, Object> run(String name, String... overrides) {
     var settings = ExperimentSettings.from(ConfigLoader.load(Path.of("application.conf"), List.of(overrides)));
-    var outcome = RunLauncher.run(RunLauncher.prepare(settings), RunDirectory.at(tmp.resolve(name)), false,
+    var outcome = RunService.run(RunService.prepare(settings), RunDirectory.at(tmp.resolve(name)), false,
         line -> { }, settings.source());
     assertTrue(outcome.succeeded(), outcome.error());
     return outcome.summary();

@@ -20,26 +20,45 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
 
   public sealed interface Command {}
 
-  public record Decide(int epoch, float[] state, int sourceBlock, ActorRef<Reply> replyTo) implements Command {}
+  public record Decide(int epoch, float[] state, int sourceBlock, ActorRef<? super DecideReply> replyTo)
+      implements Command {}
 
-  public record Reward(int epoch, double reward, boolean success, ActorRef<Reply> replyTo) implements Command {}
+  public record Reward(int epoch, double reward, boolean success, ActorRef<? super RewardReply> replyTo)
+      implements Command {}
 
-  public record Save(ActorRef<Saved> replyTo) implements Command {}
+  /** Hands over the policy's state for the checkpoint of {@code epoch}. */
+  public record Save(int epoch, ActorRef<? super Saved> replyTo) implements Command {
+    public Save(ActorRef<? super Saved> replyTo) {
+      this(0, replyTo);
+    }
+  }
 
-  public record Restore(PolicyState state, ActorRef<Saved> replyTo) implements Command {}
+  public record Restore(PolicyState state, ActorRef<? super Saved> replyTo) implements Command {}
 
   public record Probabilities(float[] state, ActorRef<double[]> replyTo) implements Command {}
 
-  public sealed interface Reply {}
+  /** Every reply of the allocator. */
+  public sealed interface Reply extends EpochReply {}
 
-  public record Decided(int epoch, int block, double[] probabilities) implements Reply {}
+  /** The one reply to {@link Decide}. */
+  public sealed interface DecideReply extends Reply {}
+
+  /** The one reply to {@link Reward}. */
+  public sealed interface RewardReply extends Reply {}
+
+  public record Decided(int epoch, int block, double[] probabilities) implements DecideReply {}
 
   /** @param ppoLoss the policy loss when this reward completed an update */
-  public record Rewarded(int epoch, double reward, OptionalDouble ppoLoss, int updates) implements Reply {}
+  public record Rewarded(int epoch, double reward, OptionalDouble ppoLoss, int updates) implements RewardReply {}
 
-  public record Refused(int epoch, String reason) implements Reply {}
+  /** The request broke the cycle (a second decision, a reward with none pending); nothing changed. */
+  public record Refused(int epoch, String reason) implements DecideReply, RewardReply {}
 
-  public record Saved(PolicyState state) {}
+  public record Saved(int epoch, PolicyState state) implements EpochReply {
+    public Saved(PolicyState state) {
+      this(0, state);
+    }
+  }
 
   private final AllocationPolicy policy;
   private int pendingEpoch = -1;
@@ -76,7 +95,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
         .onMessage(Decide.class, this::onDecide)
         .onMessage(Reward.class, this::onReward)
         .onMessage(Save.class, save -> {
-          save.replyTo().tell(new Saved(policy.save()));
+          save.replyTo().tell(new Saved(save.epoch(), policy.save()));
           return this;
         })
         .onMessage(Restore.class, restore -> {

@@ -11,8 +11,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Turns raw per-prompt gradient·value averages into idleness scores, block sums, the prune
- * decision (one prompt per epoch, none during warm-up) and the allocator's state vector.
+ * Turns the prompts' measured idleness into what the cycle needs from it, once per epoch: the
+ * highest score (the reward's penalty), block sums, the prune decision (one prompt per epoch,
+ * none during warm-up) and the allocator's state vector. Nobody else derives these.
  */
 public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
 
@@ -22,10 +23,11 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
    * Scores of the prompts at the start of {@code epoch} (1-based), with the assignment they were
    * measured under and the mean training loss measured with them.
    */
-  public record Score(int epoch, float[] scores, int[] assignment, double loss, ActorRef<Reply> replyTo)
+  public record Score(int epoch, float[] scores, int[] assignment, double loss, ActorRef<? super Reply> replyTo)
       implements Command {}
 
-  public sealed interface Reply {}
+  /** The one reply to {@link Score}. */
+  public sealed interface Reply extends EpochReply {}
 
   /**
    * @param pruned the prompt to release, empty when none is idle (or during warm-up)

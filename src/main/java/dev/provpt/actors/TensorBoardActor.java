@@ -1,8 +1,8 @@
 package dev.provpt.actors;
 
+import dev.provpt.report.EpochRecord;
 import dev.provpt.report.TensorBoardWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -10,7 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /** Writes each epoch's metrics record to TensorBoard event files (TensorFlow ops: spawn it on the TensorFlow dispatcher). */
 public final class TensorBoardActor {
   /** One epoch's metrics.jsonl record. */
-  public record Epoch(Map<String, Object> record) {}
+  public record Epoch(EpochRecord record) {}
 
   private TensorBoardActor() {}
 

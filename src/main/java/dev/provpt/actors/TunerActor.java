@@ -3,10 +3,12 @@ package dev.provpt.actors;
 import dev.provpt.data.ImageSet;
 import dev.provpt.model.TunedModelExport;
 import dev.provpt.model.VitWeights;
+import dev.provpt.report.Checkpoints;
 import dev.provpt.report.ProgressBar;
 import dev.provpt.train.TuningSession;
 import dev.provpt.train.TuningSession.PassResult;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,43 +28,46 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   public sealed interface Command {}
 
   /** One epoch of optimisation; the reply carries the online idleness scores of that epoch. */
-  public record Tune(int epoch, ActorRef<Tuned> replyTo) implements Command {}
+  public record Tune(int epoch, ActorRef<? super Tuned> replyTo) implements Command {}
 
   /** A scoring pass over the training set without updates (scoring = pass). */
-  public record ScorePass(int epoch, ActorRef<ScorePassed> replyTo) implements Command {}
+  public record ScorePass(int epoch, ActorRef<? super ScorePassed> replyTo) implements Command {}
 
-  public record Evaluate(int epoch, boolean withTest, ActorRef<Evaluated> replyTo) implements Command {}
+  public record Evaluate(int epoch, boolean withTest, ActorRef<? super Evaluated> replyTo) implements Command {}
 
-  public record Relocate(int epoch, int prompt, int toBlock, float scale, ActorRef<Relocated> replyTo)
+  /** Moves {@code prompt} to {@code toBlock} and multiplies its value by {@code scale}. */
+  public record Relocate(int epoch, int prompt, int toBlock, float scale, ActorRef<? super Relocated> replyTo)
       implements Command {}
 
-  public record Export(Path directory, ActorRef<Exported> replyTo) implements Command {}
+  /** Exports the tuned model after the last epoch, {@code epoch}. */
+  public record Export(int epoch, Path directory, ActorRef<? super Exported> replyTo) implements Command {}
 
   /** Writes the tuning state after {@code epoch} to {@code file} (aside, then renamed). */
-  public record Checkpoint(int epoch, Path file, ActorRef<Checkpointed> replyTo) implements Command {}
+  public record Checkpoint(int epoch, Path file, ActorRef<? super Checkpointed> replyTo) implements Command {}
 
   // Replies
 
-  public record Tuned(int epoch, PassResult result, int[] distribution, int[] assignment) {}
+  public record Tuned(int epoch, PassResult result, int[] distribution, int[] assignment) implements EpochReply {}
 
-  public record ScorePassed(int epoch, PassResult result, int[] assignment) {}
+  public record ScorePassed(int epoch, PassResult result, int[] assignment) implements EpochReply {}
 
-  public record Evaluated(int epoch, PassResult val, PassResult test) {}
+  public record Evaluated(int epoch, PassResult val, PassResult test) implements EpochReply {}
 
-  public record Relocated(int epoch, int prompt, int fromBlock, int toBlock, int[] distribution, int[] assignment) {}
+  public record Relocated(int epoch, int prompt, int fromBlock, int toBlock, int[] distribution, int[] assignment)
+      implements EpochReply {}
 
-  public record Exported(Path directory) {}
+  public record Exported(int epoch, Path directory) implements EpochReply {}
 
-  public record Checkpointed(int epoch, Path file) {}
+  public record Checkpointed(int epoch, Path file) implements EpochReply {}
 
   private final TuningSession session;
   private final ImageSet val;
   private final ImageSet test;
   private final VitWeights backbone;
-  private final Supplier<ProgressBar> progress;
+  private final IntFunction<ProgressBar> progress;
 
   private TunerActor(ActorContext<Command> context, TuningSession session, ImageSet val, ImageSet test,
-      VitWeights backbone, Supplier<ProgressBar> progress) {
+      VitWeights backbone, IntFunction<ProgressBar> progress) {
     super(context);
     this.session = session;
     this.val = val;
@@ -74,16 +79,16 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   /**
    * @param session builds the tuning session; called in this actor's setup, so that the graph is
    *     built on the TensorFlow dispatcher too. The actor owns and closes the session.
-   * @param progress a fresh progress bar per tuning epoch (or silent ones)
+   * @param progress a fresh progress bar for each tuning epoch (or silent ones)
    */
   public static Behavior<Command> create(Supplier<TuningSession> session, ImageSet val, ImageSet test,
-      VitWeights backbone, Supplier<ProgressBar> progress) {
+      VitWeights backbone, IntFunction<ProgressBar> progress) {
     return create(session, null, val, test, backbone, progress);
   }
 
   /** As above, continuing from {@code restore} (a checkpoint) when it is not null. */
   public static Behavior<Command> create(Supplier<TuningSession> session, TuningSession.Snapshot restore,
-      ImageSet val, ImageSet test, VitWeights backbone, Supplier<ProgressBar> progress) {
+      ImageSet val, ImageSet test, VitWeights backbone, IntFunction<ProgressBar> progress) {
     return Behaviors.setup(context -> {
       TuningSession built = session.get();
       if (restore != null) {
@@ -110,7 +115,7 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   }
 
   private Behavior<Command> onTune(Tune tune) {
-    ProgressBar bar = progress.get();
+    ProgressBar bar = progress.apply(tune.epoch());
     PassResult result = session.tuneEpoch(tune.epoch(), bar);
     bar.finish();
     tune.replyTo().tell(new Tuned(tune.epoch(), result, session.distribution(), session.assignment()));
@@ -145,7 +150,7 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   private Behavior<Command> onExport(Export export) throws java.io.IOException {
     TunedModelExport.export(export.directory(), session.model().config(), backbone, session.model(),
         session.assignment());
-    export.replyTo().tell(new Exported(export.directory()));
+    export.replyTo().tell(new Exported(export.epoch(), export.directory()));
     return this;
   }
 }

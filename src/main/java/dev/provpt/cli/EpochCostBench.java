@@ -1,10 +1,10 @@
 package dev.provpt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.provpt.actors.RunLauncher;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.report.RunDirectory;
+import dev.provpt.run.RunService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ final class EpochCostBench {
     overrides.addAll(List.of(extra));
     var config = ConfigLoader.load(experiment, overrides);
     var settings = ExperimentSettings.from(config);
-    var outcome = RunLauncher.run(RunLauncher.prepare(settings), RunDirectory.at(runDir), false, l -> { }, config);
+    var outcome = RunService.run(config, RunDirectory.at(runDir));
     if (!outcome.succeeded()) {
       throw new IllegalStateException("benchmark run failed: " + outcome.error());
     }

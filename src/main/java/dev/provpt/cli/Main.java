@@ -3,6 +3,7 @@ package dev.provpt.cli;
 import dev.provpt.config.SettingsException;
 import dev.provpt.data.DataException;
 import dev.provpt.model.ModelException;
+import dev.provpt.report.Checkpoints;
 import dev.provpt.train.TrainingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof SettingsException || e instanceof ModelException || e instanceof DataException
-          || e instanceof TrainingException || e instanceof IllegalArgumentException) {
+          || e instanceof TrainingException || e instanceof IllegalArgumentException
+          || e instanceof Checkpoints.CheckpointException) {
         commandLine.getErr().println("provpt: " + e.getMessage());
         return 2;
       }

@@ -1,10 +1,13 @@
 package dev.provpt.cli;
 
-import dev.provpt.actors.ExperimentActor;
-import dev.provpt.actors.RunLauncher;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
+import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
+import dev.provpt.run.PreparedRun;
+import dev.provpt.run.Resume;
+import dev.provpt.run.RunOutcome;
+import dev.provpt.run.RunService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,17 +53,17 @@ final class RunCommand implements Callable<Integer> {
     }
     var config = ConfigLoader.load(file, overrides);
     ExperimentSettings settings = ExperimentSettings.from(config);
-    RunLauncher.Prepared prepared = RunLauncher.prepare(settings);
+    PreparedRun prepared = RunService.prepare(settings);
     RunDirectory dir = resume != null ? RunDirectory.at(resume)
         : runDir != null ? RunDirectory.at(runDir) : RunDirectory.create(settings.out(), settings.name());
-    RunLauncher.Resume state = resume != null ? RunLauncher.readCheckpoint(resume) : null;
+    Resume state = resume != null ? RunService.readCheckpoint(resume) : null;
     if (resume != null) {
       System.err.printf("resuming %s after epoch %d%n", resume, state == null ? 0 : state.experiment().epoch());
     }
     System.err.printf("%s: %s on %s (%d train / %d val / %d test), backbone %s -> %s%n", settings.name(),
         settings.method().key, prepared.split().train().name(), prepared.split().train().size(),
         prepared.split().val().size(), prepared.split().test().size(), settings.backbone(), dir.root());
-    ExperimentActor.Outcome outcome = RunLauncher.run(prepared, dir, !quiet, quiet ? line -> { } : RunCommand::printEpoch,
+    RunOutcome outcome = RunService.run(prepared, dir, !quiet, quiet ? line -> { } : RunCommand::printEpoch,
         config, state);
     if (!outcome.succeeded()) {
       System.err.println("provpt: run failed: " + outcome.error());
@@ -74,20 +77,20 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void printEpoch(Map<String, Object> line) {
-    StringBuilder text = new StringBuilder(String.format("epoch %s: train loss %.4f, val acc %.4f", line.get("epoch"),
-        (Double) line.get("train_loss"), (Double) line.get("val_acc")));
-    if (line.get("test_acc") != null) {
-      text.append(String.format(", test acc %.4f", (Double) line.get("test_acc")));
+  static void printEpoch(EpochRecord line) {
+    StringBuilder text = new StringBuilder(String.format("epoch %d: train loss %.4f, val acc %.4f", line.epoch(),
+        line.trainLoss(), line.valAccuracy()));
+    if (line.testAccuracy() != null) {
+      text.append(String.format(", test acc %.4f", line.testAccuracy()));
     }
-    if (line.get("relocation") instanceof Map<?, ?> r) {
-      text.append(String.format(", moved prompt %s: block %s -> %s", r.get("prompt"), r.get("from_block"),
-          r.get("to_block")));
+    if (line.relocation() != null) {
+      var r = line.relocation();
+      text.append(String.format(", moved prompt %d: block %d -> %d", r.prompt(), r.fromBlock(), r.toBlock()));
     }
-    if (line.get("reward") != null) {
-      text.append(String.format(", reward %.4f", (Double) line.get("reward")));
+    if (line.reward() != null) {
+      text.append(String.format(", reward %.4f", line.reward()));
     }
-    text.append(", distribution ").append(java.util.Arrays.toString((int[]) line.get("distribution")));
+    text.append(", distribution ").append(java.util.Arrays.toString(line.distribution()));
     System.err.println(text);
   }
 }

@@ -3,6 +3,7 @@ package dev.provpt.daemon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import dev.provpt.config.ConfigLoader;
+import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.Settings;
 import dev.provpt.config.SettingsException;
 import java.net.InetAddress;
@@ -149,9 +150,10 @@ public final class Daemon implements AutoCloseable {
 
     private Route submit(String text) {
       try {
-        // validated now so that a malformed file is refused at once; a job that validates can still fail later
+        // validated whole now (keys, types, ranges, the backbone and data paths), so that a bad experiment is
+        // refused at once with the same message a run would give; what only loading can tell still fails later
         var config = ConfigLoader.parse(text, "submitted experiment", List.of());
-        String name = config.getString("provpt.name");
+        String name = ExperimentSettings.from(config).name();
         long id = store.submit(name, text);
         manager.tell(new JobManager.Wake());
         return json(StatusCodes.CREATED, Map.of("id", id, "state", JobStore.QUEUED));

@@ -4,8 +4,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * A one-line progress bar on stderr: redrawn in place on a terminal, printed every 10% otherwise
- * (so that logs of the daemon and CI stay readable).
+ * A one-line progress bar on stderr, redrawn in place after every batch — on a terminal only.
+ * Anywhere else (CI, the daemon, {@code > file}) it prints nothing: the caller's one line per
+ * epoch is the log.
  */
 public final class ProgressBar {
   private final PrintStream out;
@@ -14,7 +15,6 @@ public final class ProgressBar {
   private final boolean interactive;
   private final long started = System.nanoTime();
   private long done;
-  private int lastDecile = -1;
   private String status = "";
 
   public ProgressBar(String label, long total) {
@@ -34,17 +34,11 @@ public final class ProgressBar {
 
   public void step(String newStatus) {
     done++;
-    if (label.isEmpty()) {
-      return; // silent
+    if (label.isEmpty() || !interactive) {
+      return;
     }
     status = newStatus;
-    int decile = (int) (done * 10 / total);
-    if (interactive) {
-      draw();
-    } else if (decile != lastDecile || done == total) {
-      lastDecile = decile;
-      out.println(line());
-    }
+    draw();
   }
 
   public void finish() {

@@ -17,8 +17,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /**
- * The output directory of one run (DESIGN §7): config.conf, metrics.jsonl (one JSON object per
- * epoch, appended and flushed as each epoch ends), summary.json, checkpoints/, export/.
+ * The output directory of one run: config.conf, metrics.jsonl (one {@link EpochRecord} per epoch,
+ * appended and flushed as each epoch ends), summary.json, checkpoints/, export/ (the contract is
+ * described in docs/ARCHITECTURE.md).
  */
 public final class RunDirectory {
   public static final String CONFIG = "config.conf";
@@ -73,9 +74,9 @@ public final class RunDirectory {
   }
 
   /** Appends one epoch's record as a JSON line and forces it to disk. */
-  public void appendMetrics(Map<String, Object> record) {
+  public void appendMetrics(EpochRecord record) {
     try {
-      String line = JSON.writeValueAsString(record) + "\n";
+      String line = record.toJson() + "\n";
       Files.writeString(resolve(METRICS), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND, StandardOpenOption.SYNC);
     } catch (IOException e) {
@@ -106,6 +107,35 @@ public final class RunDirectory {
     Path aside = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(aside, content, StandardCharsets.UTF_8);
     Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The epochs of a run's metrics.jsonl as records, in order. */
+  public static List<EpochRecord> readEpochs(Path runDirectory) throws IOException {
+    List<EpochRecord> epochs = new ArrayList<>();
+    for (String line : Files.readAllLines(runDirectory.resolve(METRICS))) {
+      if (!line.isBlank()) {
+        epochs.add(EpochRecord.fromJson(line));
+      }
+    }
+    return epochs;
+  }
+
+  /**
+   * Cuts metrics.jsonl back to the epochs up to {@code epoch}: a run resumed from the checkpoint
+   * of that epoch redoes the later ones, and its metrics stay free of gaps and duplicates.
+   */
+  public static void keepMetricsUpTo(Path runDirectory, int epoch) throws IOException {
+    Path metrics = runDirectory.resolve(METRICS);
+    if (!Files.exists(metrics)) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String line : Files.readAllLines(metrics)) {
+      if (!line.isBlank() && JSON.readTree(line).get("epoch").asInt() <= epoch) {
+        kept.add(line);
+      }
+    }
+    writeAtomically(metrics, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
   }
 
   /** The epochs of a run's metrics.jsonl, in order (blank lines skipped). */

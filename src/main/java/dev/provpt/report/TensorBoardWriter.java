@@ -43,18 +43,26 @@ public final class TensorBoardWriter implements AutoCloseable {
   }
 
   /** Writes the numeric fields of one metrics.jsonl record at step = its epoch. */
-  public void epoch(Map<String, Object> record) {
-    long epoch = ((Number) record.get("epoch")).longValue();
-    for (String key : new String[] {"train_loss", "train_acc", "val_loss", "val_acc", "test_acc", "reward", "ppo_loss",
-        "max_idleness", "seconds"}) {
-      if (record.get(key) instanceof Number number) {
-        scalar(key, epoch, number.floatValue());
+  public void epoch(EpochRecord record) {
+    long epoch = record.epoch();
+    Map<String, Double> values = new java.util.LinkedHashMap<>();
+    values.put("train_loss", record.trainLoss());
+    values.put("train_acc", record.trainAccuracy());
+    values.put("val_loss", record.valLoss());
+    values.put("val_acc", record.valAccuracy());
+    values.put("test_acc", record.testAccuracy());
+    values.put("reward", record.reward());
+    values.put("ppo_loss", record.ppoLoss());
+    values.put("max_idleness", record.maxIdleness());
+    values.put("seconds", record.seconds());
+    values.forEach((key, value) -> {
+      if (value != null) {
+        scalar(key, epoch, value.floatValue());
       }
-    }
-    if (record.get("distribution") instanceof int[] distribution) {
-      for (int b = 0; b < distribution.length; b++) {
-        scalar(String.format("distribution/block_%02d", b), epoch, distribution[b]);
-      }
+    });
+    int[] distribution = record.distribution();
+    for (int b = 0; b < distribution.length; b++) {
+      scalar(String.format("distribution/block_%02d", b), epoch, distribution[b]);
     }
     session.run(flush);
   }

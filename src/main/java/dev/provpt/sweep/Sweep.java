@@ -2,13 +2,13 @@ package dev.provpt.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.provpt.actors.ExperimentActor;
-import dev.provpt.actors.RunLauncher;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.Settings;
 import dev.provpt.config.SettingsException;
 import dev.provpt.report.RunDirectory;
+import dev.provpt.run.RunOutcome;
+import dev.provpt.run.RunService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,8 +113,7 @@ public final class Sweep {
     var config = ConfigLoader.load(experiment, spec.overrides());
     ExperimentSettings settings = ExperimentSettings.from(config);
     progress.accept("sweep run " + spec.name());
-    ExperimentActor.Outcome outcome = RunLauncher.run(RunLauncher.prepare(settings),
-        RunDirectory.at(directory.resolve(spec.name())), false, l -> { }, config);
+    RunOutcome outcome = RunService.run(config, RunDirectory.at(directory.resolve(spec.name())));
     if (!outcome.succeeded()) {
       throw new IllegalStateException("sweep run " + spec.name() + " failed: " + outcome.error());
     }

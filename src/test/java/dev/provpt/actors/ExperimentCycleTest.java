@@ -45,9 +45,9 @@ class ExperimentCycleTest {
     var team = new ExperimentActor.Team(Behaviors.monitor(TunerActor.Command.class, tuner.ref(), Behaviors.ignore()),
         Behaviors.monitor(ScorerActor.Command.class, scorer.ref(), Behaviors.ignore()),
         Behaviors.monitor(AllocatorActor.Command.class, allocator.ref(), Behaviors.ignore()));
-    var plan = new ExperimentActor.Plan("pro-vpt", true, epochs, 1, true, 1e-3f, 3, false, START, Map.of());
+    var plan = new ExperimentPlan("pro-vpt", true, epochs, 1, true, 1e-3f, 3, false, START);
     return testKit.spawn(ExperimentActor.create(plan, team, RunDirectory.at(tmp.resolve("run")), outcome.ref(),
-        line -> { }));
+        line -> { }, null));
   }
 
   private static PassResult pass(double loss, float... scores) {
@@ -75,8 +75,9 @@ class ExperimentCycleTest {
     assertEquals(epoch, checkpoint.epoch());
     checkpoint.replyTo().tell(new TunerActor.Checkpointed(epoch, checkpoint.file()));
     var save = allocator.expectMessageClass(AllocatorActor.Save.class);
+    assertEquals(epoch, save.epoch());
     try (var policy = dev.provpt.rl.ThompsonAllocator.create(3, 1)) {
-      save.replyTo().tell(new AllocatorActor.Saved(policy.save()));
+      save.replyTo().tell(new AllocatorActor.Saved(epoch, policy.save()));
     }
   }
 
@@ -94,11 +95,11 @@ class ExperimentCycleTest {
     assertEquals("prune", before.phase());
 
     // Allocate before Prune
-    experiment.tell(new ExperimentActor.AllocationDone(new AllocatorActor.Decided(2, 0, new double[3])));
+    experiment.tell(new ExperimentActor.Reply(new AllocatorActor.Decided(2, 0, new double[3])));
     // Reward before Tune
-    experiment.tell(new ExperimentActor.RewardDone(new AllocatorActor.Rewarded(2, 1.0, OptionalDouble.empty(), 0)));
+    experiment.tell(new ExperimentActor.Reply(new AllocatorActor.Rewarded(2, 1.0, OptionalDouble.empty(), 0)));
     // a tuning result nobody asked for
-    experiment.tell(new ExperimentActor.TuneDone(new TunerActor.Tuned(2, pass(0.1), new int[] {6, 0, 0}, ASSIGNMENT)));
+    experiment.tell(new ExperimentActor.Reply(new TunerActor.Tuned(2, pass(0.1), new int[] {6, 0, 0}, ASSIGNMENT)));
     var after = status(experiment);
     assertEquals(3, after.refused());
     assertEquals("prune", after.phase());
@@ -113,7 +114,7 @@ class ExperimentCycleTest {
     var decide = allocator.expectMessageClass(AllocatorActor.Decide.class);
     assertEquals(2, decide.sourceBlock());
     // a second Prune in the same epoch
-    experiment.tell(new ExperimentActor.PruneDone(new ScorerActor.Scored(2, new double[3], 0.3, Optional.of(1), 0,
+    experiment.tell(new ExperimentActor.Reply(new ScorerActor.Scored(2, new double[3], 0.3, Optional.of(1), 0,
         new float[9], 0.9)));
     assertEquals(4, status(experiment).refused());
     scorer.expectNoMessage(Duration.ofMillis(100));
@@ -133,9 +134,12 @@ class ExperimentCycleTest {
     tuner.expectMessageClass(TunerActor.Evaluate.class).replyTo().tell(new TunerActor.Evaluated(2, pass(0.7), null));
     checkpoint(2);
 
-    // epoch 3: score, then the reward of epoch 2's relocation: L_prev − L_curr − max score
+    // epoch 3: score, the scorer's assessment (its max score), then the reward of epoch 2's relocation:
+    // L_prev − L_curr − max score
     tuner.expectMessageClass(TunerActor.ScorePass.class).replyTo()
         .tell(new TunerActor.ScorePassed(3, pass(0.6, 0.05f, -0.1f, 0f, 0f, 0f, 0.02f), movedAssignment));
+    scorer.expectMessageClass(ScorerActor.Score.class).replyTo().tell(new ScorerActor.Scored(3,
+        new double[] {0.05, -0.1, 0.02}, 0.05, Optional.of(0), 0, new float[9], 0.6));
     var reward = allocator.expectMessageClass(AllocatorActor.Reward.class);
     assertEquals(0.9 - 0.6 - 0.05, reward.reward(), 1e-6);
     assertTrue(reward.success());
@@ -153,9 +157,9 @@ class ExperimentCycleTest {
           throw new IllegalStateException("training loss became NaN");
         }).build(),
         Behaviors.ignore(), Behaviors.ignore());
-    var plan = new ExperimentActor.Plan("vpt-deep", false, 2, 1, false, 1e-3f, 3, false, START, Map.of());
+    var plan = new ExperimentPlan("vpt-deep", false, 2, 1, false, 1e-3f, 3, false, START);
     testKit.spawn(ExperimentActor.create(plan, team, RunDirectory.at(tmp.resolve("failing")), outcome.ref(),
-        line -> { }));
+        line -> { }, null));
     var ended = outcome.receiveMessage(Duration.ofSeconds(10));
     assertFalse(ended.succeeded());
     assertTrue(ended.error().contains("tuner failed: training loss became NaN"), ended.error());

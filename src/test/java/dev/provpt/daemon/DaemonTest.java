@@ -94,10 +94,20 @@ class DaemonTest {
   void jobsRunBadInputFailsAloneAndTheDaemonKeepsServing() throws Exception {
     try (Daemon daemon = start(tmp.resolve("state-a"))) {
       long deep = submit(daemon, experiment("deep", "vpt-deep", 2));
-      long badValue = submit(daemon, experiment("bad", "vpt-deep", 2, "  train.base-lr = -3"));
-      long badData = submit(daemon, experiment("nodata", "vpt-deep", 2, "  data.kind = idx",
+      // a valid file with an invalid value, or data that is not there: refused at submission with the run's message
+      var badValue = call(daemon, "POST", "/jobs", experiment("bad", "vpt-deep", 2, "  train.base-lr = -3"), null);
+      assertEquals(400, badValue.statusCode(), badValue.body());
+      assertTrue(badValue.body().contains("provpt.train.base-lr must be a number > 0.0"), badValue.body());
+      var badData = call(daemon, "POST", "/jobs", experiment("nodata", "vpt-deep", 2, "  data.kind = idx",
           "  data.idx { train-images = \"/nowhere/a.gz\", train-labels = \"/nowhere/b.gz\","
-              + " test-images = \"/nowhere/c.gz\", test-labels = \"/nowhere/d.gz\" }"));
+              + " test-images = \"/nowhere/c.gz\", test-labels = \"/nowhere/d.gz\" }"), null);
+      assertEquals(400, badData.statusCode(), badData.body());
+      assertTrue(badData.body().contains("/nowhere/a.gz"), badData.body());
+      // data files that exist but cannot be read: only loading can tell, so the job fails alone
+      Path garbage = Files.writeString(tmp.resolve("garbage.gz"), "not an IDX file");
+      long corrupt = submit(daemon, experiment("corrupt", "vpt-deep", 2, "  data.kind = idx",
+          "  data.idx { train-images = \"" + garbage + "\", train-labels = \"" + garbage + "\","
+              + " test-images = \"" + garbage + "\", test-labels = \"" + garbage + "\" }"));
       long pro = submit(daemon, experiment("pro", "pro-vpt", 3));
       // a backbone holding a NaN weight: the loss turns NaN in the first step
       Path nanBackbone = dev.provpt.TestBackbones.exportWithNaN(tmp.resolve("nan-backbone"));
@@ -115,12 +125,9 @@ class DaemonTest {
       JsonNode deepJob = await(daemon, deep, DaemonTest::ended);
       assertEquals("done", deepJob.get("state").asText(), deepJob.toString());
       assertEquals(2, deepJob.get("epoch").asInt());
-      JsonNode bad = await(daemon, badValue, DaemonTest::ended);
-      assertEquals("failed", bad.get("state").asText());
-      assertTrue(bad.get("error").asText().contains("provpt.train.base-lr must be a number > 0.0"), bad.toString());
-      JsonNode noData = await(daemon, badData, DaemonTest::ended);
-      assertEquals("failed", noData.get("state").asText());
-      assertTrue(noData.get("error").asText().contains("/nowhere/a.gz"), noData.toString());
+      JsonNode corruptJob = await(daemon, corrupt, DaemonTest::ended);
+      assertEquals("failed", corruptJob.get("state").asText());
+      assertTrue(corruptJob.get("error").asText().contains("garbage.gz"), corruptJob.toString());
       JsonNode nanJob = await(daemon, nan, DaemonTest::ended);
       assertEquals("failed", nanJob.get("state").asText());
       assertTrue(nanJob.get("error").asText().contains("training loss became NaN"), nanJob.toString());
@@ -133,7 +140,7 @@ class DaemonTest {
       assertEquals(404, call(daemon, "GET", "/jobs/99/", null, null).statusCode());
       var page = call(daemon, "GET", "/", null, null);
       assertTrue(page.body().contains("provpt jobs"), page.body());
-      assertEquals(5, JSON.readTree(call(daemon, "GET", "/jobs", null, null).body()).size());
+      assertEquals(4, JSON.readTree(call(daemon, "GET", "/jobs", null, null).body()).size(), "refused jobs are not queued");
     }
   }
 

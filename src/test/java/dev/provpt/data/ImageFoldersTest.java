@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.TestBackbones;
-import dev.provpt.actors.RunLauncher;
+import dev.provpt.run.RunService;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.report.RunDirectory;
@@ -44,7 +44,7 @@ class ImageFoldersTest {
           "data.vtab.root=\"" + task + "\"", "data.train-on-train-val=" + trainVal, "method=pro-vpt",
           "train.epochs=3", "train.batch-size=16", "prompts.per-block=2", "ppo.k-epochs=5"));
       var settings = ExperimentSettings.from(config);
-      var outcome = RunLauncher.run(RunLauncher.prepare(settings), RunDirectory.at(tmp.resolve("run-" + trainVal)),
+      var outcome = RunService.run(RunService.prepare(settings), RunDirectory.at(tmp.resolve("run-" + trainVal)),
           false, l -> { }, config);
       assertTrue(outcome.succeeded(), outcome.error());
       assertEquals(trainVal ? 75 : 50, outcome.summary().get("train_size"));

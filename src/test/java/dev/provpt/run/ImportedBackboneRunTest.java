@@ -1,4 +1,4 @@
-package dev.provpt.actors;
+package dev.provpt.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +70,7 @@ class ImportedBackboneRunTest {
         "data.augmentation=fgvc"));
     var settings = ExperimentSettings.from(config);
     RunDirectory dir = RunDirectory.at(tmp.resolve("run"));
-    var outcome = RunLauncher.run(RunLauncher.prepare(settings), dir, false, line -> { }, settings.source());
+    var outcome = RunService.run(RunService.prepare(settings), dir, false, line -> { }, settings.source());
     assertTrue(outcome.succeeded(), outcome.error());
     assertEquals(48, outcome.summary().get("train_size"));
     assertEquals(16, outcome.summary().get("test_size"));

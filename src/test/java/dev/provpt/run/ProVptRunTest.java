@@ -1,4 +1,4 @@
-package dev.provpt.actors;
+package dev.provpt.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +46,7 @@ class ProVptRunTest {
 
   static List<JsonNode> run(String name, ExperimentSettings settings) throws Exception {
     RunDirectory dir = RunDirectory.at(tmp.resolve(name));
-    var outcome = RunLauncher.run(RunLauncher.prepare(settings), dir, false, line -> { }, settings.source());
+    var outcome = RunService.run(RunService.prepare(settings), dir, false, line -> { }, settings.source());
     assertTrue(outcome.succeeded(), outcome.error());
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> lines = new ArrayList<>();
@@ -160,7 +160,7 @@ class ProVptRunTest {
     Path broken = dev.provpt.TestBackbones.exportWithNaN(tmp.resolve("nan-backbone"));
     ExperimentSettings settings = settingsFor(broken, "method=vpt-deep", "train.epochs=3");
     RunDirectory dir = RunDirectory.at(tmp.resolve("diverging"));
-    var outcome = RunLauncher.run(RunLauncher.prepare(settings), dir, false, line -> { }, settings.source());
+    var outcome = RunService.run(RunService.prepare(settings), dir, false, line -> { }, settings.source());
     assertTrue(!outcome.succeeded(), "a loss of NaN must fail the run");
     assertTrue(outcome.error().contains("tuner failed: training loss became") && outcome.error().contains("learning rate"),
         outcome.error());

@@ -1,0 +1,54 @@
+package dev.provpt.actors;
+
+import dev.provpt.report.Checkpoints;
+import dev.provpt.report.EpochRecord;
+import dev.provpt.report.RunDirectory;
+import dev.provpt.rl.PolicyState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Everything the coordinator writes into its run directory: each epoch's metrics line (then
+ * TensorBoard and the caller's callback), and its part of each epoch's checkpoint.
+ */
+final class RunRecorder {
+  private final RunDirectory directory;
+  private final ActorRef<TensorBoardActor.Epoch> tensorBoard;
+  private final Consumer<EpochRecord> onEpoch;
+
+  RunRecorder(RunDirectory directory, ActorRef<TensorBoardActor.Epoch> tensorBoard, Consumer<EpochRecord> onEpoch) {
+    this.directory = directory;
+    this.tensorBoard = tensorBoard;
+    this.onEpoch = onEpoch;
+  }
+
+  Path root() {
+    return directory.root();
+  }
+
+  /** metrics.jsonl first (forced to disk), then TensorBoard and the callback. */
+  void epoch(EpochRecord record) {
+    directory.appendMetrics(record);
+    tensorBoard.tell(new TensorBoardActor.Epoch(record));
+    onEpoch.accept(record);
+  }
+
+  /** Where the tuner writes its part of the checkpoint of {@code epoch}. */
+  Path tunerCheckpoint(int epoch) {
+    return Checkpoints.epochDirectory(directory.root(), epoch).resolve(Checkpoints.TUNER);
+  }
+
+  /** Adds the allocator's and the coordinator's state to the checkpoint of {@code epoch} and commits it. */
+  void checkpoint(int epoch, PolicyState allocator, CycleState cycle) throws IOException {
+    Path epochDirectory = Checkpoints.epochDirectory(directory.root(), epoch);
+    RunDirectory.writeAtomically(epochDirectory.resolve(Checkpoints.ALLOCATOR), allocator.toJson());
+    Checkpoints.writeJson(epochDirectory.resolve(Checkpoints.EXPERIMENT), cycle);
+    Checkpoints.commit(directory.root(), epoch);
+  }
+
+  Path exportDirectory() {
+    return directory.resolve(RunDirectory.EXPORT);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.provpt.run;
+
+import dev.provpt.actors.AllocatorActor;
+import dev.provpt.actors.CycleState;
+import dev.provpt.actors.ExperimentActor;
+import dev.provpt.actors.ExperimentPlan;
+import dev.provpt.actors.ScorerActor;
+import dev.provpt.actors.TensorBoardActor;
+import dev.provpt.actors.TunerActor;
+import dev.provpt.config.ExperimentSettings;
+import dev.provpt.config.ExperimentSettings.Method;
+import dev.provpt.data.BatchIterator;
+import dev.provpt.report.EpochRecord;
+import dev.provpt.report.ProgressBar;
+import dev.provpt.report.RunDirectory;
+import dev.provpt.rl.AllocationPolicy;
+import dev.provpt.rl.PpoAllocator;
+import dev.provpt.rl.PpoConfig;
+import dev.provpt.rl.ThompsonAllocator;
+import dev.provpt.train.TuningSetup;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** Turns a prepared run's settings into the coordinator's plan, its team and, at the end, its summary. */
+final class RunAssembly {
+  private RunAssembly() {}
+
+  static ExperimentPlan plan(PreparedRun prepared) {
+    ExperimentSettings s = prepared.settings();
+    int depth = prepared.backbone().config().depth();
+    return new ExperimentPlan(s.method().key, s.method() == Method.PRO_VPT, s.train().epochs(),
+        s.proVpt().warmupEpochs(), s.proVpt().scoring().equals("pass"), (float) s.proVpt().relocationScale(), depth,
+        s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth));
+  }
+
+  /** The real Tuner, Scorer, Allocator and TensorBoard writer of a run, continuing from {@code resume} if not null. */
+  static ExperimentActor.Team team(PreparedRun prepared, RunDirectory directory, Resume resume, boolean showProgress) {
+    ExperimentSettings s = prepared.settings();
+    int depth = prepared.backbone().config().depth();
+    int batches = BatchIterator.batchesPerEpoch(prepared.split().train().size(), s.train().batchSize());
+    IntFunction<ProgressBar> progress = epoch -> showProgress
+        ? new ProgressBar(String.format("epoch %d/%d", epoch, s.train().epochs()), batches) : ProgressBar.silent();
+    int resumedEpoch = resume == null ? 0 : resume.experiment().epoch();
+    return new ExperimentActor.Team(
+        TunerActor.create(() -> TuningSetup.openSession(s, prepared.backbone(), prepared.split()),
+            resume == null ? null : resume.tuner(), prepared.split().val(), prepared.split().test(),
+            prepared.backbone().weights(), progress),
+        ScorerActor.create(depth, s.proVpt().warmupEpochs(), s.proVpt().prune(), s.seed() + 17, resumedEpoch),
+        AllocatorActor.create(() -> policy(s, depth), resume == null ? null : resume.allocator()),
+        TensorBoardActor.create(directory.resolve(RunDirectory.TENSORBOARD)));
+  }
+
+  static AllocationPolicy policy(ExperimentSettings s, int depth) {
+    if (s.proVpt().allocate().equals("thompson")) {
+      return ThompsonAllocator.create(depth, s.seed() + 31);
+    }
+    var p = s.ppo();
+    return PpoAllocator.create(depth, new PpoConfig(p.hidden(), p.gamma(), p.clip(), p.kEpochs(), p.valueCoefficient(),
+        p.entropyCoefficient(), p.updateEvery(), (float) p.actorLr(), (float) p.criticLr()), s.seed() + 31);
+  }
+
+  /** summary.json: what was run, then how it ended (the last epoch's accuracies and the cycle's counters). */
+  static Map<String, Object> summary(PreparedRun prepared, CycleState state, EpochRecord last) {
+    ExperimentSettings s = prepared.settings();
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("name", s.name());
+    summary.put("method", s.method().key);
+    if (s.method() == Method.PRO_VPT) {
+      summary.put("prune", s.proVpt().prune());
+      summary.put("allocate", s.proVpt().allocate());
+      summary.put("scoring", s.proVpt().scoring());
+      summary.put("warmup_epochs", s.proVpt().warmupEpochs());
+    }
+    summary.put("backbone", s.backbone().toString());
+    summary.put("task", prepared.split().train().name());
+    summary.put("train_size", prepared.split().train().size());
+    summary.put("val_size", prepared.split().val().size());
+    summary.put("test_size", prepared.split().test().size());
+    summary.put("epochs", s.train().epochs());
+    summary.put("learning_rate", s.train().learningRate());
+    summary.put("weight_decay", s.train().weightDecay());
+    summary.put("seed", s.seed());
+    summary.put("test_acc", last.testAccuracy());
+    summary.put("final_val_acc", last.valAccuracy());
+    summary.put("best_val_acc", state.bestVal());
+    summary.put("best_epoch", state.bestEpoch());
+    summary.put("distribution", state.distribution());
+    summary.put("relocations", state.relocations());
+    summary.put("rewards", state.rewards());
+    summary.put("ppo_updates", state.ppoUpdates());
+    return summary;
+  }
+}
