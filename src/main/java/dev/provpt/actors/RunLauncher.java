@@ -109,7 +109,7 @@ public final class RunLauncher {
         AllocatorActor.create(() -> policy(s, c.depth()), resume == null ? null : resume.allocator()),
         TensorBoardActor.create(dir.resolve(RunDirectory.TENSORBOARD)));
     ExperimentActor.Plan plan = new ExperimentActor.Plan(s.method().key, s.method() == Method.PRO_VPT,
-        s.train().epochs(), s.proVpt().warmupEpochs(), s.proVpt().scoring().equals("pass"),
+        s.train().epochs(), s.proVpt().warmupEpochs(), s.proVpt().scoring() == ExperimentSettings.Scoring.PASS,
         (float) s.proVpt().relocationScale(), c.depth(), s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, c.depth()),
         summaryHead(prepared));
     if (resume == null) {
@@ -119,7 +119,7 @@ public final class RunLauncher {
   }
 
   static AllocationPolicy policy(ExperimentSettings s, int depth) {
-    if (s.proVpt().allocate().equals("thompson")) {
+    if (s.proVpt().allocate() == ExperimentSettings.Allocate.THOMPSON) {
       return ThompsonAllocator.create(depth, s.seed() + 31);
     }
     var p = s.ppo();
@@ -133,9 +133,9 @@ public final class RunLauncher {
     head.put("name", s.name());
     head.put("method", s.method().key);
     if (s.method() == Method.PRO_VPT) {
-      head.put("prune", s.proVpt().prune());
-      head.put("allocate", s.proVpt().allocate());
-      head.put("scoring", s.proVpt().scoring());
+      head.put("prune", s.proVpt().prune().key);
+      head.put("allocate", s.proVpt().allocate().key);
+      head.put("scoring", s.proVpt().scoring().key);
       head.put("warmup_epochs", s.proVpt().warmupEpochs());
     }
     head.put("backbone", s.backbone().toString());
