@@ -1,5 +1,6 @@
 package dev.provpt.actors;
 
+import dev.provpt.config.ExperimentSettings.Prune;
 import dev.provpt.train.Idleness;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -55,14 +56,13 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
     this.lastScoredEpoch = lastScoredEpoch;
   }
 
-  /** @param prune "taylor" or "random" */
-  public static Behavior<Command> create(int depth, int warmupEpochs, String prune, long seed) {
+  public static Behavior<Command> create(int depth, int warmupEpochs, Prune prune, long seed) {
     return create(depth, warmupEpochs, prune, seed, 0);
   }
 
   /** @param lastScoredEpoch epochs up to this one count as scored already (a resumed run) */
-  public static Behavior<Command> create(int depth, int warmupEpochs, String prune, long seed, int lastScoredEpoch) {
-    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune.equals("random"), seed,
+  public static Behavior<Command> create(int depth, int warmupEpochs, Prune prune, long seed, int lastScoredEpoch) {
+    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune == Prune.RANDOM, seed,
         lastScoredEpoch));
   }
 

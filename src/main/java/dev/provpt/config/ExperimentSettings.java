@@ -3,9 +3,11 @@ package dev.provpt.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.provpt.data.Augmentation;
-import dev.provpt.data.Normalization;
+import dev.provpt.data.NormalizationChoice;
+import dev.provpt.data.TaskSource;
+import dev.provpt.data.TaskSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** One experiment, validated and typed before anything runs. */
 public record ExperimentSettings(
@@ -13,7 +15,7 @@ public record ExperimentSettings(
     long seed,
     Path out,
     Path backbone,
-    DataSettings data,
+    TaskSpec data,
     Method method,
     PromptSettings prompts,
     TrainSettings train,
@@ -31,28 +33,7 @@ public record ExperimentSettings(
     Method(String key) {
       this.key = key;
     }
-
-    static List<String> keys() {
-      return java.util.Arrays.stream(values()).map(m -> m.key).toList();
-    }
-
-    static Method of(String key) {
-      return java.util.Arrays.stream(values()).filter(m -> m.key.equals(key)).findFirst().orElseThrow();
-    }
   }
-
-  /**
-   * The task and how its images reach the model. {@code normalization} is {@link #AUTO_NORMALIZATION} (the
-   * backbone's own) or one of {@link Normalization#SPECS}.
-   */
-  public record DataSettings(String kind, int trainSize, int valSize, boolean trainOnTrainVal,
-      long shapesSeed, int shapesPoolPerClass, int shapesTestPerClass,
-      Path idxTrainImages, Path idxTrainLabels, Path idxTestImages, Path idxTestLabels, int idxClasses,
-      Path vtabRoot, int vtabClasses, Path folderTrain, Path folderTest,
-      Augmentation augmentation, String normalization) {}
-
-  /** provpt.data.normalization's default: the normalization named in the backbone's model.conf. */
-  public static final String AUTO_NORMALIZATION = "auto";
 
   public record PromptSettings(int perBlock, int shallowCount, double dropout) {}
 
@@ -65,8 +46,45 @@ public record ExperimentSettings(
     }
   }
 
-  /** PRO-VPT's choices (DESIGN §3) and their ablations. */
-  public record ProVptSettings(String prune, String allocate, String scoring, int warmupEpochs, double relocationScale) {}
+  /** PRO-VPT's choices (which prompt to prune, how to reallocate it, how idleness is scored) and their ablations. */
+  public record ProVptSettings(Prune prune, Allocate allocate, Scoring scoring, int warmupEpochs,
+      double relocationScale) {}
+
+  /** provpt.pro-vpt.prune: the prompt with the highest positive idleness score, or a uniformly random one. */
+  public enum Prune {
+    TAYLOR("taylor"), RANDOM("random");
+
+    public final String key;
+
+    Prune(String key) {
+      this.key = key;
+    }
+  }
+
+  /** provpt.pro-vpt.allocate: the block that receives a pruned prompt is chosen by PPO or a Thompson bandit. */
+  public enum Allocate {
+    PPO("ppo"), THOMPSON("thompson");
+
+    public final String key;
+
+    Allocate(String key) {
+      this.key = key;
+    }
+  }
+
+  /**
+   * provpt.pro-vpt.scoring: idleness accumulated during the previous tuning epoch, or measured by a separate
+   * pass over the training set.
+   */
+  public enum Scoring {
+    ONLINE("online"), PASS("pass");
+
+    public final String key;
+
+    Scoring(String key) {
+      this.key = key;
+    }
+  }
 
   /** PPO constants (paper Appendix F and the reference implementation). */
   public record PpoSettings(int hidden, double actorLr, double criticLr, double gamma, double clip, int kEpochs,
@@ -75,20 +93,7 @@ public record ExperimentSettings(
   public static ExperimentSettings from(Config config) {
     Settings s = new Settings(config);
     String p = "provpt.";
-    String d = p + "data.";
-    String kind = s.oneOf(d + "kind", List.of("shapes", "idx", "vtab", "folder"));
-    DataSettings data = new DataSettings(kind,
-        s.intIn(d + "train-size", 1, Integer.MAX_VALUE), s.intIn(d + "val-size", 1, Integer.MAX_VALUE),
-        s.bool(d + "train-on-train-val"),
-        s.longValue(d + "shapes.seed"), s.intIn(d + "shapes.pool-per-class", 1, 100_000),
-        s.intIn(d + "shapes.test-per-class", 1, 100_000),
-        idxPath(s, d + "idx.train-images", kind), idxPath(s, d + "idx.train-labels", kind),
-        idxPath(s, d + "idx.test-images", kind), idxPath(s, d + "idx.test-labels", kind),
-        s.intIn(d + "idx.classes", 2, 256),
-        directory(s, d + "vtab.root", kind.equals("vtab")), s.intIn(d + "vtab.classes", 2, 100_000),
-        directory(s, d + "folder.train", kind.equals("folder")), directory(s, d + "folder.test", kind.equals("folder")),
-        Augmentation.of(s.oneOf(d + "augmentation", Augmentation.keys())),
-        s.oneOf(d + "normalization", normalizationChoices()));
+    TaskSpec data = data(s, p + "data.");
     PromptSettings prompts = new PromptSettings(
         s.intIn(p + "prompts.per-block", 0, 10_000), s.intIn(p + "prompts.shallow-count", 1, 10_000),
         s.doubleIn(p + "prompts.dropout", 0, 0.95, false));
@@ -97,10 +102,10 @@ public record ExperimentSettings(
         s.doubleIn(p + "train.base-lr", 0, 1e4, true), s.doubleIn(p + "train.momentum", 0, 0.9999, false),
         s.doubleIn(p + "train.weight-decay", 0, 1, false), s.doubleIn(p + "train.clip-norm", 0, 1e6, false),
         s.bool(p + "train.test-every-epoch"));
-    Method method = Method.of(s.oneOf(p + "method", Method.keys()));
+    Method method = s.oneOf(p + "method", Method.class, m -> m.key);
     String v = p + "pro-vpt.";
-    ProVptSettings proVpt = new ProVptSettings(s.oneOf(v + "prune", List.of("taylor", "random")),
-        s.oneOf(v + "allocate", List.of("ppo", "thompson")), s.oneOf(v + "scoring", List.of("online", "pass")),
+    ProVptSettings proVpt = new ProVptSettings(s.oneOf(v + "prune", Prune.class, c -> c.key),
+        s.oneOf(v + "allocate", Allocate.class, c -> c.key), s.oneOf(v + "scoring", Scoring.class, c -> c.key),
         s.intIn(v + "warmup-epochs", 0, 100_000), s.doubleIn(v + "relocation-scale", 0, 1, false));
     String r = p + "ppo.";
     PpoSettings ppo = new PpoSettings(s.intIn(r + "hidden", 1, 4096), s.doubleIn(r + "actor-lr", 0, 1, true),
@@ -111,7 +116,7 @@ public record ExperimentSettings(
     if ((method == Method.VPT_DEEP || method == Method.PRO_VPT) && prompts.perBlock() < 1) {
       throw s.invalid(p + "prompts.per-block", ">= 1 for " + method.key);
     }
-    if (!java.nio.file.Files.isDirectory(Path.of(s.string(p + "backbone")))) {
+    if (!Files.isDirectory(Path.of(s.string(p + "backbone")))) {
       throw s.invalid(p + "backbone", "an existing backbone directory (a SavedModel with model.conf)");
     }
     String name = s.string(p + "name");
@@ -123,23 +128,48 @@ public record ExperimentSettings(
         s.intIn(p + "tensorflow-threads", 0, 1024), config);
   }
 
-  private static List<String> normalizationChoices() {
-    List<String> choices = new java.util.ArrayList<>(List.of(AUTO_NORMALIZATION));
-    choices.addAll(Normalization.SPECS);
-    return choices;
+  /**
+   * provpt.data. Every kind's section is read and checked, so a bad value is refused even in a section not
+   * chosen now; only the chosen kind's paths must exist, and only its record is kept.
+   */
+  private static TaskSpec data(Settings s, String d) {
+    TaskSource.Kind kind = s.oneOf(d + "kind", TaskSource.Kind.class, k -> k.key);
+    int trainSize = s.intIn(d + "train-size", 1, Integer.MAX_VALUE);
+    int valSize = s.intIn(d + "val-size", 1, Integer.MAX_VALUE);
+    boolean trainOnTrainVal = s.bool(d + "train-on-train-val");
+    var shapes = new TaskSource.Shapes(s.longValue(d + "shapes.seed"),
+        s.intIn(d + "shapes.pool-per-class", 1, 100_000), s.intIn(d + "shapes.test-per-class", 1, 100_000));
+    boolean isIdx = kind == TaskSource.Kind.IDX;
+    var idx = new TaskSource.Idx(idxPath(s, d + "idx.train-images", isIdx), idxPath(s, d + "idx.train-labels", isIdx),
+        idxPath(s, d + "idx.test-images", isIdx), idxPath(s, d + "idx.test-labels", isIdx),
+        s.intIn(d + "idx.classes", 2, 256));
+    var vtab = new TaskSource.Vtab(directory(s, d + "vtab.root", kind == TaskSource.Kind.VTAB),
+        s.intIn(d + "vtab.classes", 2, 100_000));
+    boolean isFolder = kind == TaskSource.Kind.FOLDER;
+    var folder = new TaskSource.Folder(directory(s, d + "folder.train", isFolder),
+        directory(s, d + "folder.test", isFolder));
+    TaskSource source = switch (kind) {
+      case SHAPES -> shapes;
+      case IDX -> idx;
+      case VTAB -> vtab;
+      case FOLDER -> folder;
+    };
+    return new TaskSpec(source, trainSize, valSize, trainOnTrainVal,
+        s.oneOf(d + "augmentation", Augmentation.class, a -> a.key),
+        NormalizationChoice.of(s.oneOf(d + "normalization", NormalizationChoice.names())));
   }
 
   private static Path directory(Settings s, String key, boolean required) {
     String value = s.string(key);
-    if (required && (value.isBlank() || !java.nio.file.Files.isDirectory(Path.of(value)))) {
+    if (required && (value.isBlank() || !Files.isDirectory(Path.of(value)))) {
       throw s.invalid(key, "an existing directory for this provpt.data.kind");
     }
     return value.isBlank() ? null : Path.of(value);
   }
 
-  private static Path idxPath(Settings s, String key, String kind) {
+  private static Path idxPath(Settings s, String key, boolean required) {
     String value = s.string(key);
-    if (kind.equals("idx") && (value.isBlank() || !java.nio.file.Files.isRegularFile(Path.of(value)))) {
+    if (required && (value.isBlank() || !Files.isRegularFile(Path.of(value)))) {
       throw s.invalid(key, "an existing IDX file when provpt.data.kind = idx");
     }
     return value.isBlank() ? null : Path.of(value);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Typed, range-checked reads from a Config. Every error names the key, the value found, what
@@ -38,6 +39,16 @@ public final class Settings {
       throw invalid(key, "one of " + allowed);
     }
     return value;
+  }
+
+  /**
+   * The constant of enum {@code type} whose key ({@code keyOf}) is the value at {@code key}; any other value is
+   * refused as by {@link #oneOf(String, List)}, listing the keys in declaration order.
+   */
+  public <E extends Enum<E>> E oneOf(String key, Class<E> type, Function<E, String> keyOf) {
+    List<E> constants = List.of(type.getEnumConstants());
+    List<String> keys = constants.stream().map(keyOf).toList();
+    return constants.get(keys.indexOf(oneOf(key, keys)));
   }
 
   public int intIn(String key, int min, int max) {

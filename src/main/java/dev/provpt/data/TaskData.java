@@ -1,47 +1,44 @@
 package dev.provpt.data;
 
-import dev.provpt.config.ExperimentSettings.DataSettings;
 import dev.provpt.model.VitConfig;
 
 /** Loads the downstream task an experiment names and checks that it fits the backbone. */
 public final class TaskData {
   private TaskData() {}
 
-  public static Split load(DataSettings data, long splitSeed, VitConfig model) {
+  public static Split load(TaskSpec task, long splitSeed, VitConfig model) {
     ImageSet pool;
     ImageSet test;
-    switch (data.kind()) {
-      case "shapes" -> {
-        pool = Shapes.generate(data.shapesSeed(), data.shapesPoolPerClass(), Shapes.NAME);
-        test = Shapes.generate(data.shapesSeed() + 1, data.shapesTestPerClass(), Shapes.NAME + "/test");
-      }
-      case "idx" -> {
-        var names = java.util.stream.IntStream.range(0, data.idxClasses()).mapToObj(Integer::toString).toList();
-        pool = IdxFiles.read(data.idxTrainImages(), data.idxTrainLabels(), data.idxClasses(), names,
-            data.idxTrainImages().getFileName().toString());
-        test = IdxFiles.read(data.idxTestImages(), data.idxTestLabels(), data.idxClasses(), names,
-            data.idxTestImages().getFileName().toString());
-      }
-      case "vtab" -> {
-        // the VTAB-1k lists are the split: no stratified draw
-        int size = model.imageSize();
-        ImageSet train = ImageFolders.vtab(data.vtabRoot(), data.trainOnTrainVal() ? "train800val200.txt" : "train800.txt",
-            data.vtabClasses(), size, model.channels());
-        ImageSet val = ImageFolders.vtab(data.vtabRoot(), "val200.txt", data.vtabClasses(), size, model.channels());
-        ImageSet testSet = ImageFolders.vtab(data.vtabRoot(), "test.txt", data.vtabClasses(), size, model.channels());
-        return new Split(train, val, testSet);
-      }
-      case "folder" -> {
-        pool = ImageFolders.folder(data.folderTrain(), model.imageSize(), model.channels());
-        test = ImageFolders.folder(data.folderTest(), model.imageSize(), model.channels());
-        pool.requireCompatible(test);
-      }
-      default -> throw new DataException("unknown data kind " + data.kind());
+    // instanceof patterns: a switch over the sealed type's records is only a preview feature in Java 17
+    TaskSource source = task.source();
+    if (source instanceof TaskSource.Shapes s) {
+      pool = Shapes.generate(s.seed(), s.poolPerClass(), Shapes.NAME);
+      test = Shapes.generate(s.seed() + 1, s.testPerClass(), Shapes.NAME + "/test");
+    } else if (source instanceof TaskSource.Idx idx) {
+      var names = java.util.stream.IntStream.range(0, idx.classes()).mapToObj(Integer::toString).toList();
+      pool = IdxFiles.read(idx.trainImages(), idx.trainLabels(), idx.classes(), names,
+          idx.trainImages().getFileName().toString());
+      test = IdxFiles.read(idx.testImages(), idx.testLabels(), idx.classes(), names,
+          idx.testImages().getFileName().toString());
+    } else if (source instanceof TaskSource.Vtab vtab) {
+      // the VTAB-1k lists are the split: no stratified draw
+      int size = model.imageSize();
+      ImageSet train = ImageFolders.vtab(vtab.root(), task.trainOnTrainVal() ? "train800val200.txt" : "train800.txt",
+          vtab.classes(), size, model.channels());
+      ImageSet val = ImageFolders.vtab(vtab.root(), "val200.txt", vtab.classes(), size, model.channels());
+      ImageSet testSet = ImageFolders.vtab(vtab.root(), "test.txt", vtab.classes(), size, model.channels());
+      return new Split(train, val, testSet);
+    } else if (source instanceof TaskSource.Folder folder) {
+      pool = ImageFolders.folder(folder.train(), model.imageSize(), model.channels());
+      test = ImageFolders.folder(folder.test(), model.imageSize(), model.channels());
+      pool.requireCompatible(test);
+    } else {
+      throw new IllegalStateException("no loader for task source " + source);
     }
     checkFits(pool, model);
     checkFits(test, model);
-    Split split = Splits.stratified(pool, data.trainSize(), data.valSize(), test, splitSeed);
-    if (data.trainOnTrainVal()) {
+    Split split = Splits.stratified(pool, task.trainSize(), task.valSize(), test, splitSeed);
+    if (task.trainOnTrainVal()) {
       return new Split(split.train().concat(split.val(), pool.name() + "/train+val"), split.val(), split.test());
     }
     return split;

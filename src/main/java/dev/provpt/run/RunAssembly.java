@@ -30,7 +30,7 @@ final class RunAssembly {
     ExperimentSettings s = prepared.settings();
     int depth = prepared.backbone().config().depth();
     return new ExperimentPlan(s.method().key, s.method() == Method.PRO_VPT, s.train().epochs(),
-        s.proVpt().warmupEpochs(), s.proVpt().scoring().equals("pass"), (float) s.proVpt().relocationScale(), depth,
+        s.proVpt().warmupEpochs(), s.proVpt().scoring() == ExperimentSettings.Scoring.PASS, (float) s.proVpt().relocationScale(), depth,
         s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth));
   }
 
@@ -52,7 +52,7 @@ final class RunAssembly {
   }
 
   static AllocationPolicy policy(ExperimentSettings s, int depth) {
-    if (s.proVpt().allocate().equals("thompson")) {
+    if (s.proVpt().allocate() == ExperimentSettings.Allocate.THOMPSON) {
       return ThompsonAllocator.create(depth, s.seed() + 31);
     }
     var p = s.ppo();
@@ -67,9 +67,9 @@ final class RunAssembly {
     summary.put("name", s.name());
     summary.put("method", s.method().key);
     if (s.method() == Method.PRO_VPT) {
-      summary.put("prune", s.proVpt().prune());
-      summary.put("allocate", s.proVpt().allocate());
-      summary.put("scoring", s.proVpt().scoring());
+      summary.put("prune", s.proVpt().prune().key);
+      summary.put("allocate", s.proVpt().allocate().key);
+      summary.put("scoring", s.proVpt().scoring().key);
       summary.put("warmup_epochs", s.proVpt().warmupEpochs());
     }
     summary.put("backbone", s.backbone().toString());

@@ -3,6 +3,7 @@ package dev.provpt.train;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.SettingsException;
 import dev.provpt.data.Normalization;
+import dev.provpt.data.NormalizationChoice;
 import dev.provpt.data.Split;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.PromptMode;
@@ -47,7 +48,7 @@ public final class TuningSetup {
     try {
       return Normalization.of(name, backbone.channels());
     } catch (IllegalArgumentException e) {
-      String source = settings.data().normalization().equals(ExperimentSettings.AUTO_NORMALIZATION)
+      String source = settings.data().normalization() instanceof NormalizationChoice.Auto
           ? "the normalization of " + settings.backbone().resolve(Backbone.MODEL_CONF)
           + " (provpt.data.normalization = auto)"
           : "provpt.data.normalization = " + name;
@@ -57,8 +58,7 @@ public final class TuningSetup {
   }
 
   private static String normalizationName(ExperimentSettings settings, VitConfig backbone) {
-    String chosen = settings.data().normalization();
-    return chosen.equals(ExperimentSettings.AUTO_NORMALIZATION) ? backbone.normalization() : chosen;
+    return settings.data().normalization().specFor(backbone.normalization());
   }
 
   /** Prompts per block at the start of a run. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.config.ExperimentSettings.Prune;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -23,7 +24,7 @@ class ScorerActorTest {
 
   @Test
   void prunesTheMostIdlePromptAndBuildsTheState() {
-    var scorer = testKit.spawn(ScorerActor.create(3, 1, "taylor", 1));
+    var scorer = testKit.spawn(ScorerActor.create(3, 1, Prune.TAYLOR, 1));
     scorer.tell(new ScorerActor.Score(2, new float[] {0.1f, -0.2f, 0.3f, 0f, 0.05f, 0.4f}, ASSIGNMENT, 1.0, replies.ref()));
     var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
     assertEquals(Optional.of(5), scored.pruned());
@@ -46,7 +47,7 @@ class ScorerActorTest {
 
   @Test
   void nothingIsPrunedWithoutAPositiveScore() {
-    var scorer = testKit.spawn(ScorerActor.create(3, 1, "taylor", 1));
+    var scorer = testKit.spawn(ScorerActor.create(3, 1, Prune.TAYLOR, 1));
     scorer.tell(new ScorerActor.Score(2, new float[] {-0.1f, -0.2f, 0f, -1f, -0.05f, -0.4f}, ASSIGNMENT, 1.0,
         replies.ref()));
     var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
@@ -56,7 +57,7 @@ class ScorerActorTest {
 
   @Test
   void refusesASecondPruneInOneEpochAndPruningDuringWarmUp() {
-    var scorer = testKit.spawn(ScorerActor.create(3, 2, "taylor", 1));
+    var scorer = testKit.spawn(ScorerActor.create(3, 2, Prune.TAYLOR, 1));
     float[] scores = {0.1f, -0.2f, 0.3f, 0f, 0.05f, 0.4f};
     scorer.tell(new ScorerActor.Score(2, scores, ASSIGNMENT, 1.0, replies.ref()));
     var warm = assertInstanceOf(ScorerActor.Refused.class, replies.receiveMessage());
@@ -70,7 +71,7 @@ class ScorerActorTest {
 
   @Test
   void randomPruningReleasesSomePromptEvenWithoutIdleness() {
-    var scorer = testKit.spawn(ScorerActor.create(3, 1, "random", 1));
+    var scorer = testKit.spawn(ScorerActor.create(3, 1, Prune.RANDOM, 1));
     scorer.tell(new ScorerActor.Score(2, new float[] {-1f, -1f, -1f, -1f, -1f, -1f}, ASSIGNMENT, 1.0, replies.ref()));
     var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
     assertTrue(scored.pruned().isPresent());

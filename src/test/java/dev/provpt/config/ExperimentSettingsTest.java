@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.Normalization;
+import dev.provpt.data.NormalizationChoice;
+import dev.provpt.data.TaskSource;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.VitConfig;
 import dev.provpt.train.TuningSetup;
@@ -29,7 +31,7 @@ class ExperimentSettingsTest {
     assertEquals(32, s.train().batchSize());
     assertEquals(ExperimentSettings.Method.VPT_DEEP, s.method());
     assertEquals(0.5 * 32 / 256, s.train().learningRate(), 1e-12);
-    assertEquals("taylor", s.proVpt().prune());
+    assertEquals("taylor", s.proVpt().prune().key);
     assertEquals(60, s.ppo().kEpochs());
   }
 
@@ -56,14 +58,70 @@ class ExperimentSettingsTest {
   }
 
   @Test
+  void aWrongChoiceNamesTheKeyTheValueTheChoicesAndWhereItCameFrom() throws Exception {
+    Path file = tmp.resolve("choice.conf");
+    Files.writeString(file, "provpt {\n  name = ok\n  pro-vpt.prune = x\n}\n");
+    var prune = assertThrows(SettingsException.class, () -> ExperimentSettings.from(ConfigLoader.load(file, List.of())));
+    assertTrue(prune.getMessage().contains("provpt.pro-vpt.prune must be one of [taylor, random], got \"x\" (")
+        && prune.getMessage().contains("choice.conf line 3)"), prune.getMessage());
+    for (String[] wrong : new String[][] {{"pro-vpt.allocate=bandit", "[ppo, thompson]"},
+        {"pro-vpt.scoring=offline", "[online, pass]"}, {"data.kind=tfds", "[shapes, idx, vtab, folder]"}}) {
+      var e = assertThrows(SettingsException.class,
+          () -> ExperimentSettings.from(ConfigLoader.load(null, List.of(wrong[0]))));
+      String[] keyValue = wrong[0].split("=");
+      assertTrue(e.getMessage().contains("provpt." + keyValue[0] + " must be one of " + wrong[1] + ", got \""
+          + keyValue[1] + "\" (--set " + wrong[0] + ")"), e.getMessage());
+    }
+  }
+
+  @Test
+  void choicesBecomeTheirConstants() {
+    var defaults = ExperimentSettings.from(ConfigLoader.load(null, List.of()));
+    assertEquals(new ExperimentSettings.ProVptSettings(ExperimentSettings.Prune.TAYLOR,
+        ExperimentSettings.Allocate.PPO, ExperimentSettings.Scoring.ONLINE, 1, 0.001), defaults.proVpt());
+    var ablation = ExperimentSettings.from(ConfigLoader.load(null,
+        List.of("pro-vpt.prune=random", "pro-vpt.allocate=thompson", "pro-vpt.scoring=pass")));
+    assertEquals(ExperimentSettings.Prune.RANDOM, ablation.proVpt().prune());
+    assertEquals(ExperimentSettings.Allocate.THOMPSON, ablation.proVpt().allocate());
+    assertEquals(ExperimentSettings.Scoring.PASS, ablation.proVpt().scoring());
+  }
+
+  @Test
+  void eachDataKindGivesItsOwnRecord() throws Exception {
+    var defaults = ExperimentSettings.from(ConfigLoader.load(null, List.of()));
+    assertEquals(new TaskSource.Shapes(2026, 100, 100), defaults.data().source());
+    assertEquals(List.of(800, 200), List.of(defaults.data().trainSize(), defaults.data().valSize()));
+    Path train = Files.createDirectories(tmp.resolve("train"));
+    Path test = Files.createDirectories(tmp.resolve("test"));
+    var folder = ExperimentSettings.from(ConfigLoader.load(null,
+        List.of("data.kind=folder", "data.folder.train=\"" + train + "\"", "data.folder.test=\"" + test + "\"")));
+    assertEquals(new TaskSource.Folder(train, test), folder.data().source());
+    var vtab = ExperimentSettings.from(ConfigLoader.load(null,
+        List.of("data.kind=vtab", "data.vtab.root=\"" + train + "\"", "data.vtab.classes=5")));
+    assertEquals(new TaskSource.Vtab(train, 5), vtab.data().source());
+    List<String> idxOverrides = new java.util.ArrayList<>(List.of("data.kind=idx", "data.idx.classes=3"));
+    for (String file : List.of("train-images", "train-labels", "test-images", "test-labels")) {
+      idxOverrides.add("data.idx." + file + "=\"" + Files.writeString(tmp.resolve(file), "") + "\"");
+    }
+    var idx = ExperimentSettings.from(ConfigLoader.load(null, idxOverrides));
+    assertEquals(new TaskSource.Idx(tmp.resolve("train-images"), tmp.resolve("train-labels"),
+        tmp.resolve("test-images"), tmp.resolve("test-labels"), 3), idx.data().source());
+    // a section of a kind not chosen is still checked
+    var unused = assertThrows(SettingsException.class,
+        () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("data.idx.classes=1"))));
+    assertTrue(unused.getMessage().contains("provpt.data.idx.classes must be an integer in [2, 256]"),
+        unused.getMessage());
+  }
+
+  @Test
   void augmentationAndNormalizationDefaultToNoneAndTheBackbones() {
     var defaults = ExperimentSettings.from(ConfigLoader.load(null, List.of()));
     assertEquals(Augmentation.NONE, defaults.data().augmentation());
-    assertEquals(ExperimentSettings.AUTO_NORMALIZATION, defaults.data().normalization());
+    assertEquals(new NormalizationChoice.Auto(), defaults.data().normalization());
     var chosen = ExperimentSettings.from(ConfigLoader.load(null,
         List.of("data.augmentation=fgvc", "data.normalization=inception")));
     assertEquals(Augmentation.FGVC, chosen.data().augmentation());
-    assertEquals("inception", chosen.data().normalization());
+    assertEquals(new NormalizationChoice.Named("inception"), chosen.data().normalization());
   }
 
   @Test

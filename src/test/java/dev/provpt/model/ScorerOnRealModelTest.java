@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.actors.ScorerActor;
+import dev.provpt.config.ExperimentSettings.Prune;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -68,7 +69,7 @@ class ScorerOnRealModelTest {
 
       float[] scores = model.score(images, labels, BATCH, assignment).promptScores();
       TestProbe<ScorerActor.Reply> replies = testKit.createTestProbe();
-      var scorer = testKit.spawn(ScorerActor.create(C.depth(), 1, "taylor", 1));
+      var scorer = testKit.spawn(ScorerActor.create(C.depth(), 1, Prune.TAYLOR, 1));
       scorer.tell(new ScorerActor.Score(2, scores, assignment, withPrompt, replies.ref()));
       var scored = assertInstanceOf(ScorerActor.Scored.class, replies.receiveMessage());
       assertEquals(Optional.of(HARMFUL), scored.pruned(), "scores " + java.util.Arrays.toString(scores));

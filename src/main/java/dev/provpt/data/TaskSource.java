@@ -1,0 +1,31 @@
+package dev.provpt.data;
+
+import java.nio.file.Path;
+
+/** Where a task's images come from: one record per provpt.data.kind, holding only that kind's settings. */
+public sealed interface TaskSource {
+
+  /** The values of provpt.data.kind, one per record below. */
+  enum Kind {
+    SHAPES("shapes"), IDX("idx"), VTAB("vtab"), FOLDER("folder");
+
+    /** The name in provpt.data.kind. */
+    public final String key;
+
+    Kind(String key) {
+      this.key = key;
+    }
+  }
+
+  /** The generated shapes10 task; {@code seed} fixes its images, independently of the experiment's seed. */
+  record Shapes(long seed, int poolPerClass, int testPerClass) implements TaskSource {}
+
+  /** IDX files in the MNIST layout; the classes are named by their labels 0 .. classes - 1. */
+  record Idx(Path trainImages, Path trainLabels, Path testImages, Path testLabels, int classes) implements TaskSource {}
+
+  /** A VTAB-1k task folder: its list files are the split. */
+  record Vtab(Path root, int classes) implements TaskSource {}
+
+  /** Image folders root/class_name/*.png|jpg; train and val are drawn from {@code train}. */
+  record Folder(Path train, Path test) implements TaskSource {}
+}
