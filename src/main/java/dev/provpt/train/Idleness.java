@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Idleness scores of one epoch and what follows from them (paper Eq. 6, DESIGN §3): block sums,
+ * Idleness scores of one epoch and what follows from them (paper Eq. 6 and §3.3): block sums,
  * the prune decision and the allocator's state vector.
  *
  * <p>A prompt's score is the first-order Taylor estimate of L(with it) − L(without it): the

@@ -1,0 +1,131 @@
+package dev.provpt.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering of docs/ARCHITECTURE.md, checked: dependencies point down only (so there is no
+ * package cycle), run orchestration lives in one package, actors stay small, and nothing cites a
+ * document outside the repository.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.provpt");
+  }
+
+  /** From the top: each layer may use only the layers listed (all below it). */
+  @Test
+  void dependenciesPointDownTheLayers() {
+    ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
+        .layer("cli").definedBy("dev.provpt.cli..")
+        .layer("daemon").definedBy("dev.provpt.daemon..")
+        .layer("sweep").definedBy("dev.provpt.sweep..")
+        .layer("run").definedBy("dev.provpt.run..")
+        .layer("actors").definedBy("dev.provpt.actors..")
+        .layer("train").definedBy("dev.provpt.train..")
+        .layer("convert").definedBy("dev.provpt.convert..")
+        .layer("config").definedBy("dev.provpt.config..")
+        .layer("data").definedBy("dev.provpt.data..")
+        .layer("rl").definedBy("dev.provpt.rl..")
+        .layer("model").definedBy("dev.provpt.model..")
+        .layer("report").definedBy("dev.provpt.report..")
+        .layer("tf").definedBy("dev.provpt.tf..")
+        .layer("stats").definedBy("dev.provpt.stats..")
+        .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "model", "report",
+            "tf", "stats")
+        .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats")
+        .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "model", "report", "tf",
+            "stats")
+        .whereLayer("actors").mayOnlyAccessLayers("train", "config", "data", "rl", "model", "report", "tf", "stats")
+        .whereLayer("train").mayOnlyAccessLayers("config", "data", "model", "report", "tf", "stats")
+        .whereLayer("convert").mayOnlyAccessLayers("data", "model", "tf", "stats")
+        .whereLayer("config").mayOnlyAccessLayers("data", "rl", "model", "tf", "stats")
+        .whereLayer("data").mayOnlyAccessLayers("model", "tf", "stats")
+        .whereLayer("rl").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("model").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("report").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("tf").mayOnlyAccessLayers("stats")
+        .whereLayer("stats").mayNotAccessAnyLayer();
+    layers.check(classes);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.provpt.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  /** Only the run service assembles and launches an Experiment. */
+  @Test
+  void runOrchestrationLivesInTheRunPackage() {
+    noClasses().that().resideOutsideOfPackages("dev.provpt.run..", "dev.provpt.actors..")
+        .should().callMethod(dev.provpt.actors.ExperimentActor.class, "create",
+            dev.provpt.actors.ExperimentPlan.class, dev.provpt.actors.ExperimentActor.Team.class,
+            dev.provpt.report.RunDirectory.class, org.apache.pekko.actor.typed.ActorRef.class,
+            java.util.function.Consumer.class, dev.provpt.actors.CycleState.class)
+        .check(classes);
+    noClasses().that().resideOutsideOfPackage("dev.provpt.run..")
+        .should().accessClassesThat().haveFullyQualifiedName("dev.provpt.run.RunAssembly")
+        .check(classes);
+  }
+
+  @Test
+  void everyActorFileIsUnder300Lines() throws IOException {
+    List<String> tooLong = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/provpt/actors"))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith("Actor.java")).toList()) {
+        long lines = Files.readAllLines(file).size();
+        if (lines >= 300) {
+          tooLong.add(file + ": " + lines + " lines");
+        }
+      }
+    }
+    assertEquals(List.of(), tooLong);
+  }
+
+  /** Code and docs explain themselves; nothing points at design notes that do not ship with the repository. */
+  @Test
+  void nothingCitesADocumentOutsideTheRepository() throws IOException {
+    List<String> citations = new ArrayList<>();
+    for (String root : List.of("src", "docs", "README.md", "models", "tools", "scripts", "application.conf")) {
+      if (!Files.exists(Path.of(root))) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(Path.of(root))) {
+        for (Path file : files.filter(f -> f.toString().matches(".*\\.(java|md|conf|py|sh)$")).toList()) {
+          if (file.toString().endsWith("ArchitectureTest.java")) {
+            continue;
+          }
+          List<String> lines = Files.readAllLines(file);
+          for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches(".*(DESIGN(\\.md)? ?§|DESIGN\\.md|\\.\\./shared/).*")) {
+              citations.add(file + ":" + (i + 1) + ": " + lines.get(i).trim());
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), citations);
+    assertTrue(Files.isRegularFile(Path.of("docs/ARCHITECTURE.md")), "docs/ARCHITECTURE.md is the design's home");
+  }
+}
