@@ -42,6 +42,7 @@ final class RunRecorder {
 
   /** Adds the allocator's and the coordinator's state to the checkpoint of {@code epoch} and commits it. */
   void checkpoint(int epoch, PolicyState allocator, CycleState cycle) throws IOException {
+    directory.checkWrites();
     Path epochDirectory = Checkpoints.epochDirectory(directory.root(), epoch);
     RunDirectory.writeAtomically(epochDirectory.resolve(Checkpoints.ALLOCATOR), allocator.toJson());
     Checkpoints.writeJson(epochDirectory.resolve(Checkpoints.EXPERIMENT), cycle);

@@ -31,9 +31,34 @@ public final class RunDirectory {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path root;
+  private final WriteGuard guard;
 
-  private RunDirectory(Path root) {
+  /**
+   * Asked before every write that a run makes to its directory (metrics lines, checkpoints, the
+   * summary). A writer that may have lost the right to write — a daemon node whose lease on the
+   * job was taken over — throws here, and nothing is written.
+   */
+  @FunctionalInterface
+  public interface WriteGuard {
+    /** @throws IllegalStateException naming why this writer may not write any more */
+    void check();
+
+    WriteGuard NONE = () -> { };
+  }
+
+  private RunDirectory(Path root, WriteGuard guard) {
     this.root = root;
+    this.guard = guard;
+  }
+
+  /** The same directory, with every write first checked by {@code guard}. */
+  public RunDirectory guardedBy(WriteGuard guard) {
+    return new RunDirectory(root, guard);
+  }
+
+  /** Throws when this writer may not write to the run any more (see {@link WriteGuard}). */
+  public void checkWrites() {
+    guard.check();
   }
 
   /** A fresh directory {@code <out>/<name>-<yyyyMMdd-HHmmss>[-n]}. */
@@ -46,7 +71,7 @@ public final class RunDirectory {
         dir = out.resolve(name + "-" + stamp + "-" + n);
       }
       Files.createDirectory(dir);
-      return new RunDirectory(dir);
+      return new RunDirectory(dir, WriteGuard.NONE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a run directory under " + out + ": " + e.getMessage(), e);
     }
@@ -58,7 +83,7 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run directory " + root + ": " + e.getMessage(), e);
     }
-    return new RunDirectory(root);
+    return new RunDirectory(root, WriteGuard.NONE);
   }
 
   public Path root() {
@@ -75,6 +100,7 @@ public final class RunDirectory {
 
   /** Appends one epoch's record as a JSON line and forces it to disk. */
   public void appendMetrics(EpochRecord record) {
+    guard.check();
     try {
       String line = record.toJson() + "\n";
       Files.writeString(resolve(METRICS), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -85,6 +111,7 @@ public final class RunDirectory {
   }
 
   public void writeSummary(Map<String, Object> summary) {
+    guard.check();
     try {
       writeAtomically(SUMMARY, JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + "\n");
     } catch (IOException e) {
@@ -94,6 +121,7 @@ public final class RunDirectory {
 
   /** Writes {@code name} in this directory atomically (see {@link #writeAtomically(Path, String)}). */
   public void writeAtomically(String name, String content) {
+    guard.check();
     try {
       writeAtomically(resolve(name), content);
     } catch (IOException e) {

@@ -89,6 +89,12 @@ public final class RunService {
 
   /** After the Experiment ended: on success summary.json and the plots; the outcome either way. */
   public static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome) {
+    return finish(prepared, outcome, RunDirectory.WriteGuard.NONE);
+  }
+
+  /** As above, with the summary written only while {@code guard} allows it. */
+  public static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome,
+      RunDirectory.WriteGuard guard) {
     if (!outcome.succeeded()) {
       return new RunOutcome(outcome.runDirectory(), false, outcome.error(), Map.of());
     }
@@ -97,7 +103,7 @@ public final class RunService {
       // the last epoch may predate this process (a resumed run): read it back
       List<EpochRecord> epochs = RunDirectory.readEpochs(outcome.runDirectory());
       summary = RunAssembly.summary(prepared, outcome.state(), epochs.get(epochs.size() - 1));
-      RunDirectory.at(outcome.runDirectory()).writeSummary(summary);
+      RunDirectory.at(outcome.runDirectory()).guardedBy(guard).writeSummary(summary);
     } catch (IOException | RuntimeException e) {
       return new RunOutcome(outcome.runDirectory(), false, "cannot write the summary of " + outcome.runDirectory()
           + ": " + e.getMessage(), Map.of());
