@@ -148,11 +148,14 @@ public record ExperimentSettings(
     boolean isFolder = kind == TaskSource.Kind.FOLDER;
     var folder = new TaskSource.Folder(directory(s, d + "folder.train", isFolder),
         directory(s, d + "folder.test", isFolder));
+    var suite = new TaskSource.Suite(s.oneOf(d + "suite.task", dev.provpt.data.suite.SuiteTasks.names()),
+        s.longValue(d + "suite.seed"));
     TaskSource source = switch (kind) {
       case SHAPES -> shapes;
       case IDX -> idx;
       case VTAB -> vtab;
       case FOLDER -> folder;
+      case SUITE -> suite;
     };
     return new TaskSpec(source, trainSize, valSize, trainOnTrainVal,
         s.oneOf(d + "augmentation", Augmentation.class, a -> a.key),

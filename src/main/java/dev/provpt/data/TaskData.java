@@ -1,5 +1,6 @@
 package dev.provpt.data;
 
+import dev.provpt.data.suite.SuiteTasks;
 import dev.provpt.model.VitConfig;
 
 /** Loads the downstream task an experiment names and checks that it fits the backbone. */
@@ -28,6 +29,11 @@ public final class TaskData {
       ImageSet val = ImageFolders.vtab(vtab.root(), "val200.txt", vtab.classes(), size, model.channels());
       ImageSet testSet = ImageFolders.vtab(vtab.root(), "test.txt", vtab.classes(), size, model.channels());
       return new Split(train, val, testSet);
+    } else if (source instanceof TaskSource.Suite suite) {
+      // the suite's own VTAB-1k split: train800 (or train800val200), val200, test
+      var splits = SuiteTasks.named(suite.task()).generate(suite.seed(), model.imageSize(), model.channels());
+      return new Split(task.trainOnTrainVal() ? splits.train800val200() : splits.train800(), splits.val200(),
+          splits.test());
     } else if (source instanceof TaskSource.Folder folder) {
       pool = ImageFolders.folder(folder.train(), model.imageSize(), model.channels());
       test = ImageFolders.folder(folder.test(), model.imageSize(), model.channels());

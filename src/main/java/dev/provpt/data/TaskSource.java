@@ -7,7 +7,7 @@ public sealed interface TaskSource {
 
   /** The values of provpt.data.kind, one per record below. */
   enum Kind {
-    SHAPES("shapes"), IDX("idx"), VTAB("vtab"), FOLDER("folder");
+    SHAPES("shapes"), IDX("idx"), VTAB("vtab"), FOLDER("folder"), SUITE("suite");
 
     /** The name in provpt.data.kind. */
     public final String key;
@@ -28,4 +28,10 @@ public sealed interface TaskSource {
 
   /** Image folders root/class_name/*.png|jpg; train and val are drawn from {@code train}. */
   record Folder(Path train, Path test) implements TaskSource {}
+
+  /**
+   * A task of the mini-VTAB-1k suite (docs/SUITE.md), generated at the backbone's input size from
+   * {@code seed}; its VTAB-1k split is part of the task.
+   */
+  record Suite(String task, long seed) implements TaskSource {}
 }

@@ -42,6 +42,19 @@ class TaskDataTest {
   }
 
   @Test
+  void aSuiteSourceUsesTheTasksOwnVtab1kSplit() {
+    Split split = TaskData.load(spec(new TaskSource.Suite("location-x", 5), 800, 200, false), 1, GREY28);
+    assertEquals(800, split.train().size());
+    assertEquals(200, split.val().size());
+    assertEquals(2000, split.test().size());
+    Split trainVal = TaskData.load(spec(new TaskSource.Suite("location-x", 5), 800, 200, true), 1, GREY28);
+    assertEquals(1000, trainVal.train().size());
+    var unknown = assertThrows(DataException.class,
+        () -> TaskData.load(spec(new TaskSource.Suite("nope", 5), 800, 200, false), 1, GREY28));
+    assertTrue(unknown.getMessage().contains("location-x"), unknown.getMessage());
+  }
+
+  @Test
   void anIdxSourceReadsItsFilesAndNamesTheClassesByLabel() {
     Path trainImages = tmp.resolve("train-images");
     Path testImages = tmp.resolve("test-images");

@@ -6,12 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Each task's splits at 28 × 28 × 1 with the suite seed, generated once for all suite tests. */
 final class SuiteFixtures {
 
-    private static final Map<String, SuiteSplits> SPLITS = new ConcurrentHashMap<>();
+  private static final Map<String, SuiteSplits> SPLITS = new ConcurrentHashMap<>();
 
-    private SuiteFixtures() {
-    }
+  private SuiteFixtures() {
+  }
 
-    static SuiteSplits splits(String task) {
-        return SPLITS.computeIfAbsent(task, name -> SuiteTasks.named(name).generate(28, 1));
-    }
+  static SuiteSplits splits(String task) {
+    return SPLITS.computeIfAbsent(task, name -> SuiteTasks.named(name).generate(28, 1));
+  }
 }
