@@ -1,5 +1,6 @@
 package dev.provpt.model;
 
+import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.provpt.rl;
 
-import dev.provpt.model.Tensors;
 import dev.provpt.rl.PolicyState.PendingDecision;
 import dev.provpt.rl.PolicyState.Transition;
-import dev.provpt.train.OrderedAdam;
-import dev.provpt.train.ZScores;
+import dev.provpt.stats.ZScores;
+import dev.provpt.tf.OrderedAdam;
+import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
