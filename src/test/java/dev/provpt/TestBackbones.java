@@ -1,6 +1,7 @@
 package dev.provpt;
 
 import dev.provpt.model.Backbone;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
 import dev.provpt.model.WeightTensor;
@@ -9,7 +10,7 @@ import java.util.LinkedHashMap;
 
 /** Small backbones for fast end-to-end tests: 28×28 inputs (the shapes10 task), 3 blocks, width 16. */
 public final class TestBackbones {
-  public static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, "exact", 1e-6, "fashion-mnist", 10);
+  public static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, Gelu.EXACT, 1e-6, "fashion-mnist", 10);
 
   private TestBackbones() {}
 

@@ -7,6 +7,7 @@ import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
 import dev.provpt.model.Backbone;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
@@ -85,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (vitb) {
-      VitConfig vitB16 = new VitConfig(224, 3, 16, 768, 12, 12, 3072, "exact", 1e-6, "inception", 0);
+      VitConfig vitB16 = new VitConfig(224, 3, 16, 768, 12, 12, 3072, Gelu.EXACT, 1e-6, "inception", 0);
       VitWeights random = VitWeights.random(vitB16, 1);
       for (int perBlock : vitbPromptsPerBlock) {
         lines.add(measure("vit-b16-shape (random weights)", vitB16, random, perBlock, vitbBatch, vitbSteps));

@@ -7,6 +7,7 @@ import dev.provpt.config.Settings;
 import dev.provpt.data.FashionMnist;
 import dev.provpt.data.ImageSet;
 import dev.provpt.model.Backbone;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.VitConfig;
 import dev.provpt.train.Pretrainer;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class PretrainCommand implements Callable<Integer> {
     String m = p + "model.";
     VitConfig config = new VitConfig(s.intIn(m + "image-size", 1, 4096), s.intIn(m + "channels", 1, 4),
         s.intIn(m + "patch-size", 1, 1024), s.intIn(m + "width", 1, 8192), s.intIn(m + "depth", 1, 128),
-        s.intIn(m + "heads", 1, 128), s.intIn(m + "mlp-dim", 1, 65536), s.oneOf(m + "gelu", List.of("exact", "tanh")),
+        s.intIn(m + "heads", 1, 128), s.intIn(m + "mlp-dim", 1, 65536), Gelu.of(s.oneOf(m + "gelu", Gelu.keys())),
         s.doubleIn(m + "layer-norm-eps", 0, 1, true), s.string(m + "normalization"),
         s.intIn(m + "upstream-classes", 2, 100000));
     Pretrainer.Recipe recipe = new Pretrainer.Recipe(s.intIn(p + "epochs", 1, 10000),

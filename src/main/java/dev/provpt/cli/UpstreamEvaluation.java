@@ -5,7 +5,7 @@ import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
 import dev.provpt.model.Backbone;
-import dev.provpt.model.Tensors;
+import dev.provpt.tf.Tensors;
 import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;

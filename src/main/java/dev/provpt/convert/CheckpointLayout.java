@@ -1,5 +1,6 @@
 package dev.provpt.convert;
 
+import dev.provpt.model.Gelu;
 import dev.provpt.model.ModelException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +33,8 @@ public abstract class CheckpointLayout {
   /** The input normalisation its checkpoints assume, or null when they differ. */
   public abstract String defaultNormalization();
 
-  /** The GELU the source implementation computes: "tanh" or "exact". */
-  public abstract String gelu();
+  /** The GELU the source implementation computes. */
+  public abstract Gelu gelu();
 
   /** Reads the architecture from the tensor shapes; {@code heads} is used where shapes cannot tell (0: infer). */
   public abstract SourceArch infer(Map<String, long[]> shapes, int heads);

@@ -1,5 +1,6 @@
 package dev.provpt.convert;
 
+import dev.provpt.model.Gelu;
 import dev.provpt.model.VitWeights;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,8 +34,8 @@ public final class JaxLayout extends CheckpointLayout {
   }
 
   @Override
-  public String gelu() {
-    return "tanh";
+  public Gelu gelu() {
+    return Gelu.TANH;
   }
 
   @Override

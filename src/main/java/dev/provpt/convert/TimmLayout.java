@@ -1,5 +1,6 @@
 package dev.provpt.convert;
 
+import dev.provpt.model.Gelu;
 import dev.provpt.model.ModelException;
 import dev.provpt.model.VitWeights;
 import java.util.LinkedHashMap;
@@ -33,8 +34,8 @@ public final class TimmLayout extends CheckpointLayout {
   }
 
   @Override
-  public String gelu() {
-    return "exact";
+  public Gelu gelu() {
+    return Gelu.EXACT;
   }
 
   @Override

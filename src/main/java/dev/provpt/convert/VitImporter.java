@@ -1,6 +1,7 @@
 package dev.provpt.convert;
 
 import dev.provpt.data.Normalization;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.ModelException;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
@@ -22,7 +23,8 @@ public final class VitImporter {
   /**
    * @param imageSize resolution of the imported backbone; 0 keeps the checkpoint's
    * @param heads attention heads; 0 infers them (from the shapes, or the standard ViT of that width for timm)
-   * @param gelu "tanh" or "exact"; null takes the source implementation's
+   * @param gelu a {@link Gelu} key ("tanh" or "exact", as {@code --gelu} takes it); null takes the source
+   *     implementation's
    * @param normalization input normalisation recorded in model.conf; null takes the layout's default
    */
   public record Options(int imageSize, int heads, String gelu, String normalization) {
@@ -95,8 +97,8 @@ public final class VitImporter {
       notes.add(arch.heads() + " heads, as the standard ViT of width " + arch.width()
           + " (timm files do not record it; pass --heads if this model differs)");
     }
-    String gelu = options.gelu() != null ? options.gelu() : layout.gelu();
-    notes.add("GELU " + gelu + (options.gelu() != null ? " (as asked)" : " (as the source implementation)"));
+    Gelu gelu = options.gelu() != null ? Gelu.of(options.gelu()) : layout.gelu();
+    notes.add("GELU " + gelu.key + (options.gelu() != null ? " (as asked)" : " (as the source implementation)"));
 
     int imageSize = options.imageSize() > 0 ? options.imageSize() : arch.imageSize();
     if (imageSize % arch.patchSize() != 0) {

@@ -1,5 +1,6 @@
 package dev.provpt.model;
 
+import dev.provpt.tf.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

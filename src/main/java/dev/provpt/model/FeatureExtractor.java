@@ -1,5 +1,6 @@
 package dev.provpt.model;
 
+import dev.provpt.tf.Tensors;
 import java.nio.file.Path;
 import java.util.Map;
 import org.tensorflow.Result;

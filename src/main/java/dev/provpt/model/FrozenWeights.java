@@ -1,15 +1,12 @@
 package dev.provpt.model;
 
+import dev.provpt.tf.HostVariables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -20,23 +17,18 @@ import org.tensorflow.types.TFloat32;
  * every weight into the GraphDef, which a SavedModel's protobuf caps at 2 GB.
  */
 final class FrozenWeights {
-  private record Fill(Placeholder<TFloat32> feed, Op assign, WeightTensor value) {}
-
-  private final Ops tf;
-  private final List<Fill> fills = new ArrayList<>();
+  private final HostVariables host;
+  private final List<WeightTensor> values = new ArrayList<>();
   private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
 
   /** Variables are named by {@code tf}'s scope plus their name. */
   FrozenWeights(Ops tf) {
-    this.tf = tf;
+    this.host = new HostVariables(tf, "frozen weight");
   }
 
   Variable<TFloat32> add(WeightTensor value) {
-    Shape shape = Shape.of(value.shape());
-    Variable<TFloat32> variable = tf.withName(value.name()).variable(shape, TFloat32.class);
-    Placeholder<TFloat32> feed = tf.withName(value.name() + "_value").placeholder(TFloat32.class,
-        Placeholder.shape(shape));
-    fills.add(new Fill(feed, tf.assign(variable, feed), value));
+    Variable<TFloat32> variable = host.declare(value.name(), value.shape());
+    values.add(value);
     variables.put(value.name(), variable);
     return variable;
   }
@@ -49,13 +41,10 @@ final class FrozenWeights {
     return variables;
   }
 
-  /** Writes every value into its variable; run once, after the session is created. */
+  /** Writes every value into its variable, one at a time; run once, after the session is created. */
   void fill(Session session) {
-    for (Fill f : fills) {
-      try (TFloat32 t = TFloat32.tensorOf(Shape.of(f.value().shape()),
-          DataBuffers.of(f.value().values(), true, false))) {
-        session.runner().feed(f.feed(), t).addTarget(f.assign()).run();
-      }
+    for (WeightTensor value : values) {
+      host.write(session, value.name(), value.values());
     }
   }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
@@ -121,7 +120,7 @@ public final class VisionTransformer {
 
   private Operand<TFloat32> gelu(Operand<TFloat32> x) {
     Operand<TFloat32> half = tf.constant(0.5f);
-    if (config.gelu().equals("tanh")) {
+    if (config.gelu() == Gelu.TANH) {
       // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as jax.nn.gelu(approximate=True)
       Operand<TFloat32> cube = tf.math.mul(tf.math.mul(x, x), x);
       Operand<TFloat32> inner = tf.math.mul(tf.constant((float) Math.sqrt(2 / Math.PI)),

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /**
  * The architecture numbers of a Vision Transformer backbone, as stored in {@code model.conf}.
  *
- * @param gelu "exact" (erf form, as timm and our pre-training) or "tanh" (the JAX release's nn.gelu)
+ * @param gelu the activation of the MLP blocks: the exact (erf) form or the JAX release's tanh approximation
  * @param normalization the input normalisation the backbone was trained with (see data.Normalization)
  * @param upstreamClasses classes of the pre-training head baked into serving_default (0 when none)
  */
@@ -22,7 +22,7 @@ public record VitConfig(
     int depth,
     int heads,
     int mlpDim,
-    String gelu,
+    Gelu gelu,
     double layerNormEps,
     String normalization,
     int upstreamClasses) {
@@ -36,7 +36,7 @@ public record VitConfig(
         "width must be a positive multiple of heads, got width " + width + " heads " + heads);
     require(depth > 0, "depth must be > 0, got " + depth);
     require(mlpDim > 0, "mlp-dim must be > 0, got " + mlpDim);
-    require(gelu.equals("exact") || gelu.equals("tanh"), "gelu must be exact or tanh, got " + gelu);
+    require(gelu != null, "gelu must be exact or tanh, got none");
     require(layerNormEps > 0, "layer-norm-eps must be > 0, got " + layerNormEps);
     require(upstreamClasses >= 0, "upstream-classes must be >= 0, got " + upstreamClasses);
   }
@@ -90,7 +90,7 @@ public record VitConfig(
           c.getInt("depth"),
           c.getInt("heads"),
           c.getInt("mlp-dim"),
-          c.hasPath("gelu") ? c.getString("gelu") : "exact",
+          c.hasPath("gelu") ? Gelu.of(c.getString("gelu")) : Gelu.EXACT,
           c.hasPath("layer-norm-eps") ? c.getDouble("layer-norm-eps") : 1e-6,
           c.hasPath("normalization") ? c.getString("normalization") : "none",
           c.hasPath("upstream-classes") ? c.getInt("upstream-classes") : 0);
@@ -109,7 +109,7 @@ public record VitConfig(
         "depth = " + depth,
         "heads = " + heads,
         "mlp-dim = " + mlpDim,
-        "gelu = " + gelu,
+        "gelu = " + gelu.key,
         "layer-norm-eps = " + layerNormEps,
         "normalization = " + normalization,
         "upstream-classes = " + upstreamClasses,
@@ -120,7 +120,7 @@ public record VitConfig(
   public String describe() {
     return String.format(
         "ViT %dx%dx%d, patch %d (%d patches), width %d, depth %d, heads %d, mlp %d, gelu %s, norm %s",
-        imageSize, imageSize, channels, patchSize, numPatches(), width, depth, heads, mlpDim, gelu,
+        imageSize, imageSize, channels, patchSize, numPatches(), width, depth, heads, mlpDim, gelu.key,
         normalization);
   }
 

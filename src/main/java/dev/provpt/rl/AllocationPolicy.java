@@ -3,8 +3,8 @@ package dev.provpt.rl;
 import java.util.OptionalDouble;
 
 /**
- * Chooses the block that receives a pruned prompt (DESIGN §3, step 4) and learns from the reward
- * of that choice one epoch later (step 2).
+ * Chooses the block that receives a pruned prompt (PRO-VPT's relocation step) and learns from the
+ * reward of that choice one epoch later.
  *
  * <p>The cycle is strict: {@link #decide} leaves one pending decision, {@link #reward} completes
  * it; a second {@code decide} before the reward, or a reward without a decision, is an
@@ -22,7 +22,8 @@ public interface AllocationPolicy extends AutoCloseable {
    * Picks a target block in [0, L) for the prompt released from {@code sourceBlock} (choosing the
    * source itself is allowed: a no-op) and records it as pending.
    *
-   * @param state the allocator state of length 3L (DESIGN §3: idleness sums, distribution, one-hot)
+   * @param state the allocator state of length 3L (z-normalised block idleness sums, prompt distribution,
+   *     one-hot source block)
    */
   Decision decide(float[] state, int sourceBlock);
 

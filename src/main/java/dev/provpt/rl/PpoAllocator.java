@@ -1,28 +1,26 @@
 package dev.provpt.rl;
 
-import dev.provpt.model.Tensors;
 import dev.provpt.rl.PolicyState.PendingDecision;
 import dev.provpt.rl.PolicyState.Transition;
-import dev.provpt.train.OrderedAdam;
-import dev.provpt.train.ZScores;
+import dev.provpt.stats.ZScores;
+import dev.provpt.tf.HostVariables;
+import dev.provpt.tf.OrderedAdam;
+import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
-import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -87,15 +85,13 @@ public final class PpoAllocator implements AllocationPolicy {
   private final Op criticStep;
 
   /** Every VariableV2 of the graph (weights, Adam's m and v slots, beta powers), by op name. */
-  private final Map<String, StateVariable> variables = new TreeMap<>();
+  private final HostVariables variables;
 
   private Rng rng;
   private PendingDecision pending;
   private final List<Transition> buffer = new ArrayList<>();
   private int updates;
   private float[] lastEpochLosses = new float[0];
-
-  private record StateVariable(Output<TFloat32> variable, Placeholder<TFloat32> value, Op assign, long[] shape) {}
 
   private PpoAllocator(int blocks, PpoConfig config, long seed) {
     Checks.blocks(blocks);
@@ -128,7 +124,8 @@ public final class PpoAllocator implements AllocationPolicy {
           "actor_step");
       criticStep = adamStep(new OrderedAdam(graph, "critic.adam", config.criticLearningRate()), criticParameters, gradients,
           actorParameters.size(), "critic_step");
-      addStateAccess(Ops.create(graph));
+      // Registered last, so that save/restore miss nothing (the optimisers' slots included).
+      variables = HostVariables.ofEveryVariable(graph, Ops.create(graph), "PPO variable");
       session = new Session(graph, SESSION_CONFIG);
       session.initialize();
     } catch (RuntimeException e) {
@@ -176,8 +173,7 @@ public final class PpoAllocator implements AllocationPolicy {
     for (int i = 0; i < size; i++) {
       init[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
     }
-    return tf.withInitScope().withName(name).variable(
-        tf.withInitScope().constant(Shape.of(shape), DataBuffers.of(init, true, false)));
+    return HostVariables.initialised(tf, name, shape, init);
   }
 
   /** The reference's loss, averaged over the batch (its 0.5·MSE is the mean of 0.5·(V − R)²). */
@@ -205,34 +201,6 @@ public final class PpoAllocator implements AllocationPolicy {
       pairs.add(new GradAndVar<>(gradient, parameters.get(i).asOutput()));
     }
     return adam.applyGradients(pairs, name);
-  }
-
-  /** A placeholder and an assign for every variable in the graph, so save/restore miss nothing. */
-  private void addStateAccess(Ops tf) {
-    List<Operation> found = new ArrayList<>();
-    for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-      Operation op = it.next();
-      if (op.type().equals(Optimizer.VARIABLE_V2)) {
-        found.add(op);
-      }
-    }
-    for (Operation op : found) {
-      Output<?> output = op.output(0);
-      if (output.type() != TFloat32.class) {
-        throw new IllegalStateException("PPO variable " + op.name() + " is " + output.dataType() + ", expected float32");
-      }
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> variable = (Output<TFloat32>) output;
-      long[] shape = variable.shape().asArray();
-      for (long dimension : shape) {
-        if (dimension < 0) {
-          throw new IllegalStateException("PPO variable " + op.name() + " has no static shape: " + variable.shape());
-        }
-      }
-      Placeholder<TFloat32> value = tf.withName(op.name() + "_value").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(shape)));
-      variables.put(op.name(), new StateVariable(variable, value, tf.assign(variable, value), shape));
-    }
   }
 
   // ---------------------------------------------------------------- acting
@@ -378,15 +346,7 @@ public final class PpoAllocator implements AllocationPolicy {
 
   @Override
   public PolicyState save() {
-    Map<String, float[]> tensors = new TreeMap<>();
-    Session.Runner runner = session.runner();
-    List<String> names = new ArrayList<>(variables.keySet());
-    names.forEach(name -> runner.fetch(variables.get(name).variable()));
-    try (Result r = runner.run()) {
-      for (int i = 0; i < names.size(); i++) {
-        tensors.put(names.get(i), Tensors.toFloats(r.get(i)));
-      }
-    }
+    Map<String, float[]> tensors = new TreeMap<>(variables.readAll(session));
     return new PolicyState(KIND, blocks, tensors, Map.of(), buffer, pending, updates, rng.state());
   }
 
@@ -394,9 +354,9 @@ public final class PpoAllocator implements AllocationPolicy {
   public void restore(PolicyState state) {
     state.requireCompatible(KIND, blocks);
     Map<String, float[]> tensors = state.tensors();
-    if (!tensors.keySet().equals(variables.keySet())) {
-      throw new IllegalArgumentException("PPO state holds variables " + tensors.keySet()
-          + ", expected " + variables.keySet());
+    Set<String> expected = new TreeSet<>(variables.names());
+    if (!tensors.keySet().equals(expected)) {
+      throw new IllegalArgumentException("PPO state holds variables " + tensors.keySet() + ", expected " + expected);
     }
     if (state.transitions().size() >= config.updateEvery()) {
       throw new IllegalArgumentException("PPO state holds " + state.transitions().size()
@@ -408,25 +368,7 @@ public final class PpoAllocator implements AllocationPolicy {
     if (state.pending() != null) {
       checkDecision(state.pending());
     }
-    List<Tensor> fed = new ArrayList<>();
-    try {
-      Session.Runner runner = session.runner();
-      for (var entry : variables.entrySet()) {
-        StateVariable v = entry.getValue();
-        float[] values = tensors.get(entry.getKey());
-        long expected = Shape.of(v.shape()).size();
-        if (values.length != expected) {
-          throw new IllegalArgumentException("PPO variable " + entry.getKey() + " needs " + expected
-              + " values (shape " + Shape.of(v.shape()) + "), got " + values.length);
-        }
-        TFloat32 t = Tensors.floats(values, v.shape());
-        fed.add(t);
-        runner.feed(v.value(), t).addTarget(v.assign());
-      }
-      runner.run();
-    } finally {
-      fed.forEach(Tensor::close);
-    }
+    variables.writeAll(session, tensors);
     buffer.clear();
     buffer.addAll(state.transitions());
     pending = state.pending();

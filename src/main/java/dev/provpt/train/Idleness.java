@@ -1,5 +1,6 @@
 package dev.provpt.train;
 
+import dev.provpt.stats.ZScores;
 import java.util.Optional;
 import java.util.SplittableRandom;
 

@@ -4,12 +4,14 @@ import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
-import dev.provpt.model.Tensors;
 import dev.provpt.model.VisionTransformer;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
 import dev.provpt.model.WeightTensor;
 import dev.provpt.report.ProgressBar;
+import dev.provpt.tf.HostVariables;
+import dev.provpt.tf.OrderedAdam;
+import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +22,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -60,8 +61,7 @@ public final class Pretrainer implements AutoCloseable {
     VitWeights init = VitWeights.random(config, seed);
     for (String name : init.names()) {
       WeightTensor w = init.get(name);
-      variables.put(name, tf.withInitScope().withName(name).variable(
-          tf.withInitScope().constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false))));
+      variables.put(name, HostVariables.initialised(tf, name, w.shape(), w.values()));
     }
     VisionTransformer vit = new VisionTransformer(tf, config, variables);
     images = tf.placeholder(TFloat32.class,

@@ -10,6 +10,7 @@ import dev.provpt.data.ImageFiles;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.TunedModelExport;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The exported model, run by provpt predict from image files, computes the in-process logits. */
 class PredictCommandTest {
-  static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, "exact", 1e-6, "fashion-mnist", 0);
+  static final VitConfig SMALL = new VitConfig(28, 1, 7, 16, 3, 2, 32, Gelu.EXACT, 1e-6, "fashion-mnist", 0);
 
   @TempDir
   Path tmp;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.model.Backbone;
 import dev.provpt.model.FeatureExtractor;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.ModelException;
 import dev.provpt.model.VitWeights;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class VitImportTest {
     assertEquals(2, c.depth());
     assertEquals(4, c.heads());
     assertEquals(64, c.mlpDim());
-    assertEquals("tanh", c.gelu());
+    assertEquals(Gelu.TANH, c.gelu());
     assertEquals("inception", c.normalization());
     assertEquals(0, c.upstreamClasses(), "the 21k-style head sits on pre_logits and is not kept");
     double diff = maxAbsDiff(featuresOf(imported, "inputs.npy"), Checkpoints.npy("jax-tiny-features.npy"));
@@ -64,7 +65,7 @@ class VitImportTest {
   @Test
   void theTimmLayoutMatchesNumPy() throws Exception {
     var imported = VitImporter.importFile(Checkpoints.TIMM, new VitImporter.Options(0, 4, null, "imagenet"));
-    assertEquals("exact", imported.config().gelu());
+    assertEquals(Gelu.EXACT, imported.config().gelu());
     assertEquals(5, imported.config().upstreamClasses());
     double diff = maxAbsDiff(featuresOf(imported, "inputs.npy"), Checkpoints.npy("timm-tiny-features.npy"));
     assertTrue(diff < TOLERANCE, "max |Java - NumPy| = " + diff);

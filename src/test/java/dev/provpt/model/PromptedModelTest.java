@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.tf.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

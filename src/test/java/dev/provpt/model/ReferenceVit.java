@@ -134,7 +134,7 @@ final class ReferenceVit {
   }
 
   private double gelu(double v) {
-    if (c.gelu().equals("tanh")) {
+    if (c.gelu() == Gelu.TANH) {
       return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
     }
     return 0.5 * v * (1 + erf(v / Math.sqrt(2)));

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 final class TinyModels {
   private TinyModels() {}
 
-  static final VitConfig CONFIG = new VitConfig(8, 1, 4, 8, 3, 2, 16, "exact", 1e-6, "none", 3);
+  static final VitConfig CONFIG = new VitConfig(8, 1, 4, 8, 3, 2, 16, Gelu.EXACT, 1e-6, "none", 3);
 
   /** Random weights with a larger spread than ViT's init so that every part matters. */
   static VitWeights weights(VitConfig config, long seed) {

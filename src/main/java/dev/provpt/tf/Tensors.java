@@ -1,4 +1,4 @@
-package dev.provpt.model;
+package dev.provpt.tf;
 
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;

@@ -1,4 +1,4 @@
-package dev.provpt.train;
+package dev.provpt.stats;
 
 /**
  * z-normalisation as the reference implementation does it (torch's {@code (x - x.mean()) /

@@ -1,4 +1,4 @@
-package dev.provpt.train;
+package dev.provpt.tf;
 
 import java.util.ArrayList;
 import java.util.List;

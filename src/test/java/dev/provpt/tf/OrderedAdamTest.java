@@ -1,4 +1,4 @@
-package dev.provpt.train;
+package dev.provpt.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -70,7 +70,7 @@ class OrderedAdamTest {
           }
           for (int i = 0; i < x.length; i++) {
             try (Result r = session.runner().fetch(vars.get(i)).run()) {
-              float[] actual = dev.provpt.model.Tensors.toFloats(r.get(0));
+              float[] actual = Tensors.toFloats(r.get(0));
               for (int k = 0; k < actual.length; k++) {
                 assertEquals(x[i][k], actual[k], 1e-4, "step " + t + ", x" + i + "[" + k + "]");
               }
