@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.model.Gelu;
+import dev.provpt.model.Gelu;
 import dev.provpt.model.VitConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TaskDataTest {
-  static final VitConfig GREY28 = new VitConfig(28, 1, 4, 16, 2, 2, 32, "exact", 1e-6, "fashion-mnist", 0);
+  static final VitConfig GREY28 = new VitConfig(28, 1, 4, 16, 2, 2, 32, Gelu.EXACT, 1e-6, "fashion-mnist", 0);
 
   @TempDir
   Path tmp;
