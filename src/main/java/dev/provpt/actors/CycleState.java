@@ -1,5 +1,7 @@
 package dev.provpt.actors;
 
+import dev.provpt.idleness.Measurement;
+
 /**
  * The coordinator's own state after a completed epoch: what its checkpoint holds besides the
  * tuner's and the allocator's state, and what the run's summary is made from.
@@ -11,7 +13,7 @@ package dev.provpt.actors;
  *     pending (null otherwise)
  */
 public record CycleState(int epoch, int[] distribution, int relocations, double bestVal, int bestEpoch, int rewards,
-    int ppoUpdates, float[] scores, int[] scoredAssignment, Double scoredLoss, Double lossAtLastRelocation) {
+    int ppoUpdates, Measurement scores, int[] scoredAssignment, Double scoredLoss, Double lossAtLastRelocation) {
 
   /** Before the first epoch. */
   public static CycleState start(int[] distribution) {

@@ -1,5 +1,6 @@
 package dev.provpt.actors;
 
+import dev.provpt.idleness.Measurement;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.train.TuningSession.PassResult;
@@ -37,16 +38,6 @@ public final class ExperimentActor {
   /** How the run ended; {@code state} is the coordinator's state after its last completed epoch. */
   public record Outcome(Path runDirectory, boolean succeeded, String error, CycleState state) {}
 
-  /** The behaviours of the children; tests may substitute probes. */
-  public record Team(Behavior<TunerActor.Command> tuner, Behavior<ScorerActor.Command> scorer,
-      Behavior<AllocatorActor.Command> allocator, Behavior<TensorBoardActor.Epoch> tensorBoard) {
-    /** A team without TensorBoard output. */
-    public Team(Behavior<TunerActor.Command> tuner, Behavior<ScorerActor.Command> scorer,
-        Behavior<AllocatorActor.Command> allocator) {
-      this(tuner, scorer, allocator, Behaviors.ignore());
-    }
-  }
-
   private final ActorContext<Command> context;
   private final ExperimentPlan plan;
   private final RunRecorder recorder;
@@ -64,7 +55,7 @@ public final class ExperimentActor {
   private int bestEpoch;
   private int rewards;
   private int ppoUpdates;
-  private float[] scores;
+  private Measurement scores;
   private int[] scoredAssignment;
   private Double scoredLoss;
   private Double lossAtLastRelocation;
@@ -73,8 +64,8 @@ public final class ExperimentActor {
   private ScorerActor.Scored assessment;
   private int refused;
 
-  private ExperimentActor(ActorContext<Command> context, ExperimentPlan plan, Team team, RunDirectory runDirectory,
-      ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState from) {
+  private ExperimentActor(ActorContext<Command> context, ExperimentPlan plan, ExperimentTeam team,
+      RunDirectory runDirectory, ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState from) {
     this.context = context;
     this.plan = plan;
     this.resultTo = resultTo;
@@ -105,7 +96,7 @@ public final class ExperimentActor {
    * @param onEpoch called with each epoch's metrics record after it is written (e.g. a console line)
    * @param resumeFrom the state after the last checkpointed epoch, or null to start at epoch 1
    */
-  public static Behavior<Command> create(ExperimentPlan plan, Team team, RunDirectory runDirectory,
+  public static Behavior<Command> create(ExperimentPlan plan, ExperimentTeam team, RunDirectory runDirectory,
       ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState resumeFrom) {
     CycleState from = resumeFrom != null ? resumeFrom : CycleState.start(plan.initialDistribution());
     return Behaviors.setup(context -> {
@@ -124,9 +115,9 @@ public final class ExperimentActor {
       return tune();
     }
     if (plan.passScoring()) {
-      tuner.tell(new TunerActor.ScorePass(epoch, replies));
+      tuner.tell(new TunerActor.ScorePass(epoch, plan.leaveOneOut(), replies));
       return awaiting("score", TunerActor.ScorePassed.class, measured -> {
-        scores = measured.result().promptScores();
+        scores = measured.result().idleness();
         scoredAssignment = measured.assignment();
         scoredLoss = measured.result().loss();
         return assess();
@@ -179,7 +170,8 @@ public final class ExperimentActor {
       if (!(reply instanceof AllocatorActor.Decided decided)) {
         return fail("allocate", "allocator refused the decision: " + reply);
       }
-      tuner.tell(new TunerActor.Relocate(epoch, prompt, decided.block(), plan.relocationScale(), replies));
+      tuner.tell(new TunerActor.Relocate(epoch, prompt, decided.block(), plan.relocationScale(),
+          plan.scaleKeptPrompt(), replies));
       return awaiting("relocate", TunerActor.Relocated.class, this::relocated);
     });
   }
@@ -189,7 +181,7 @@ public final class ExperimentActor {
     distribution = moved.distribution();
     lossAtLastRelocation = scoredLoss;
     draft.relocation = new EpochRecord.Relocation(moved.prompt(), moved.fromBlock(), moved.toBlock(),
-        scores[moved.prompt()]);
+        assessment.prunedScore(), moved.scaled());
     draft.endPhase("allocate");
     return tune();
   }
@@ -205,7 +197,7 @@ public final class ExperimentActor {
       draft.trainAccuracy = result.accuracy();
       if (plan.relocates() && !plan.passScoring()) {
         // online scoring: this epoch's accumulated gradient·value is next epoch's idleness
-        scores = result.promptScores();
+        scores = result.idleness();
         scoredLoss = result.loss();
       }
       scoredAssignment = tuned.assignment();

@@ -1,7 +1,9 @@
 package dev.provpt.actors;
 
 import dev.provpt.config.ExperimentSettings.Prune;
-import dev.provpt.train.Idleness;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.idleness.Idleness;
+import dev.provpt.idleness.Measurement;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -21,21 +23,36 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
   public sealed interface Command {}
 
   /**
-   * Scores of the prompts at the start of {@code epoch} (1-based), with the assignment they were
-   * measured under and the mean training loss measured with them.
+   * The prompts' idleness at the start of {@code epoch} (1-based) as every estimator measured it,
+   * with the assignment it was measured under and the mean training loss measured with it.
    */
-  public record Score(int epoch, float[] scores, int[] assignment, double loss, ActorRef<? super Reply> replyTo)
-      implements Command {}
+  public record Score(int epoch, Measurement measurement, int[] assignment, double loss,
+      ActorRef<? super Reply> replyTo) implements Command {
+
+    /** Input-gate scores only (the paper's). */
+    public Score(int epoch, float[] inputGateScores, int[] assignment, double loss, ActorRef<? super Reply> replyTo) {
+      this(epoch, Measurement.of(Estimator.INPUT_GATE, inputGateScores), assignment, loss, replyTo);
+    }
+  }
 
   /** The one reply to {@link Score}. */
   public sealed interface Reply extends EpochReply {}
 
   /**
+   * @param maxScore the highest idleness (the reward's penalty), by the run's estimator
    * @param pruned the prompt to release, empty when none is idle (or during warm-up)
+   * @param prunedScore the pruned prompt's idleness (0 when none)
    * @param state the allocator's state vector (3L) when a prompt is pruned, else empty
    */
-  public record Scored(int epoch, double[] blockSums, double maxScore, Optional<Integer> pruned, int sourceBlock,
-      float[] state, double loss) implements Reply {}
+  public record Scored(int epoch, double[] blockSums, double maxScore, Optional<Integer> pruned, double prunedScore,
+      int sourceBlock, float[] state, double loss) implements Reply {
+
+    /** Taylor pruning's reply: the pruned prompt is the one with the highest score. */
+    public Scored(int epoch, double[] blockSums, double maxScore, Optional<Integer> pruned, int sourceBlock,
+        float[] state, double loss) {
+      this(epoch, blockSums, maxScore, pruned, pruned.isPresent() ? maxScore : 0, sourceBlock, state, loss);
+    }
+  }
 
   /** The request broke the cycle (e.g. a second prune in one epoch); nothing changed. */
   public record Refused(int epoch, String reason) implements Reply {}
@@ -43,27 +60,34 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
   private final int depth;
   private final int warmupEpochs;
   private final boolean randomPrune;
+  private final Estimator estimator;
   private final long seed;
   private int lastScoredEpoch;
 
-  private ScorerActor(ActorContext<Command> context, int depth, int warmupEpochs, boolean randomPrune, long seed,
-      int lastScoredEpoch) {
+  private ScorerActor(ActorContext<Command> context, int depth, int warmupEpochs, boolean randomPrune,
+      Estimator estimator, long seed, int lastScoredEpoch) {
     super(context);
     this.depth = depth;
     this.warmupEpochs = warmupEpochs;
     this.randomPrune = randomPrune;
+    this.estimator = estimator;
     this.seed = seed;
     this.lastScoredEpoch = lastScoredEpoch;
   }
 
+  /** A scorer of the paper's input-gate idleness. */
   public static Behavior<Command> create(int depth, int warmupEpochs, Prune prune, long seed) {
-    return create(depth, warmupEpochs, prune, seed, 0);
+    return create(depth, warmupEpochs, prune, Estimator.INPUT_GATE, seed, 0);
   }
 
-  /** @param lastScoredEpoch epochs up to this one count as scored already (a resumed run) */
-  public static Behavior<Command> create(int depth, int warmupEpochs, Prune prune, long seed, int lastScoredEpoch) {
-    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune == Prune.RANDOM, seed,
-        lastScoredEpoch));
+  /**
+   * @param estimator whose scores decide (the measurement carries them all)
+   * @param lastScoredEpoch epochs up to this one count as scored already (a resumed run)
+   */
+  public static Behavior<Command> create(int depth, int warmupEpochs, Prune prune, Estimator estimator, long seed,
+      int lastScoredEpoch) {
+    return Behaviors.setup(context -> new ScorerActor(context, depth, warmupEpochs, prune == Prune.RANDOM, estimator,
+        seed, lastScoredEpoch));
   }
 
   @Override
@@ -82,14 +106,15 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
       return this;
     }
     lastScoredEpoch = score.epoch();
-    Idleness idleness = new Idleness(score.scores(), score.assignment(), depth);
+    float[] scores = score.measurement().scores(estimator);
+    Idleness idleness = new Idleness(scores, score.assignment(), depth);
     // random pruning draws from (seed, epoch): reproducible, and nothing to checkpoint
     Optional<Integer> pruned = randomPrune
         ? idleness.randomPrune(new SplittableRandom(seed * 1_000_003L + score.epoch())) : idleness.taylorPrune();
     float[] state = pruned.map(idleness::allocatorState).orElse(new float[0]);
     int source = pruned.map(j -> score.assignment()[j]).orElse(-1);
-    score.replyTo().tell(new Scored(score.epoch(), idleness.blockSums(), idleness.maxScore(), pruned, source, state,
-        score.loss()));
+    score.replyTo().tell(new Scored(score.epoch(), idleness.blockSums(), idleness.maxScore(), pruned,
+        pruned.map(j -> (double) scores[j]).orElse(0.0), source, state, score.loss()));
     return this;
   }
 

@@ -30,14 +30,24 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   /** One epoch of optimisation; the reply carries the online idleness scores of that epoch. */
   public record Tune(int epoch, ActorRef<? super Tuned> replyTo) implements Command {}
 
-  /** A scoring pass over the training set without updates (scoring = pass). */
-  public record ScorePass(int epoch, ActorRef<? super ScorePassed> replyTo) implements Command {}
+  /**
+   * A scoring pass without updates (scoring = pass): the gate estimators over the training set or,
+   * with {@code leaveOneOut}, every estimator and the exact removal effect on the fixed scoring subset.
+   */
+  public record ScorePass(int epoch, boolean leaveOneOut, ActorRef<? super ScorePassed> replyTo) implements Command {
+    public ScorePass(int epoch, ActorRef<? super ScorePassed> replyTo) {
+      this(epoch, false, replyTo);
+    }
+  }
 
   public record Evaluate(int epoch, boolean withTest, ActorRef<? super Evaluated> replyTo) implements Command {}
 
-  /** Moves {@code prompt} to {@code toBlock} and multiplies its value by {@code scale}. */
-  public record Relocate(int epoch, int prompt, int toBlock, float scale, ActorRef<? super Relocated> replyTo)
-      implements Command {}
+  /**
+   * Moves {@code prompt} to {@code toBlock} and multiplies its value by {@code scale}; a prompt sent
+   * to its own block is scaled only when {@code scaleWhenKept}.
+   */
+  public record Relocate(int epoch, int prompt, int toBlock, float scale, boolean scaleWhenKept,
+      ActorRef<? super Relocated> replyTo) implements Command {}
 
   /** Exports the tuned model after the last epoch, {@code epoch}. */
   public record Export(int epoch, Path directory, ActorRef<? super Exported> replyTo) implements Command {}
@@ -53,8 +63,8 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
 
   public record Evaluated(int epoch, PassResult val, PassResult test) implements EpochReply {}
 
-  public record Relocated(int epoch, int prompt, int fromBlock, int toBlock, int[] distribution, int[] assignment)
-      implements EpochReply {}
+  public record Relocated(int epoch, int prompt, int fromBlock, int toBlock, boolean scaled, int[] distribution,
+      int[] assignment) implements EpochReply {}
 
   public record Exported(int epoch, Path directory) implements EpochReply {}
 
@@ -65,15 +75,19 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   private final ImageSet test;
   private final VitWeights backbone;
   private final IntFunction<ProgressBar> progress;
+  private final int scoringSubsetSize;
+  /** The fixed subset leave-one-out idleness is measured on; drawn at the first such pass. */
+  private ImageSet scoringSubset;
 
   private TunerActor(ActorContext<Command> context, TuningSession session, ImageSet val, ImageSet test,
-      VitWeights backbone, IntFunction<ProgressBar> progress) {
+      VitWeights backbone, IntFunction<ProgressBar> progress, int scoringSubsetSize) {
     super(context);
     this.session = session;
     this.val = val;
     this.test = test;
     this.backbone = backbone;
     this.progress = progress;
+    this.scoringSubsetSize = scoringSubsetSize;
   }
 
   /**
@@ -83,18 +97,21 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
    */
   public static Behavior<Command> create(Supplier<TuningSession> session, ImageSet val, ImageSet test,
       VitWeights backbone, IntFunction<ProgressBar> progress) {
-    return create(session, null, val, test, backbone, progress);
+    return create(session, null, val, test, backbone, progress, 256);
   }
 
-  /** As above, continuing from {@code restore} (a checkpoint) when it is not null. */
+  /**
+   * As above, continuing from {@code restore} (a checkpoint) when it is not null;
+   * {@code scoringSubsetSize} training images are the fixed subset of leave-one-out scoring passes.
+   */
   public static Behavior<Command> create(Supplier<TuningSession> session, TuningSession.Snapshot restore,
-      ImageSet val, ImageSet test, VitWeights backbone, IntFunction<ProgressBar> progress) {
+      ImageSet val, ImageSet test, VitWeights backbone, IntFunction<ProgressBar> progress, int scoringSubsetSize) {
     return Behaviors.setup(context -> {
       TuningSession built = session.get();
       if (restore != null) {
         built.restore(restore);
       }
-      return new TunerActor(context, built, val, test, backbone, progress);
+      return new TunerActor(context, built, val, test, backbone, progress, scoringSubsetSize);
     });
   }
 
@@ -123,7 +140,11 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   }
 
   private Behavior<Command> onScorePass(ScorePass pass) {
-    pass.replyTo().tell(new ScorePassed(pass.epoch(), session.scorePass(), session.assignment()));
+    if (pass.leaveOneOut() && scoringSubset == null) {
+      scoringSubset = session.scoringSubset(scoringSubsetSize);
+    }
+    PassResult result = pass.leaveOneOut() ? session.measureWithLeaveOneOut(scoringSubset) : session.scorePass();
+    pass.replyTo().tell(new ScorePassed(pass.epoch(), result, session.assignment()));
     return this;
   }
 
@@ -135,8 +156,9 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   }
 
   private Behavior<Command> onRelocate(Relocate relocate) {
-    int from = session.relocate(relocate.prompt(), relocate.toBlock(), relocate.scale());
-    relocate.replyTo().tell(new Relocated(relocate.epoch(), relocate.prompt(), from, relocate.toBlock(),
+    int from = session.relocate(relocate.prompt(), relocate.toBlock(), relocate.scale(), relocate.scaleWhenKept());
+    boolean scaled = from != relocate.toBlock() || relocate.scaleWhenKept();
+    relocate.replyTo().tell(new Relocated(relocate.epoch(), relocate.prompt(), from, relocate.toBlock(), scaled,
         session.distribution(), session.assignment()));
     return this;
   }

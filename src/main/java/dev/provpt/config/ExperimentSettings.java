@@ -2,6 +2,7 @@ package dev.provpt.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.provpt.idleness.Estimator;
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.NormalizationChoice;
 import dev.provpt.data.TaskSource;
@@ -46,9 +47,22 @@ public record ExperimentSettings(
     }
   }
 
-  /** PRO-VPT's choices (which prompt to prune, how to reallocate it, how idleness is scored) and their ablations. */
+  /**
+   * PRO-VPT's choices (which prompt to prune, how to reallocate it, how idleness is scored and
+   * estimated) and their ablations.
+   *
+   * @param scoringSubset training images of the fixed subset that leave-one-out idleness is measured on
+   * @param scaleKeptPrompt whether a prompt the allocator sends back to its own block is still
+   *     scaled by relocationScale (the reference does so on self-supervised backbones, not on
+   *     supervised ones)
+   */
   public record ProVptSettings(Prune prune, Allocate allocate, Scoring scoring, int warmupEpochs,
-      double relocationScale) {}
+      double relocationScale, Estimator idleness, int scoringSubset, boolean scaleKeptPrompt) {
+
+    public ProVptSettings(Prune prune, Allocate allocate, Scoring scoring, int warmupEpochs, double relocationScale) {
+      this(prune, allocate, scoring, warmupEpochs, relocationScale, Estimator.INPUT_GATE, 256, false);
+    }
+  }
 
   /** provpt.pro-vpt.prune: the prompt with the highest positive idleness score, or a uniformly random one. */
   public enum Prune {
@@ -106,7 +120,9 @@ public record ExperimentSettings(
     String v = p + "pro-vpt.";
     ProVptSettings proVpt = new ProVptSettings(s.oneOf(v + "prune", Prune.class, c -> c.key),
         s.oneOf(v + "allocate", Allocate.class, c -> c.key), s.oneOf(v + "scoring", Scoring.class, c -> c.key),
-        s.intIn(v + "warmup-epochs", 0, 100_000), s.doubleIn(v + "relocation-scale", 0, 1, false));
+        s.intIn(v + "warmup-epochs", 0, 100_000), s.doubleIn(v + "relocation-scale", 0, 1, false),
+        s.oneOf(v + "idleness", Estimator.class, e -> e.key), s.intIn(v + "scoring-subset", 1, 1_000_000),
+        s.bool(v + "scale-kept-prompt"));
     String r = p + "ppo.";
     PpoSettings ppo = new PpoSettings(s.intIn(r + "hidden", 1, 4096), s.doubleIn(r + "actor-lr", 0, 1, true),
         s.doubleIn(r + "critic-lr", 0, 1, true), s.doubleIn(r + "gamma", 0, 1, false),

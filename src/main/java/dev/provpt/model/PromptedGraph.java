@@ -30,14 +30,18 @@ import org.tensorflow.types.family.TType;
  */
 final class PromptedGraph implements AutoCloseable {
   /**
-   * Per-prompt quantities, each {@code [P]}, that the runner fetches; built in
-   * {@link #promptSignals}. A new one (the gradient of another gate held at 1, say) is a component
-   * here, built there from the gradients of {@link #probes}.
+   * Per-prompt quantities, each {@code [P]}, that the runner fetches with every train and score
+   * step; built in {@link #promptSignals}. A new one (the gradient of another gate held at a
+   * neutral value, say) is a component here, built there from the gradients of {@link #probes}.
+   * The update waits for all of them, so they see the prompts before the step changes them.
    *
-   * @param scores gradient·value of each prompt's row: the idleness score of every train/score step
-   * @param gateGradient d loss / d gate: the same quantity by another route, for tests and audits
+   * @param scores gradient·value of each prompt's row: the paper's (input-gate) idleness score
+   * @param gateGradient d loss / d gate on the raw prompt: the same quantity by another route
+   * @param contentGateGradient d loss / d gate on the prompt's normalised token (scaled input gate)
+   * @param attentionGateGradient d loss / d log a_j, a gate on the prompt's attention key (attention gate)
    */
-  record PromptSignals(Operand<TFloat32> scores, Operand<TFloat32> gateGradient) {}
+  record PromptSignals(Operand<TFloat32> scores, Operand<TFloat32> gateGradient,
+      Operand<TFloat32> contentGateGradient, Operand<TFloat32> attentionGateGradient) {}
 
   private final VitConfig config;
   private final PromptMode mode;
@@ -54,6 +58,8 @@ final class PromptedGraph implements AutoCloseable {
   private final Operand<TFloat32> dropoutRate;
   private final Operand<TInt64> dropoutSeed;
   private final Operand<TFloat32> gate;
+  private final Operand<TFloat32> contentGate;
+  private final Operand<TFloat32> keyLogGate;
 
   private final Operand<TFloat32> logits;
   private final Operand<TFloat32> loss;
@@ -109,13 +115,21 @@ final class PromptedGraph implements AutoCloseable {
         // A multiplicative gate held at 1: d loss / d gate is the reference's idleness score.
         gate = tf.withName("prompt_gate").placeholderWithDefault(tf.constant(ones), Shape.of(this.promptCount));
         Operand<TFloat32> gated = tf.math.mul(pool, tf.expandDims(gate, tf.constant(1)));
+        boolean deep = mode == PromptMode.DEEP;
+        // Gates on what a VPT-Deep prompt does after its LayerNorm: held at 1 and at log 1 = 0.
+        contentGate = deep ? tf.withName("prompt_content_gate").placeholderWithDefault(tf.constant(ones),
+            Shape.of(this.promptCount)) : null;
+        keyLogGate = deep ? tf.withName("prompt_key_log_gate").placeholderWithDefault(
+            tf.constant(new float[this.promptCount]), Shape.of(this.promptCount)) : null;
         promptInputs = new VisionTransformer.PromptInputs(gated, blockOfPrompt, dropoutRate, dropoutSeed,
-            mode == PromptMode.SHALLOW);
+            !deep, contentGate, keyLogGate);
       } else {
         blockOfPrompt = null;
         dropoutRate = null;
         dropoutSeed = null;
         gate = null;
+        contentGate = null;
+        keyLogGate = null;
       }
       Variable<TFloat32> kernel = state.create(PromptedModel.HEAD_KERNEL, new long[] {d, numClasses},
           truncatedNormal(random, d * numClasses, 0.02));
@@ -144,7 +158,7 @@ final class PromptedGraph implements AutoCloseable {
         gradients.add(grads.dy(i));
       }
       promptSignals = pool != null ? promptSignals(tf, pool, grads, trainable.size()) : null;
-      trainStep = update(tf, trainable, hyper);
+      trainStep = update(tf, trainable, hyper, promptSignals);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -158,15 +172,28 @@ final class PromptedGraph implements AutoCloseable {
    * the trainable variables' in the one gradient call. Empty without prompts.
    */
   private List<Operand<?>> probes() {
-    return gate != null ? List.of(gate) : List.of();
+    List<Operand<?>> probes = new ArrayList<>();
+    if (gate != null) {
+      probes.add(gate);
+    }
+    if (contentGate != null) {
+      probes.add(contentGate);
+      probes.add(keyLogGate);
+    }
+    return probes;
   }
 
   /** Builds {@link PromptSignals}; {@code firstProbe} is the index of {@link #probes}' first gradient. */
   private PromptSignals promptSignals(Ops tf, Variable<TFloat32> pool, Gradients grads, int firstProbe) {
     Operand<TFloat32> poolGradient = gradients.get(0); // the pool is the first trainable variable
+    Operand<TFloat32> gateGradient = tf.withName("gate_gradient").identity(grads.<TFloat32>dy(firstProbe));
+    // Shallow prompts are carried through every block: the post-LayerNorm gates do not apply (zeros).
+    Operand<TFloat32> zeros = tf.zerosLike(gateGradient);
     return new PromptSignals(
         tf.withName("prompt_scores").sum(tf.math.mul(poolGradient, pool), tf.constant(1)),
-        tf.withName("gate_gradient").identity(grads.<TFloat32>dy(firstProbe)));
+        gateGradient,
+        tf.withName("content_gate_gradient").identity(contentGate != null ? grads.<TFloat32>dy(firstProbe + 1) : zeros),
+        tf.withName("attention_gate_gradient").identity(keyLogGate != null ? grads.<TFloat32>dy(firstProbe + 2) : zeros));
   }
 
   // ---------------------------------------------------------------- the update
@@ -175,7 +202,12 @@ final class PromptedGraph implements AutoCloseable {
    * Global-norm clipping, then weight decay (not on the bias, the last trainable), then the
    * framework's Momentum; its slots join the state as {@code <variable>.momentum}.
    */
-  private Op update(Ops tf, List<Variable<TFloat32>> trainable, PromptedModel.Hyper hyper) {
+  private Op update(Ops tf, List<Variable<TFloat32>> trainable, PromptedModel.Hyper hyper, PromptSignals signals) {
+    // The signals read the pool variable, which the step changes in place: nothing ordered the two
+    // before, so a step's scores could come from the updated prompts. Every gradient the optimiser
+    // reads now waits for them.
+    Ops ordered = signals == null ? tf : tf.withControlDependencies(List.of(signals.scores(), signals.gateGradient(),
+        signals.contentGateGradient(), signals.attentionGateGradient()));
     Operand<TFloat32> squares = null;
     for (Operand<TFloat32> g : gradients) {
       Operand<TFloat32> s = tf.sum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
@@ -189,7 +221,7 @@ final class PromptedGraph implements AutoCloseable {
     List<GradAndVar<? extends TType>> pairs = new ArrayList<>();
     for (int i = 0; i < trainable.size(); i++) {
       Variable<TFloat32> v = trainable.get(i);
-      Operand<TFloat32> g = tf.math.mul(gradients.get(i), factor);
+      Operand<TFloat32> g = tf.math.mul(ordered.identity(gradients.get(i)), factor);
       if (hyper.weightDecay() > 0 && !v.equals(trainable.get(trainable.size() - 1))) {
         g = tf.math.add(g, tf.math.mul(tf.constant(hyper.weightDecay()), v));
       }
@@ -277,6 +309,11 @@ final class PromptedGraph implements AutoCloseable {
   /** Null without prompts. */
   PromptSignals promptSignals() {
     return promptSignals;
+  }
+
+  /** The attention gate's input, {@code log a_j} per prompt (0 when not fed); null unless VPT-Deep. */
+  Operand<TFloat32> keyLogGate() {
+    return keyLogGate;
   }
 
   /** Applies one clipped SGD-momentum step to the trainable variables. */

@@ -39,8 +39,19 @@ public final class PromptedModel implements AutoCloseable {
     }
   }
 
-  /** Loss and correct count of a batch, plus per-prompt gradient·value sums (empty without prompts). */
-  public record StepResult(float loss, int correct, float[] promptScores) {}
+  /**
+   * Loss and correct count of a batch, plus the per-prompt idleness signals (empty without
+   * prompts): {@code promptScores} gradient·value (the input gate), {@code contentGateScores} the
+   * gradient of a gate on the normalised token (the scaled input gate), {@code attentionGateScores}
+   * the gradient of a gate on the prompt's attention key. The last two are zero for shallow prompts.
+   */
+  public record StepResult(float loss, int correct, float[] promptScores, float[] contentGateScores,
+      float[] attentionGateScores) {
+
+    static StepResult withoutSignals(float loss, int correct) {
+      return new StepResult(loss, correct, new float[0], new float[0], new float[0]);
+    }
+  }
 
   private final PromptedGraph graph;
   private final Session session;
@@ -95,7 +106,38 @@ public final class PromptedModel implements AutoCloseable {
       Result r = feed.runner.run();
       sessionNanos += System.nanoTime() - started;
       try (r) {
-        return new StepResult(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0], new float[0]);
+        return StepResult.withoutSignals(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0]);
+      }
+    }
+  }
+
+  /**
+   * The mean loss of a batch with each prompt removed in turn, {@code [P]}: its attention key
+   * gated to exactly 0 ({@code log a = -inf}), which removes a VPT-Deep prompt whole (its outputs
+   * are dropped anyway). One forward pass per prompt; dropout off.
+   */
+  public float[] lossWithoutEachPrompt(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
+    requireDeep();
+    float[] losses = new float[promptCount()];
+    for (int j = 0; j < losses.length; j++) {
+      float[] logGate = new float[promptCount()];
+      logGate[j] = Float.NEGATIVE_INFINITY;
+      losses[j] = lossWithKeyLogGate(batchImages, batchLabels, count, assignment, logGate);
+    }
+    return losses;
+  }
+
+  /** The mean loss of a batch with {@code log a_j} added to every prompt's attention logits (dropout off). */
+  public float lossWithKeyLogGate(float[] batchImages, int[] batchLabels, int count, int[] assignment,
+      float[] logGate) {
+    requireDeep();
+    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
+      feed.add(graph.keyLogGate(), Tensors.floats(logGate, new long[] {promptCount()}));
+      feed.runner.fetch(graph.loss());
+      long started = System.nanoTime();
+      try (Result r = feed.runner.run()) {
+        sessionNanos += System.nanoTime() - started;
+        return Tensors.toFloat(r.get(0));
       }
     }
   }
@@ -119,7 +161,7 @@ public final class PromptedModel implements AutoCloseable {
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, update, stepSeed)) {
       feed.runner.fetch(graph.loss()).fetch(graph.correct());
       if (signals != null) {
-        feed.runner.fetch(signals.scores());
+        feed.runner.fetch(signals.scores()).fetch(signals.contentGateGradient()).fetch(signals.attentionGateGradient());
       }
       if (update) {
         feed.runner.addTarget(graph.trainStep());
@@ -127,8 +169,13 @@ public final class PromptedModel implements AutoCloseable {
       long started = System.nanoTime();
       try (Result r = feed.runner.run()) {
         sessionNanos += System.nanoTime() - started;
-        float[] scores = signals != null ? Tensors.toFloats(r.get(2)) : new float[0];
-        return new StepResult(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0], scores);
+        float loss = Tensors.toFloat(r.get(0));
+        int correct = Tensors.toInts(r.get(1))[0];
+        if (signals == null) {
+          return StepResult.withoutSignals(loss, correct);
+        }
+        return new StepResult(loss, correct, Tensors.toFloats(r.get(2)), Tensors.toFloats(r.get(3)),
+            Tensors.toFloats(r.get(4)));
       }
     }
   }
@@ -260,6 +307,12 @@ public final class PromptedModel implements AutoCloseable {
         throw new IllegalArgumentException("prompt assigned to block " + block + ", expected [0, "
             + config().depth() + ")");
       }
+    }
+  }
+
+  private void requireDeep() {
+    if (mode() != PromptMode.DEEP) {
+      throw new IllegalStateException("removing a prompt needs VPT-Deep prompts, this model has " + mode());
     }
   }
 

@@ -25,13 +25,32 @@ public final class VisionTransformer {
   private final VitConfig config;
   private final Map<String, ? extends Operand<TFloat32>> weights;
 
-  /** How prompts enter the network. {@code shallow}: all prompts enter block 0 and are carried. */
+  /**
+   * How prompts enter the network. {@code shallow}: all prompts enter block 0 and are carried.
+   *
+   * @param contentGate {@code [P]}, held at 1: scales each prompt's normalised token inside its
+   *     block's first LayerNorm (before the affine part); null when not measured
+   * @param keyLogGate {@code [P]}, held at 0: added to each prompt's attention logit in every head,
+   *     i.e. log a_j for a multiplicative gate a_j on its key; -inf removes the prompt exactly; null
+   *     when not measured
+   */
   public record PromptInputs(
       Operand<TFloat32> pool,
       Operand<TInt32> blockOfPrompt,
       Operand<TFloat32> dropoutRate,
       Operand<TInt64> dropoutSeed,
-      boolean shallow) {}
+      boolean shallow,
+      Operand<TFloat32> contentGate,
+      Operand<TFloat32> keyLogGate) {
+
+    public PromptInputs(Operand<TFloat32> pool, Operand<TInt32> blockOfPrompt, Operand<TFloat32> dropoutRate,
+        Operand<TInt64> dropoutSeed, boolean shallow) {
+      this(pool, blockOfPrompt, dropoutRate, dropoutSeed, shallow, null, null);
+    }
+  }
+
+  /** Per-token factors of one block: on LayerNorm 1's normalised tokens {@code [1, T, 1]}, on attention keys {@code [1, 1, 1, T]}. */
+  private record TokenGates(Operand<TFloat32> normScale, Operand<TFloat32> keyBias) {}
 
   public VisionTransformer(Ops tf, VitConfig config, Map<String, ? extends Operand<TFloat32>> weights) {
     this.tf = tf;
@@ -45,27 +64,30 @@ public final class VisionTransformer {
     Operand<TFloat32> x = embed(images, batch);
     for (int l = 0; l < config.depth(); l++) {
       Operand<TInt32> promptCount = null;
+      TokenGates gates = null;
       if (prompts != null && (!prompts.shallow() || l == 0)) {
         // Shallow: the whole pool enters block 0; deep: the rows assigned to this block.
-        Operand<TFloat32> blockPrompts = prompts.shallow()
-            ? prompts.pool()
-            : tf.gather(prompts.pool(),
-                tf.reshape(tf.where(tf.math.equal(prompts.blockOfPrompt(), tf.constant(l))), tf.constant(new int[] {-1})),
-                tf.constant(0));
+        Operand<TInt64> rows = prompts.shallow() ? null
+            : tf.reshape(tf.where(tf.math.equal(prompts.blockOfPrompt(), tf.constant(l))), tf.constant(new int[] {-1}));
+        Operand<TFloat32> blockPrompts = prompts.shallow() ? prompts.pool() : tf.gather(prompts.pool(), rows, tf.constant(0));
+        if (!prompts.shallow() && prompts.contentGate() != null) {
+          gates = gates(tf.gather(prompts.contentGate(), rows, tf.constant(0)),
+              tf.gather(prompts.keyLogGate(), rows, tf.constant(0)));
+        }
         promptCount = tf.slice(tf.shape(blockPrompts), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
         Operand<TFloat32> tokens = tf.broadcastTo(tf.expandDims(blockPrompts, tf.constant(0)),
             tf.concat(List.of(batch, promptCount, tf.constant(new int[] {config.width()})), tf.constant(0)));
         tokens = dropout(tokens, prompts.dropoutRate(), prompts.dropoutSeed(), l);
         x = tf.concat(List.of(clsOf(x), tokens, afterCls(x, tf.constant(new int[] {1}))), tf.constant(1));
       }
-      x = block(x, batch, l);
+      x = block(x, batch, l, gates);
       if (promptCount != null && !prompts.shallow()) {
         // VPT-Deep: the outputs at this block's prompt positions are not carried forward.
         x = tf.concat(List.of(clsOf(x), afterCls(x, tf.math.add(promptCount, tf.constant(new int[] {1})))),
             tf.constant(1));
       }
     }
-    x = layerNorm(x, VitWeights.NORM_GAMMA, VitWeights.NORM_BETA);
+    x = layerNorm(x, VitWeights.NORM_GAMMA, VitWeights.NORM_BETA, null);
     return tf.reshape(clsOf(x), tf.constant(new int[] {-1, config.width()}));
   }
 
@@ -84,17 +106,29 @@ public final class VisionTransformer {
     return tf.math.add(tf.concat(List.of(cls, patches), tf.constant(1)), w(VitWeights.POS_EMBED));
   }
 
-  private Operand<TFloat32> block(Operand<TFloat32> x, Operand<TInt32> batch, int l) {
-    Operand<TFloat32> h = layerNorm(x, VitWeights.block(l, "norm1.gamma"), VitWeights.block(l, "norm1.beta"));
-    x = tf.math.add(x, attention(h, batch, l));
-    h = layerNorm(x, VitWeights.block(l, "norm2.gamma"), VitWeights.block(l, "norm2.beta"));
+  /** The token order is [CLS, this block's prompts, patches]; only the prompts' factors differ from neutral. */
+  private TokenGates gates(Operand<TFloat32> contentGate, Operand<TFloat32> keyLogGate) {
+    int patches = config.numPatches();
+    Operand<TFloat32> normScale = tf.concat(List.of(tf.constant(new float[] {1f}), contentGate,
+        tf.fill(tf.constant(new int[] {patches}), tf.constant(1f))), tf.constant(0));
+    Operand<TFloat32> keyBias = tf.concat(List.of(tf.constant(new float[] {0f}), keyLogGate,
+        tf.fill(tf.constant(new int[] {patches}), tf.constant(0f))), tf.constant(0));
+    return new TokenGates(tf.reshape(normScale, tf.constant(new int[] {1, -1, 1})),
+        tf.reshape(keyBias, tf.constant(new int[] {1, 1, 1, -1})));
+  }
+
+  private Operand<TFloat32> block(Operand<TFloat32> x, Operand<TInt32> batch, int l, TokenGates gates) {
+    Operand<TFloat32> h = layerNorm(x, VitWeights.block(l, "norm1.gamma"), VitWeights.block(l, "norm1.beta"),
+        gates == null ? null : gates.normScale());
+    x = tf.math.add(x, attention(h, batch, l, gates == null ? null : gates.keyBias()));
+    h = layerNorm(x, VitWeights.block(l, "norm2.gamma"), VitWeights.block(l, "norm2.beta"), null);
     h = dense(h, batch, VitWeights.block(l, "mlp.fc1"), config.width(), config.mlpDim());
     h = gelu(h);
     h = dense(h, batch, VitWeights.block(l, "mlp.fc2"), config.mlpDim(), config.width());
     return tf.math.add(x, h);
   }
 
-  private Operand<TFloat32> attention(Operand<TFloat32> x, Operand<TInt32> batch, int l) {
+  private Operand<TFloat32> attention(Operand<TFloat32> x, Operand<TInt32> batch, int l, Operand<TFloat32> keyBias) {
     int d = config.width();
     int heads = config.heads();
     int headDim = config.headDim();
@@ -105,6 +139,9 @@ public final class VisionTransformer {
     tf.unstack(qkv, 3L).forEach(parts::add);
     Operand<TFloat32> scores = tf.train.batchMatMul(parts.get(0), parts.get(1), TFloat32.class, BatchMatMul.adjY(true));
     scores = tf.math.mul(scores, tf.constant((float) (1.0 / Math.sqrt(headDim))));
+    if (keyBias != null) {
+      scores = tf.math.add(scores, keyBias); // log a_j on key j's logit: weights a_j e^s / sum_k a_k e^s
+    }
     Operand<TFloat32> mixed = tf.train.batchMatMul(tf.nn.softmax(scores), parts.get(2), TFloat32.class);
     mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3})); // [B, T, H, hd]
     mixed = tf.reshape(mixed, shape(batch, -1, d));
@@ -131,12 +168,16 @@ public final class VisionTransformer {
     return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), erf));
   }
 
-  private Operand<TFloat32> layerNorm(Operand<TFloat32> x, String gamma, String beta) {
+  /** {@code tokenScale}, when not null, multiplies each normalised token before the affine part. */
+  private Operand<TFloat32> layerNorm(Operand<TFloat32> x, String gamma, String beta, Operand<TFloat32> tokenScale) {
     Operand<TInt32> lastAxis = tf.constant(new int[] {-1});
     Operand<TFloat32> mean = tf.math.mean(x, lastAxis, Mean.keepDims(true));
     Operand<TFloat32> centred = tf.math.sub(x, mean);
     Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), lastAxis, Mean.keepDims(true));
     Operand<TFloat32> normed = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant((float) config.layerNormEps()))));
+    if (tokenScale != null) {
+      normed = tf.math.mul(normed, tokenScale);
+    }
     return tf.nn.biasAdd(tf.math.mul(normed, w(gamma)), w(beta));
   }
 

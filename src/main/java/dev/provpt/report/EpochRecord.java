@@ -44,13 +44,17 @@ public record EpochRecord(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A prompt moved from one block to another (or kept in its block when both are equal). */
-  @JsonPropertyOrder({"prompt", "from_block", "to_block", "idleness"})
+  /**
+   * A pruned prompt and where the allocator sent it: another block, or its own (both blocks equal).
+   * {@code scaled} says whether its value was multiplied by the relocation scale.
+   */
+  @JsonPropertyOrder({"prompt", "from_block", "to_block", "idleness", "scaled"})
   public record Relocation(
       @JsonProperty("prompt") int prompt,
       @JsonProperty("from_block") int fromBlock,
       @JsonProperty("to_block") int toBlock,
-      @JsonProperty("idleness") double idleness) {}
+      @JsonProperty("idleness") double idleness,
+      @JsonProperty("scaled") boolean scaled) {}
 
   /** Zeroed phase timers in the written order. */
   public static Map<String, Double> emptyPhaseSeconds() {

@@ -4,12 +4,14 @@ import dev.provpt.actors.AllocatorActor;
 import dev.provpt.actors.CycleState;
 import dev.provpt.actors.ExperimentActor;
 import dev.provpt.actors.ExperimentPlan;
+import dev.provpt.actors.ExperimentTeam;
 import dev.provpt.actors.ScorerActor;
 import dev.provpt.actors.TensorBoardActor;
 import dev.provpt.actors.TunerActor;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.ExperimentSettings.Method;
 import dev.provpt.data.BatchIterator;
+import dev.provpt.idleness.Estimator;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.ProgressBar;
 import dev.provpt.report.RunDirectory;
@@ -29,24 +31,27 @@ final class RunAssembly {
   static ExperimentPlan plan(PreparedRun prepared) {
     ExperimentSettings s = prepared.settings();
     int depth = prepared.backbone().config().depth();
-    return new ExperimentPlan(s.method().key, s.method() == Method.PRO_VPT, s.train().epochs(),
-        s.proVpt().warmupEpochs(), s.proVpt().scoring() == ExperimentSettings.Scoring.PASS, (float) s.proVpt().relocationScale(), depth,
-        s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth));
+    var v = s.proVpt();
+    boolean leaveOneOut = v.idleness() == Estimator.LEAVE_ONE_OUT; // only a separate pass can measure it
+    return new ExperimentPlan(s.method().key, s.method() == Method.PRO_VPT, s.train().epochs(), v.warmupEpochs(),
+        v.scoring() == ExperimentSettings.Scoring.PASS || leaveOneOut, leaveOneOut, (float) v.relocationScale(),
+        v.scaleKeptPrompt(), depth, s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth));
   }
 
   /** The real Tuner, Scorer, Allocator and TensorBoard writer of a run, continuing from {@code resume} if not null. */
-  static ExperimentActor.Team team(PreparedRun prepared, RunDirectory directory, Resume resume, boolean showProgress) {
+  static ExperimentTeam team(PreparedRun prepared, RunDirectory directory, Resume resume, boolean showProgress) {
     ExperimentSettings s = prepared.settings();
     int depth = prepared.backbone().config().depth();
     int batches = BatchIterator.batchesPerEpoch(prepared.split().train().size(), s.train().batchSize());
     IntFunction<ProgressBar> progress = epoch -> showProgress
         ? new ProgressBar(String.format("epoch %d/%d", epoch, s.train().epochs()), batches) : ProgressBar.silent();
     int resumedEpoch = resume == null ? 0 : resume.experiment().epoch();
-    return new ExperimentActor.Team(
+    return new ExperimentTeam(
         TunerActor.create(() -> TuningSetup.openSession(s, prepared.backbone(), prepared.split()),
             resume == null ? null : resume.tuner(), prepared.split().val(), prepared.split().test(),
-            prepared.backbone().weights(), progress),
-        ScorerActor.create(depth, s.proVpt().warmupEpochs(), s.proVpt().prune(), s.seed() + 17, resumedEpoch),
+            prepared.backbone().weights(), progress, s.proVpt().scoringSubset()),
+        ScorerActor.create(depth, s.proVpt().warmupEpochs(), s.proVpt().prune(), s.proVpt().idleness(), s.seed() + 17,
+            resumedEpoch),
         AllocatorActor.create(() -> policy(s, depth), resume == null ? null : resume.allocator()),
         TensorBoardActor.create(directory.resolve(RunDirectory.TENSORBOARD)));
   }
@@ -71,6 +76,7 @@ final class RunAssembly {
       summary.put("allocate", s.proVpt().allocate().key);
       summary.put("scoring", s.proVpt().scoring().key);
       summary.put("warmup_epochs", s.proVpt().warmupEpochs());
+      summary.put("idleness", s.proVpt().idleness().key);
     }
     summary.put("backbone", s.backbone().toString());
     summary.put("task", prepared.split().train().name());

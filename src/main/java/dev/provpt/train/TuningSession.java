@@ -5,6 +5,7 @@ import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
+import dev.provpt.idleness.Measurement;
 import dev.provpt.model.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.report.ProgressBar;
@@ -34,8 +35,11 @@ public final class TuningSession implements AutoCloseable {
    */
   public record Snapshot(Map<String, float[]> state, int[] assignment, long steps) {}
 
-  /** Mean loss and accuracy of a pass, with the mean per-prompt gradient·value (empty without prompts). */
-  public record PassResult(double loss, double accuracy, float[] promptScores, double seconds) {}
+  /**
+   * Mean loss and accuracy of a pass, with every gate estimator's idleness of each prompt averaged
+   * over the pass's batches (empty without prompts; no leave-one-out scores).
+   */
+  public record PassResult(double loss, double accuracy, Measurement idleness, double seconds) {}
 
   /** {@code augmentation} applies to {@link #tuneEpoch}'s batches only, never to scoring or evaluation. */
   public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, Augmentation augmentation,
@@ -78,7 +82,10 @@ public final class TuningSession implements AutoCloseable {
     long hits = 0;
     int batchesSeen = 0;
     int seen = 0;
-    float[] scoreSum = new float[model.promptCount()];
+    int prompts = model.promptCount();
+    float[] inputGate = new float[prompts];
+    float[] scaledInputGate = new float[prompts];
+    float[] attentionGate = new float[prompts];
     while (batches.hasNext()) {
       Batch b = batches.next();
       PromptedModel.StepResult r = update
@@ -90,18 +97,56 @@ public final class TuningSession implements AutoCloseable {
       }
       lossSum += (double) r.loss() * b.size();
       hits += r.correct();
-      for (int j = 0; j < scoreSum.length; j++) {
-        scoreSum[j] += r.promptScores()[j];
+      for (int j = 0; j < prompts; j++) {
+        inputGate[j] += r.promptScores()[j];
+        scaledInputGate[j] += r.contentGateScores()[j];
+        attentionGate[j] += r.attentionGateScores()[j];
       }
       batchesSeen++;
       seen += b.size();
       bar.step(String.format("loss %.4f", lossSum / seen));
     }
-    for (int j = 0; j < scoreSum.length; j++) {
-      scoreSum[j] /= Math.max(1, batchesSeen);
+    for (int j = 0; j < prompts; j++) {
+      inputGate[j] /= Math.max(1, batchesSeen);
+      scaledInputGate[j] /= Math.max(1, batchesSeen);
+      attentionGate[j] /= Math.max(1, batchesSeen);
     }
-    return new PassResult(lossSum / train.size(), (double) hits / train.size(), scoreSum,
-        (System.nanoTime() - started) / 1e9);
+    return new PassResult(lossSum / seen, (double) hits / seen,
+        new Measurement(inputGate, scaledInputGate, attentionGate, null), (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The fixed scoring subset: {@code size} training images in an order drawn once from the seed,
+   * the same every epoch (all of them when the set is smaller).
+   */
+  public ImageSet scoringSubset(int size) {
+    int[] order = BatchIterator.epochOrder(train.size(), seed * 31 + 7, 0);
+    return train.subset(Arrays.copyOf(order, Math.min(size, order.length)), train.name() + "/scoring" + size);
+  }
+
+  /**
+   * Every estimator on {@code subset} (dropout off, nothing updated), and the exact removal effect
+   * of each prompt there: L(all prompts) − L(without it), so that, like the estimators, a positive
+   * value means removing the prompt lowers the loss.
+   */
+  public PassResult measureWithLeaveOneOut(ImageSet subset) {
+    PassResult gates = pass(BatchIterator.sequential(subset, batchSize, normalization), false, ProgressBar.silent());
+    long started = System.nanoTime();
+    double[] without = new double[model.promptCount()];
+    BatchIterator batches = BatchIterator.sequential(subset, batchSize, normalization);
+    while (batches.hasNext()) {
+      Batch b = batches.next();
+      float[] losses = model.lossWithoutEachPrompt(b.images(), b.labels(), b.size(), assignment);
+      for (int j = 0; j < losses.length; j++) {
+        without[j] += (double) losses[j] * b.size();
+      }
+    }
+    float[] effect = new float[without.length];
+    for (int j = 0; j < effect.length; j++) {
+      effect[j] = (float) (gates.loss() - without[j] / subset.size());
+    }
+    return new PassResult(gates.loss(), gates.accuracy(), gates.idleness().withLeaveOneOut(effect),
+        gates.seconds() + (System.nanoTime() - started) / 1e9);
   }
 
   /** Top-1 accuracy and mean loss on a labelled set (dropout off, nothing updated). */
@@ -116,15 +161,17 @@ public final class TuningSession implements AutoCloseable {
       lossSum += (double) r.loss() * b.size();
       hits += r.correct();
     }
-    return new PassResult(lossSum / set.size(), (double) hits / set.size(), new float[0],
+    return new PassResult(lossSum / set.size(), (double) hits / set.size(), Measurement.empty(),
         (System.nanoTime() - started) / 1e9);
   }
 
   /**
    * Moves prompt {@code prompt} to block {@code toBlock}, scaling its value by {@code scale}
-   * (its momentum row goes with it unchanged). Returns the block it came from.
+   * (its momentum row goes with it unchanged). Returns the block it came from. When the target is
+   * the prompt's own block and {@code scaleWhenKept} is false, nothing changes (the reference's
+   * behaviour on supervised backbones).
    */
-  public int relocate(int prompt, int toBlock, float scale) {
+  public int relocate(int prompt, int toBlock, float scale, boolean scaleWhenKept) {
     if (model.mode() != PromptMode.DEEP) {
       throw new IllegalStateException("relocation needs VPT-Deep prompts, this run is " + model.mode());
     }
@@ -133,7 +180,9 @@ public final class TuningSession implements AutoCloseable {
     }
     int from = assignment[prompt];
     assignment[prompt] = toBlock;
-    model.scalePrompt(prompt, scale);
+    if (from != toBlock || scaleWhenKept) {
+      model.scalePrompt(prompt, scale);
+    }
     return from;
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.idleness.Measurement;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.train.TuningSession.PassResult;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ class ExperimentCycleTest {
   private static final int[] ASSIGNMENT = {0, 0, 1, 1, 2, 2};
 
   private ActorRef<ExperimentActor.Command> start(int epochs) {
-    var team = new ExperimentActor.Team(Behaviors.monitor(TunerActor.Command.class, tuner.ref(), Behaviors.ignore()),
+    var team = new ExperimentTeam(Behaviors.monitor(TunerActor.Command.class, tuner.ref(), Behaviors.ignore()),
         Behaviors.monitor(ScorerActor.Command.class, scorer.ref(), Behaviors.ignore()),
         Behaviors.monitor(AllocatorActor.Command.class, allocator.ref(), Behaviors.ignore()));
     var plan = new ExperimentPlan("pro-vpt", true, epochs, 1, true, 1e-3f, 3, false, START);
@@ -51,7 +53,7 @@ class ExperimentCycleTest {
   }
 
   private static PassResult pass(double loss, float... scores) {
-    return new PassResult(loss, 0.5, scores, 0.01);
+    return new PassResult(loss, 0.5, Measurement.of(Estimator.INPUT_GATE, scores), 0.01);
   }
 
   private ExperimentActor.Status status(ActorRef<ExperimentActor.Command> experiment) {
@@ -127,7 +129,7 @@ class ExperimentCycleTest {
     assertEquals(1e-3f, relocate.scale());
     int[] moved = {3, 2, 1};
     int[] movedAssignment = {0, 0, 1, 1, 2, 0};
-    relocate.replyTo().tell(new TunerActor.Relocated(2, 5, 2, 0, moved, movedAssignment));
+    relocate.replyTo().tell(new TunerActor.Relocated(2, 5, 2, 0, true, moved, movedAssignment));
     var tune = tuner.expectMessageClass(TunerActor.Tune.class);
     assertEquals(1, status(experiment).relocations());
     tune.replyTo().tell(new TunerActor.Tuned(2, pass(0.8, new float[6]), moved, movedAssignment));
@@ -152,7 +154,7 @@ class ExperimentCycleTest {
 
   @Test
   void aFailingChildEndsTheRunWithItsReason() {
-    var team = new ExperimentActor.Team(
+    var team = new ExperimentTeam(
         Behaviors.receive(TunerActor.Command.class).onMessage(TunerActor.Tune.class, t -> {
           throw new IllegalStateException("training loss became NaN");
         }).build(),

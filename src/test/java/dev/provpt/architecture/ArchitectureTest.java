@@ -47,22 +47,25 @@ class ArchitectureTest {
         .layer("config").definedBy("dev.provpt.config..")
         .layer("data").definedBy("dev.provpt.data..")
         .layer("rl").definedBy("dev.provpt.rl..")
+        .layer("idleness").definedBy("dev.provpt.idleness..")
         .layer("model").definedBy("dev.provpt.model..")
         .layer("report").definedBy("dev.provpt.report..")
         .layer("tf").definedBy("dev.provpt.tf..")
         .layer("stats").definedBy("dev.provpt.stats..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "model", "report",
-            "tf", "stats")
+        .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "idleness", "model",
+            "report", "tf", "stats")
         .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats")
-        .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "model", "report", "tf",
+        .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "idleness", "model", "report",
+            "tf", "stats")
+        .whereLayer("actors").mayOnlyAccessLayers("train", "config", "data", "rl", "idleness", "model", "report", "tf",
             "stats")
-        .whereLayer("actors").mayOnlyAccessLayers("train", "config", "data", "rl", "model", "report", "tf", "stats")
-        .whereLayer("train").mayOnlyAccessLayers("config", "data", "model", "report", "tf", "stats")
+        .whereLayer("train").mayOnlyAccessLayers("config", "data", "idleness", "model", "report", "tf", "stats")
         .whereLayer("convert").mayOnlyAccessLayers("data", "model", "tf", "stats")
-        .whereLayer("config").mayOnlyAccessLayers("data", "rl", "model", "tf", "stats")
+        .whereLayer("config").mayOnlyAccessLayers("data", "rl", "idleness", "model", "tf", "stats")
         .whereLayer("data").mayOnlyAccessLayers("model", "tf", "stats")
         .whereLayer("rl").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("idleness").mayOnlyAccessLayers("model", "tf", "stats")
         .whereLayer("model").mayOnlyAccessLayers("tf", "stats")
         .whereLayer("report").mayOnlyAccessLayers("tf", "stats")
         .whereLayer("tf").mayOnlyAccessLayers("stats")
@@ -80,7 +83,7 @@ class ArchitectureTest {
   void runOrchestrationLivesInTheRunPackage() {
     noClasses().that().resideOutsideOfPackages("dev.provpt.run..", "dev.provpt.actors..")
         .should().callMethod(dev.provpt.actors.ExperimentActor.class, "create",
-            dev.provpt.actors.ExperimentPlan.class, dev.provpt.actors.ExperimentActor.Team.class,
+            dev.provpt.actors.ExperimentPlan.class, dev.provpt.actors.ExperimentTeam.class,
             dev.provpt.report.RunDirectory.class, org.apache.pekko.actor.typed.ActorRef.class,
             java.util.function.Consumer.class, dev.provpt.actors.CycleState.class)
         .check(classes);

@@ -1,4 +1,4 @@
-package dev.provpt.train;
+package dev.provpt.idleness;
 
 import dev.provpt.stats.ZScores;
 import java.util.Optional;
