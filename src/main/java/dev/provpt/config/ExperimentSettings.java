@@ -9,6 +9,7 @@ import dev.provpt.data.TaskSource;
 import dev.provpt.data.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** One experiment, validated and typed before anything runs. */
 public record ExperimentSettings(
@@ -23,6 +24,7 @@ public record ExperimentSettings(
     ProVptSettings proVpt,
     PpoSettings ppo,
     int tensorflowThreads,
+    List<Integer> keptCheckpoints,
     Config source) {
 
   /** The tuning methods. */
@@ -141,7 +143,7 @@ public record ExperimentSettings(
     }
     return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
         Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo,
-        s.intIn(p + "tensorflow-threads", 0, 1024), config);
+        s.intIn(p + "tensorflow-threads", 0, 1024), keptCheckpoints(s, p + "checkpoints.keep-epochs"), config);
   }
 
   /**
@@ -194,9 +196,19 @@ public record ExperimentSettings(
     return value.isBlank() ? null : Path.of(value);
   }
 
+  private static List<Integer> keptCheckpoints(Settings s, String key) {
+    List<Integer> epochs = s.longs(key).stream().map(Long::intValue).toList();
+    if (epochs.stream().anyMatch(e -> e < 1)) {
+      throw s.invalid(key, "a list of epochs >= 1");
+    }
+    return epochs;
+  }
+
   /** The fully resolved provpt section as HOCON, for the run directory's config.conf. */
   public String render() {
-    return "provpt " + source.getConfig("provpt").root().render(
+    // rendered under its key: HOCON renders a root object without braces, and "provpt " + that put only the
+    // first key under provpt (a resumed run then read every other key's default)
+    return source.getConfig("provpt").root().atKey("provpt").root().render(
         ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
   }
 }

@@ -181,4 +181,21 @@ class ExperimentSettingsTest {
     var e = assertThrows(SettingsException.class, () -> ConfigLoader.load(file, List.of()));
     assertTrue(e.getMessage().contains("broken.conf"), e.getMessage());
   }
+
+  /** config.conf is what --resume and the daemon read back: every setting must survive the round trip. */
+  @Test
+  void theRenderedConfigurationReadsBackAsTheSameSettings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    var original = ExperimentSettings.from(ConfigLoader.load(null, List.of("prompts.per-block=8", "seed=7",
+        "pro-vpt.idleness=attention-gate", "train.base-lr=2.5", "checkpoints.keep-epochs=[2,5]")));
+    var file = java.nio.file.Files.writeString(tmp.resolve("config.conf"), original.render());
+    var reread = ExperimentSettings.from(ConfigLoader.load(file, List.of()));
+    assertEquals(original.prompts(), reread.prompts());
+    assertEquals(original.seed(), reread.seed());
+    assertEquals(original.proVpt(), reread.proVpt());
+    assertEquals(original.train(), reread.train());
+    assertEquals(original.data(), reread.data());
+    assertEquals(original.keptCheckpoints(), reread.keptCheckpoints());
+    assertEquals(original.source().getConfig("provpt"), reread.source().getConfig("provpt"));
+  }
 }
