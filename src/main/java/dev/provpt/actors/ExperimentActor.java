@@ -89,7 +89,7 @@ public final class ExperimentActor {
     context.watch(scorer);
     context.watch(allocator);
     replies = context.messageAdapter(EpochReply.class, Reply::new);
-    recorder = new RunRecorder(runDirectory, tensorBoard, onEpoch);
+    recorder = new RunRecorder(runDirectory, tensorBoard, onEpoch, plan.keptCheckpoints());
   }
 
   /**

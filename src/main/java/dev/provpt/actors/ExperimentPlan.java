@@ -8,15 +8,16 @@ package dev.provpt.actors;
  * @param leaveOneOut the scoring pass measures the exact removal effect (idleness = leave-one-out)
  * @param scaleKeptPrompt a prompt sent back to its own block is scaled by relocationScale all the same
  * @param initialDistribution prompts per block at the start
+ * @param keptCheckpoints epochs whose checkpoints outlive the newer ones
  */
 public record ExperimentPlan(String method, boolean relocates, int epochs, int warmupEpochs, boolean passScoring,
     boolean leaveOneOut, float relocationScale, boolean scaleKeptPrompt, int depth, boolean testEveryEpoch,
-    int[] initialDistribution) {
+    int[] initialDistribution, java.util.Set<Integer> keptCheckpoints) {
 
   /** A plan with the paper's defaults for the idleness details (gate scores, kept prompts left alone). */
   public ExperimentPlan(String method, boolean relocates, int epochs, int warmupEpochs, boolean passScoring,
       float relocationScale, int depth, boolean testEveryEpoch, int[] initialDistribution) {
     this(method, relocates, epochs, warmupEpochs, passScoring, false, relocationScale, false, depth, testEveryEpoch,
-        initialDistribution);
+        initialDistribution, java.util.Set.of());
   }
 }

@@ -18,8 +18,12 @@ final class RunRecorder {
   private final ActorRef<TensorBoardActor.Epoch> tensorBoard;
   private final Consumer<EpochRecord> onEpoch;
 
-  RunRecorder(RunDirectory directory, ActorRef<TensorBoardActor.Epoch> tensorBoard, Consumer<EpochRecord> onEpoch) {
+  private final java.util.Set<Integer> pinned;
+
+  RunRecorder(RunDirectory directory, ActorRef<TensorBoardActor.Epoch> tensorBoard, Consumer<EpochRecord> onEpoch,
+      java.util.Set<Integer> pinned) {
     this.directory = directory;
+    this.pinned = pinned;
     this.tensorBoard = tensorBoard;
     this.onEpoch = onEpoch;
   }
@@ -46,7 +50,7 @@ final class RunRecorder {
     Path epochDirectory = Checkpoints.epochDirectory(directory.root(), epoch);
     RunDirectory.writeAtomically(epochDirectory.resolve(Checkpoints.ALLOCATOR), allocator.toJson());
     Checkpoints.writeJson(epochDirectory.resolve(Checkpoints.EXPERIMENT), cycle);
-    Checkpoints.commit(directory.root(), epoch);
+    Checkpoints.commit(directory.root(), epoch, pinned);
   }
 
   Path exportDirectory() {

@@ -72,6 +72,11 @@ public final class Checkpoints {
    * and removes all but the {@value #KEPT} newest.
    */
   public static void commit(Path runDirectory, int epoch) throws IOException {
+    commit(runDirectory, epoch, java.util.Set.of());
+  }
+
+  /** As above, keeping the checkpoints of the epochs in {@code pinned} too. */
+  public static void commit(Path runDirectory, int epoch, java.util.Set<Integer> pinned) throws IOException {
     Path directory = epochDirectory(runDirectory, epoch);
     Map<String, String> manifest = new LinkedHashMap<>();
     try (var files = Files.list(directory)) {
@@ -84,7 +89,7 @@ public final class Checkpoints {
     RunDirectory.writeAtomically(root.resolve(LATEST), directory.getFileName() + "\n");
     List<Path> all = epochDirectories(runDirectory);
     for (Path old : all.subList(Math.min(KEPT, all.size()), all.size())) {
-      if (!old.equals(directory)) {
+      if (!old.equals(directory) && !pinned.contains(epochOf(old))) {
         try (var files = Files.walk(old)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -160,6 +165,21 @@ public final class Checkpoints {
           .sorted(Comparator.comparingInt((Path p) -> Integer.parseInt(p.getFileName().toString().substring(6)))
               .reversed()).toList();
     }
+  }
+
+  /** The epoch of an {@code epoch-NNNN} directory. */
+  public static int epochOf(Path epochDirectory) {
+    return Integer.parseInt(epochDirectory.getFileName().toString().substring("epoch-".length()));
+  }
+
+  /** The complete (sealed) checkpoint directories of a run, newest first. */
+  public static List<Path> complete(Path runDirectory) throws IOException {
+    return epochDirectories(runDirectory).stream().filter(d -> Files.isRegularFile(d.resolve(MANIFEST))).toList();
+  }
+
+  /** Throws, naming the file, unless every file of {@code directory} matches its manifest. */
+  public static void requireIntact(Path directory) throws IOException {
+    verify(directory);
   }
 
   private static boolean isContent(Path file) {

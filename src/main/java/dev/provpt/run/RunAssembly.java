@@ -35,7 +35,8 @@ final class RunAssembly {
     boolean leaveOneOut = v.idleness() == Estimator.LEAVE_ONE_OUT; // only a separate pass can measure it
     return new ExperimentPlan(s.method().key, s.method() == Method.PRO_VPT, s.train().epochs(), v.warmupEpochs(),
         v.scoring() == ExperimentSettings.Scoring.PASS || leaveOneOut, leaveOneOut, (float) v.relocationScale(),
-        v.scaleKeptPrompt(), depth, s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth));
+        v.scaleKeptPrompt(), depth, s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth),
+        java.util.Set.copyOf(s.keptCheckpoints()));
   }
 
   /** The real Tuner, Scorer, Allocator and TensorBoard writer of a run, continuing from {@code resume} if not null. */

@@ -40,6 +40,7 @@ class ArchitectureTest {
         .layer("cli").definedBy("dev.provpt.cli..")
         .layer("daemon").definedBy("dev.provpt.daemon..")
         .layer("sweep").definedBy("dev.provpt.sweep..")
+        .layer("audit").definedBy("dev.provpt.audit..")
         .layer("run").definedBy("dev.provpt.run..")
         .layer("actors").definedBy("dev.provpt.actors..")
         .layer("train").definedBy("dev.provpt.train..")
@@ -55,6 +56,8 @@ class ArchitectureTest {
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "idleness", "model",
             "report", "tf", "stats")
+        .whereLayer("audit").mayOnlyAccessLayers("run", "train", "config", "data", "idleness", "model", "report", "tf",
+            "stats")
         .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats")
         .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "idleness", "model", "report",
             "tf", "stats")

@@ -1,0 +1,121 @@
+package dev.provpt.audit;
+
+import dev.provpt.idleness.Estimator;
+import dev.provpt.idleness.Measurement;
+import dev.provpt.report.Checkpoints;
+import dev.provpt.report.EpochRecord;
+import dev.provpt.run.PreparedRun;
+import dev.provpt.stats.Ranks;
+import dev.provpt.train.TuningSession;
+import dev.provpt.train.TuningSetup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Judges the idleness estimators against the truth at a checkpoint: every prompt's exact removal
+ * effect on a fixed subset of training images (leave-one-out), next to what each gate estimator
+ * measures on the same images. Prompts relocated in the last few epochs (shrunk, so of another
+ * scale than the rest) are reported apart: that mixed-scale regime is the one PRO-VPT creates.
+ */
+public final class IdlenessAudit {
+  /** The estimators judged; leave-one-out is the truth they are judged against. */
+  public static final List<Estimator> ESTIMATORS =
+      List.of(Estimator.INPUT_GATE, Estimator.SCALED_INPUT_GATE, Estimator.ATTENTION_GATE);
+
+  /** One prompt at one checkpoint: its block, whether it moved recently, each estimate and the truth. */
+  public record PromptRow(int prompt, int block, boolean recent, Map<String, Double> estimates, double truth) {}
+
+  /**
+   * How one estimator did at one checkpoint.
+   *
+   * @param top1 its most idle prompt is the one whose removal lowers the loss most
+   * @param picksRecent its most idle prompt was relocated in the last few epochs
+   */
+  public record EstimatorResult(String estimator, double spearman, double spearmanRecent, double spearmanRest,
+      boolean top1, boolean picksRecent, double truthOfPick) {}
+
+  /** One audited checkpoint. */
+  public record CheckpointAudit(String run, int epoch, int prompts, int recentPrompts, int subsetSize,
+      double subsetLoss, double bestTruth, List<EstimatorResult> estimators, List<PromptRow> rows) {}
+
+  private IdlenessAudit() {}
+
+  /**
+   * Audits the checkpoint in {@code checkpointDirectory} (of epoch {@code epoch}) of a run
+   * prepared from its config.conf; {@code metrics} are the run's epochs (for the relocations).
+   */
+  public static CheckpointAudit audit(PreparedRun prepared, String run, Path checkpointDirectory, int epoch,
+      List<EpochRecord> metrics, int subsetSize, int recentEpochs) throws IOException {
+    Checkpoints.requireIntact(checkpointDirectory);
+    var snapshot = Checkpoints.readJson(checkpointDirectory.resolve(Checkpoints.TUNER), TuningSession.Snapshot.class);
+    try (TuningSession session = TuningSetup.openSession(prepared.settings(), prepared.backbone(), prepared.split())) {
+      session.restore(snapshot);
+      var subset = session.scoringSubset(subsetSize);
+      TuningSession.PassResult result = session.measureWithLeaveOneOut(subset);
+      return judge(run, epoch, session.assignment(), recentlyMoved(metrics, epoch, recentEpochs), subset.size(),
+          result.loss(), result.idleness());
+    }
+  }
+
+  /** Prompts whose relocation changed their block or scale in epochs epoch − recent + 1 .. epoch. */
+  static Set<Integer> recentlyMoved(List<EpochRecord> metrics, int epoch, int recentEpochs) {
+    Set<Integer> moved = new HashSet<>();
+    for (EpochRecord line : metrics) {
+      var r = line.relocation();
+      if (r != null && line.epoch() > epoch - recentEpochs && line.epoch() <= epoch
+          && (r.fromBlock() != r.toBlock() || r.scaled())) {
+        moved.add(r.prompt());
+      }
+    }
+    return moved;
+  }
+
+  static CheckpointAudit judge(String run, int epoch, int[] assignment, Set<Integer> recent, int subsetSize,
+      double subsetLoss, Measurement measurement) {
+    double[] truth = doubles(measurement.scores(Estimator.LEAVE_ONE_OUT));
+    int bestPrompt = Ranks.argMax(truth);
+    List<EstimatorResult> results = new ArrayList<>();
+    for (Estimator estimator : ESTIMATORS) {
+      double[] estimate = doubles(measurement.scores(estimator));
+      int pick = Ranks.argMax(estimate);
+      results.add(new EstimatorResult(estimator.key, Ranks.spearman(estimate, truth),
+          Ranks.spearman(select(estimate, recent, true), select(truth, recent, true)),
+          Ranks.spearman(select(estimate, recent, false), select(truth, recent, false)),
+          pick == bestPrompt, recent.contains(pick), truth[pick]));
+    }
+    List<PromptRow> rows = new ArrayList<>();
+    for (int j = 0; j < truth.length; j++) {
+      Map<String, Double> estimates = new LinkedHashMap<>();
+      for (Estimator estimator : ESTIMATORS) {
+        estimates.put(estimator.key, (double) measurement.scores(estimator)[j]);
+      }
+      rows.add(new PromptRow(j, assignment[j], recent.contains(j), estimates, truth[j]));
+    }
+    return new CheckpointAudit(run, epoch, truth.length, recent.size(), subsetSize, subsetLoss, truth[bestPrompt],
+        results, rows);
+  }
+
+  private static double[] select(double[] values, Set<Integer> recent, boolean wantRecent) {
+    List<Double> kept = new ArrayList<>();
+    for (int j = 0; j < values.length; j++) {
+      if (recent.contains(j) == wantRecent) {
+        kept.add(values[j]);
+      }
+    }
+    return kept.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double[] doubles(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+}
