@@ -39,13 +39,16 @@ public final class AuditReport {
     audits.forEach(a -> byEpoch.computeIfAbsent(a.epoch(), e -> new ArrayList<>()).add(a));
     List<Summary> summaries = new ArrayList<>();
     byEpoch.forEach((epoch, atEpoch) -> {
-      for (Estimator estimator : IdlenessAudit.ESTIMATORS) {
-        List<EstimatorResult> results = atEpoch.stream().map(a -> a.estimators().stream()
-            .filter(r -> r.estimator().equals(estimator.key)).findFirst().orElseThrow()).toList();
+      for (String estimator : estimatorNames()) {
+        List<EstimatorResult> results = atEpoch.stream().flatMap(a -> a.estimators().stream()
+            .filter(r -> r.estimator().equals(estimator))).toList();
+        if (results.isEmpty()) {
+          continue;
+        }
         double[] all = results.stream().mapToDouble(EstimatorResult::spearman).filter(v -> !Double.isNaN(v)).toArray();
         double[] rest = results.stream().mapToDouble(EstimatorResult::spearmanRest).filter(v -> !Double.isNaN(v))
             .toArray();
-        summaries.add(new Summary(epoch, estimator.key, results.size(), mean(all), std(all), mean(rest),
+        summaries.add(new Summary(epoch, estimator, results.size(), mean(all), std(all), mean(rest),
             (int) results.stream().filter(EstimatorResult::top1).count(),
             (int) results.stream().filter(EstimatorResult::picksRecent).count(),
             atEpoch.stream().mapToInt(CheckpointAudit::recentPrompts).sum()));
@@ -67,10 +70,16 @@ public final class AuditReport {
     Path markdown = directory.resolve(MARKDOWN_FILE);
     Files.writeString(markdown, markdown());
     written.add(markdown);
-    for (Estimator estimator : IdlenessAudit.ESTIMATORS) {
-      written.add(scatter(directory.resolve("idleness-" + estimator.key + ".png"), estimator));
+    for (String estimator : estimatorNames()) {
+      written.add(scatter(directory.resolve("idleness-" + estimator.replace(" (online)", "-online") + ".png"),
+          estimator));
     }
     return written;
+  }
+
+  /** The estimators judged, in the order the audits list them. */
+  private List<String> estimatorNames() {
+    return audits.stream().flatMap(a -> a.estimators().stream().map(EstimatorResult::estimator)).distinct().toList();
   }
 
   /** The summary table in markdown. */
@@ -86,18 +95,18 @@ public final class AuditReport {
     return md.toString();
   }
 
-  private Path scatter(Path file, Estimator estimator) throws IOException {
+  private Path scatter(Path file, String estimator) throws IOException {
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     series.put("moved in the last epochs", new ArrayList<>());
     series.put("other prompts", new ArrayList<>());
     for (CheckpointAudit audit : audits) {
       for (IdlenessAudit.PromptRow row : audit.rows()) {
         series.get(row.recent() ? "moved in the last epochs" : "other prompts")
-            .add(new double[] {row.truth(), row.estimates().get(estimator.key)});
+            .add(new double[] {row.truth(), row.estimates().get(estimator)});
       }
     }
-    return ScatterPlot.write(file, estimator.key + " against the true removal effect",
-        "leave-one-out: L(all) - L(without the prompt)", estimator.key + " score", series);
+    return ScatterPlot.write(file, estimator + " against the true removal effect",
+        "leave-one-out: L(all) - L(without the prompt)", estimator + " score", series);
   }
 
   private static Map<String, Object> withoutNaN(CheckpointAudit audit) {

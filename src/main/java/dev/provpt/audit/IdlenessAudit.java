@@ -20,8 +20,10 @@ import java.util.Set;
 /**
  * Judges the idleness estimators against the truth at a checkpoint: every prompt's exact removal
  * effect on a fixed subset of training images (leave-one-out), next to what each gate estimator
- * measures on the same images. Prompts relocated in the last few epochs (shrunk, so of another
- * scale than the rest) are reported apart: that mixed-scale regime is the one PRO-VPT creates.
+ * measures on the same images and — for a run scored online — what each measured during the
+ * epoch's tuning, the values the run pruned with ("online"). Prompts relocated in the last few
+ * epochs (shrunk, so of another scale than the rest for a while) are reported apart: that
+ * mixed-scale regime is the one PRO-VPT creates.
  */
 public final class IdlenessAudit {
   /** The estimators judged; leave-one-out is the truth they are judged against. */
@@ -58,9 +60,32 @@ public final class IdlenessAudit {
       session.restore(snapshot);
       var subset = session.scoringSubset(subsetSize);
       TuningSession.PassResult result = session.measureWithLeaveOneOut(subset);
+      Map<String, float[]> estimates = new LinkedHashMap<>();
+      for (Estimator estimator : ESTIMATORS) {
+        estimates.put(estimator.key, result.idleness().scores(estimator));
+      }
+      Measurement online = onlineScores(prepared, checkpointDirectory, session.assignment());
+      if (online != null) {
+        for (Estimator estimator : ESTIMATORS) {
+          estimates.put(estimator.key + " (online)", online.scores(estimator));
+        }
+      }
       return judge(run, epoch, session.assignment(), recentlyMoved(metrics, epoch, recentEpochs), subset.size(),
-          result.loss(), result.idleness());
+          result.loss(), estimates, result.idleness().scores(Estimator.LEAVE_ONE_OUT));
     }
+  }
+
+  /** The scores the run measured while tuning this epoch and pruned with next (online scoring only). */
+  private static Measurement onlineScores(PreparedRun prepared, Path checkpointDirectory, int[] assignment)
+      throws IOException {
+    if (prepared.settings().proVpt().scoring() != dev.provpt.config.ExperimentSettings.Scoring.ONLINE
+        || prepared.settings().method() != dev.provpt.config.ExperimentSettings.Method.PRO_VPT) {
+      return null;
+    }
+    var cycle = Checkpoints.readJson(checkpointDirectory.resolve(Checkpoints.EXPERIMENT),
+        dev.provpt.actors.CycleState.class);
+    return cycle.scores() != null && java.util.Arrays.equals(cycle.scoredAssignment(), assignment)
+        ? cycle.scores() : null;
   }
 
   /** Prompts whose relocation changed their block or scale in epochs epoch − recent + 1 .. epoch. */
@@ -76,26 +101,27 @@ public final class IdlenessAudit {
     return moved;
   }
 
+  /** @param estimates name → each prompt's estimate; {@code truthScores} the leave-one-out effects */
   static CheckpointAudit judge(String run, int epoch, int[] assignment, Set<Integer> recent, int subsetSize,
-      double subsetLoss, Measurement measurement) {
-    double[] truth = doubles(measurement.scores(Estimator.LEAVE_ONE_OUT));
+      double subsetLoss, Map<String, float[]> estimates, float[] truthScores) {
+    double[] truth = doubles(truthScores);
     int bestPrompt = Ranks.argMax(truth);
     List<EstimatorResult> results = new ArrayList<>();
-    for (Estimator estimator : ESTIMATORS) {
-      double[] estimate = doubles(measurement.scores(estimator));
+    for (var named : estimates.entrySet()) {
+      double[] estimate = doubles(named.getValue());
       int pick = Ranks.argMax(estimate);
-      results.add(new EstimatorResult(estimator.key, Ranks.spearman(estimate, truth),
+      results.add(new EstimatorResult(named.getKey(), Ranks.spearman(estimate, truth),
           Ranks.spearman(select(estimate, recent, true), select(truth, recent, true)),
           Ranks.spearman(select(estimate, recent, false), select(truth, recent, false)),
           pick == bestPrompt, recent.contains(pick), truth[pick]));
     }
     List<PromptRow> rows = new ArrayList<>();
     for (int j = 0; j < truth.length; j++) {
-      Map<String, Double> estimates = new LinkedHashMap<>();
-      for (Estimator estimator : ESTIMATORS) {
-        estimates.put(estimator.key, (double) measurement.scores(estimator)[j]);
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (var named : estimates.entrySet()) {
+        values.put(named.getKey(), (double) named.getValue()[j]);
       }
-      rows.add(new PromptRow(j, assignment[j], recent.contains(j), estimates, truth[j]));
+      rows.add(new PromptRow(j, assignment[j], recent.contains(j), values, truth[j]));
     }
     return new CheckpointAudit(run, epoch, truth.length, recent.size(), subsetSize, subsetLoss, truth[bestPrompt],
         results, rows);

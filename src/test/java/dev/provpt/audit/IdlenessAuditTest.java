@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.cli.Main;
-import dev.provpt.idleness.Measurement;
+import java.util.Map;
 import dev.provpt.report.EpochRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,11 @@ class IdlenessAuditTest {
     float[] truth = {0.5f, -0.1f, 0.2f, 0.0f, 0.3f};
     float[] loud = {1e-3f, 0f, 0f, 2e-1f, 0f}; // a shrunken, moved prompt (3) shouts
     float[] faithful = {5f, -1f, 2f, 0f, 3f};
-    Measurement m = new Measurement(loud, faithful, faithful, truth);
-    var audit = IdlenessAudit.judge("run", 7, new int[] {0, 0, 1, 1, 2}, Set.of(3), 64, 1.2, m);
+    Map<String, float[]> estimates = new java.util.LinkedHashMap<>();
+    estimates.put("input-gate", loud);
+    estimates.put("scaled-input-gate", faithful);
+    estimates.put("attention-gate", faithful);
+    var audit = IdlenessAudit.judge("run", 7, new int[] {0, 0, 1, 1, 2}, Set.of(3), 64, 1.2, estimates, truth);
     var input = audit.estimators().get(0);
     var attention = audit.estimators().get(2);
     assertEquals("input-gate", input.estimator());
@@ -73,7 +76,9 @@ class IdlenessAuditTest {
     assertEquals(32, report.get("checkpoints").get(1).get("subsetSize").asInt());
     // random pruning relocates every epoch after the warm-up: epochs 2, 3, 4 are within the last 3
     assertTrue(report.get("checkpoints").get(1).get("recentPrompts").asInt() >= 1);
-    assertEquals(6, report.get("summaries").size(), "2 epochs × 3 estimators");
+    assertEquals(12, report.get("summaries").size(), "2 epochs × 3 estimators, on the subset and online");
+    assertEquals("attention-gate (online)", report.get("checkpoints").get(1).get("estimators").get(5)
+        .get("estimator").asText());
     for (String estimator : List.of("input-gate", "scaled-input-gate", "attention-gate")) {
       assertTrue(Files.size(out.resolve("idleness-" + estimator + ".png")) > 1000, estimator);
     }
