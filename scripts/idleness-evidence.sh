@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates docs/IDLENESS.md: the idleness audit (every estimator against each prompt's exact
 # removal effect at epochs 2, 10 and 30 of PRO-VPT runs on the default task, 3 seeds) and PRO-VPT
-# with each estimator against VPT-Deep on the default task (3 seeds).
+# with each estimator (online and, for two of them, pass scoring) against VPT-Deep on the default
+# task (3 seeds).
 #
-#   scripts/idleness-evidence.sh              # run both (about an hour on 2 cores), then write the doc
+#   scripts/idleness-evidence.sh              # run both (about 1.5 hours on 2 cores), then write the doc
 #   SKIP_RUNS=1 scripts/idleness-evidence.sh  # only re-assemble the doc from $EVIDENCE_DIR
 #
 # EVIDENCE_DIR (default runs/idleness-evidence) holds the runs, idleness-audit.* and compare.*.
@@ -17,7 +18,9 @@ COMPARE=(compare -c application.conf --seeds 1,2,3 --out "$EVIDENCE_DIR/compare"
   --variant input-gate:method=pro-vpt,pro-vpt.idleness=input-gate
   --variant scaled-input-gate:method=pro-vpt,pro-vpt.idleness=scaled-input-gate
   --variant attention-gate:method=pro-vpt,pro-vpt.idleness=attention-gate
-  --variant leave-one-out:method=pro-vpt,pro-vpt.idleness=leave-one-out,pro-vpt.scoring-subset=128)
+  --variant leave-one-out:method=pro-vpt,pro-vpt.idleness=leave-one-out,pro-vpt.scoring-subset=128
+  --variant input-gate-pass:method=pro-vpt,pro-vpt.idleness=input-gate,pro-vpt.scoring=pass
+  --variant attention-gate-pass:method=pro-vpt,pro-vpt.idleness=attention-gate,pro-vpt.scoring=pass)
 
 if [ -z "${SKIP_RUNS:-}" ]; then
   ./provpt "${AUDIT[@]}"
