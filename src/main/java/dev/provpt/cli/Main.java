@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "provpt", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "provpt 0.1.0",
     description = "PRO-VPT: visual prompt tuning with iterative prompt relocation, on the JVM.",
     subcommands = {RunCommand.class, PretrainCommand.class, InspectCommand.class, BenchCommand.class, PlotCommand.class, PredictCommand.class, SweepCommand.class,
-        ImportVitCommand.class, FeaturesCommand.class, IdlenessAuditCommand.class, CompareCommand.class,
+        ImportVitCommand.class, FeaturesCommand.class, IdlenessAuditCommand.class, CompareCommand.class, ReportCommand.class,
         DaemonCommands.Serve.class, DaemonCommands.Submit.class, DaemonCommands.Status.class, DaemonCommands.Cancel.class,
         CommandLine.HelpCommand.class})
 public final class Main {

@@ -168,16 +168,65 @@ public record ExperimentSettings(
         directory(s, d + "folder.test", isFolder));
     var suite = new TaskSource.Suite(s.oneOf(d + "suite.task", dev.provpt.data.suite.SuiteTasks.names()),
         s.longValue(d + "suite.seed"));
+    var tfds = tfds(s, d + "tfds.", kind == TaskSource.Kind.TFDS);
     TaskSource source = switch (kind) {
       case SHAPES -> shapes;
       case IDX -> idx;
       case VTAB -> vtab;
       case FOLDER -> folder;
       case SUITE -> suite;
+      case TFDS -> tfds;
     };
     return new TaskSpec(source, trainSize, valSize, trainOnTrainVal,
         s.oneOf(d + "augmentation", Augmentation.class, a -> a.key),
         NormalizationChoice.of(s.oneOf(d + "normalization", NormalizationChoice.names())));
+  }
+
+  /**
+   * provpt.data.tfds: the split specs must parse; when chosen, the directory must exist and hold the shards of
+   * every split the specs name (the error names the file pattern looked for).
+   */
+  private static TaskSource.Tfds tfds(Settings s, String t, boolean chosen) {
+    Path dir = directory(s, t + "dir", chosen);
+    String name = s.string(t + "name");
+    if (!name.isBlank() && !name.matches("[A-Za-z0-9_.]+")) {
+      throw s.invalid(t + "name", "a TFDS data set name (letters, digits, '_', '.') or \"\"");
+    }
+    List<String> specs = List.of("train", "val", "train-val", "test");
+    List<String> values = new java.util.ArrayList<>();
+    for (String key : specs) {
+      String value = s.string(t + key);
+      try {
+        dev.provpt.data.TfdsSplit.parse(value);
+      } catch (dev.provpt.data.DataException e) {
+        throw s.invalid(t + key, "a TFDS split such as train, train[:800], train[800:1000], test[:50%] "
+            + "or parts joined with +");
+      }
+      values.add(value);
+    }
+    var source = new TaskSource.Tfds(dir, name, s.string(t + "image-key"), s.string(t + "label-key"),
+        s.intIn(t + "classes", 2, 100_000), values.get(0), values.get(1), values.get(2), values.get(3));
+    if (chosen) {
+      String dataset;
+      try {
+        dataset = dev.provpt.data.TfdsShards.dataset(dir, name);
+      } catch (dev.provpt.data.DataException e) {
+        throw s.invalid(t + "dir", "a directory holding TFDS shards "
+            + dev.provpt.data.TfdsShards.pattern(name, "<split>") + " of one data set, or set " + t + "name ("
+            + e.getMessage() + ")");
+      }
+      for (int i = 0; i < specs.size(); i++) {
+        for (String split : dev.provpt.data.TfdsSplit.parse(values.get(i)).splits()) {
+          try {
+            dev.provpt.data.TfdsShards.of(dir, dataset, split);
+          } catch (dev.provpt.data.DataException e) {
+            throw s.invalid(t + "dir", "a directory holding the shards " + dev.provpt.data.TfdsShards.pattern(dataset,
+                split) + " that " + t + specs.get(i) + " reads (" + e.getMessage() + ")");
+          }
+        }
+      }
+    }
+    return source;
   }
 
   private static Path directory(Settings s, String key, boolean required) {

@@ -24,7 +24,17 @@ public final class ImageFiles {
 
   /** As {@link #read}, as 8-bit values (value × 255, HWC): a quarter of the memory. */
   public static byte[] readBytes(Path file, int size, int channels) {
-    BufferedImage image = decode(file, size);
+    return toBytes(decode(file), size, channels);
+  }
+
+  /**
+   * A decoded image as model input, {@code size}×{@code size}×{@code channels} 8-bit values (HWC): resized
+   * bilinearly with Java2D when needed, grey copied into every channel for RGB, RGB reduced to luma for grey.
+   * Every loader of encoded images (files, TFRecord shards) ends here, so the same image gives the same
+   * pixels whichever way it was stored.
+   */
+  public static byte[] toBytes(BufferedImage decoded, int size, int channels) {
+    BufferedImage image = resized(decoded, size);
     byte[] pixels = new byte[size * size * channels];
     var raster = image.getRaster();
     boolean grey = raster.getNumBands() == 1;
@@ -54,8 +64,8 @@ public final class ImageFiles {
     return pixels;
   }
 
-  /** Decodes {@code file} and resizes it bilinearly to {@code size}×{@code size} when needed. */
-  private static BufferedImage decode(Path file, int size) {
+  /** Decodes {@code file} with ImageIO. */
+  private static BufferedImage decode(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new DataException(file + ": image file not found");
     }
@@ -68,6 +78,11 @@ public final class ImageFiles {
     if (image == null) {
       throw new DataException(file + ": not an image provpt can decode (expected PNG, JPEG, BMP or GIF)");
     }
+    return image;
+  }
+
+  /** {@code image} resized bilinearly to {@code size}×{@code size} when it is not that size already. */
+  private static BufferedImage resized(BufferedImage image, int size) {
     if (image.getWidth() != size || image.getHeight() != size) {
       BufferedImage resized = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = resized.createGraphics();

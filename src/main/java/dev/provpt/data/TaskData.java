@@ -29,6 +29,14 @@ public final class TaskData {
       ImageSet val = ImageFolders.vtab(vtab.root(), "val200.txt", vtab.classes(), size, model.channels());
       ImageSet testSet = ImageFolders.vtab(vtab.root(), "test.txt", vtab.classes(), size, model.channels());
       return new Split(train, val, testSet);
+    } else if (source instanceof TaskSource.Tfds tfds) {
+      // the four split specs are the split, as with VTAB's list files
+      int size = model.imageSize();
+      ImageSet train = TfdsImages.load(tfds, task.trainOnTrainVal() ? tfds.trainVal() : tfds.train(), size,
+          model.channels());
+      ImageSet val = TfdsImages.load(tfds, tfds.val(), size, model.channels());
+      ImageSet testSet = TfdsImages.load(tfds, tfds.test(), size, model.channels());
+      return new Split(train, val, testSet);
     } else if (source instanceof TaskSource.Suite suite) {
       // the suite's own VTAB-1k split: train800 (or train800val200), val200, test
       var splits = SuiteTasks.named(suite.task()).generate(suite.seed(), model.imageSize(), model.channels());

@@ -7,7 +7,7 @@ public sealed interface TaskSource {
 
   /** The values of provpt.data.kind, one per record below. */
   enum Kind {
-    SHAPES("shapes"), IDX("idx"), VTAB("vtab"), FOLDER("folder"), SUITE("suite");
+    SHAPES("shapes"), IDX("idx"), VTAB("vtab"), FOLDER("folder"), SUITE("suite"), TFDS("tfds");
 
     /** The name in provpt.data.kind. */
     public final String key;
@@ -34,4 +34,13 @@ public sealed interface TaskSource {
    * {@code seed}; its VTAB-1k split is part of the task.
    */
   record Suite(String task, long seed) implements TaskSource {}
+
+  /**
+   * A task as TensorFlow Datasets prepares it: TFRecord shards of {@code tf.train.Example}s
+   * ({@code <name>-<split>.tfrecord-NNNNN-of-MMMMM} in {@code dir}) with the encoded image under
+   * {@code imageKey} and an int64 label in [0, classes) under {@code labelKey}; the four VTAB-1k splits are
+   * TFDS split specs ({@link TfdsSplit}). {@code name} may be blank when {@code dir} holds one data set.
+   */
+  record Tfds(Path dir, String name, String imageKey, String labelKey, int classes, String train, String val,
+      String trainVal, String test) implements TaskSource {}
 }

@@ -81,6 +81,18 @@ final class RunAssembly {
     }
     summary.put("backbone", s.backbone().toString());
     summary.put("task", prepared.split().train().name());
+    // what the trainable-parameter count follows from: prompts x width + head (width x classes + classes)
+    int width = prepared.backbone().config().width();
+    int classes = prepared.split().train().numClasses();
+    int prompts = switch (s.method()) {
+      case LINEAR -> 0;
+      case VPT_SHALLOW -> s.prompts().shallowCount();
+      case VPT_DEEP, PRO_VPT -> java.util.Arrays.stream(state.distribution()).sum();
+    };
+    summary.put("classes", classes);
+    summary.put("width", width);
+    summary.put("prompts", prompts);
+    summary.put("trainable_parameters", (long) prompts * width + (long) width * classes + classes);
     summary.put("train_size", prepared.split().train().size());
     summary.put("val_size", prepared.split().val().size());
     summary.put("test_size", prepared.split().test().size());

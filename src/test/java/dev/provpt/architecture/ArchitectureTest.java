@@ -40,6 +40,7 @@ class ArchitectureTest {
         .layer("cli").definedBy("dev.provpt.cli..")
         .layer("daemon").definedBy("dev.provpt.daemon..")
         .layer("sweep").definedBy("dev.provpt.sweep..")
+        .layer("results").definedBy("dev.provpt.results..")
         .layer("audit").definedBy("dev.provpt.audit..")
         .layer("run").definedBy("dev.provpt.run..")
         .layer("actors").definedBy("dev.provpt.actors..")
@@ -58,6 +59,7 @@ class ArchitectureTest {
             "report", "tf", "stats")
         .whereLayer("audit").mayOnlyAccessLayers("run", "train", "config", "data", "idleness", "model", "report", "tf",
             "stats")
+        .whereLayer("results").mayOnlyAccessLayers("data", "report", "stats")
         .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats")
         .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "idleness", "model", "report",
             "tf", "stats")

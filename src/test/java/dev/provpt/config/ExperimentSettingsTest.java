@@ -65,7 +65,7 @@ class ExperimentSettingsTest {
     assertTrue(prune.getMessage().contains("provpt.pro-vpt.prune must be one of [taylor, random], got \"x\" (")
         && prune.getMessage().contains("choice.conf line 3)"), prune.getMessage());
     for (String[] wrong : new String[][] {{"pro-vpt.allocate=bandit", "[ppo, thompson]"},
-        {"pro-vpt.scoring=offline", "[online, pass]"}, {"data.kind=tfds", "[shapes, idx, vtab, folder, suite]"}}) {
+        {"pro-vpt.scoring=offline", "[online, pass]"}, {"data.kind=coco", "[shapes, idx, vtab, folder, suite, tfds]"}}) {
       var e = assertThrows(SettingsException.class,
           () -> ExperimentSettings.from(ConfigLoader.load(null, List.of(wrong[0]))));
       String[] keyValue = wrong[0].split("=");

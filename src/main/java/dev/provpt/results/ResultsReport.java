@@ -1,0 +1,420 @@
+package dev.provpt.results;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The results page ({@code docs/RESULTS.md}) computed from run directories, with its figures: a Tab. 1-style
+ * table (methods × tasks grouped as VTAB's natural / specialized / structured, mean ± sample std over seeds,
+ * group means and the global mean of group means, trainable parameters), a Tab. 3-style table of PRO-VPT's
+ * variants, PRO-VPT − VPT-Deep paired by seed, the learned prompt distributions, the epoch-cost ratio and
+ * images/s, the commands and the machine. Every number on the page is computed here from the runs' files.
+ */
+public final class ResultsReport {
+  /** The methods of Tab. 1, in its row order. */
+  public static final List<String> METHODS = List.of("linear", "vpt-shallow", "vpt-deep", "pro-vpt");
+  /** VTAB's groups, in column order; "other" holds tasks outside the mini-VTAB-1k suite. */
+  public static final List<String> GROUPS = List.of("natural", "specialized", "structured", "other");
+  public static final String PAIRED_CHART = "pro-vpt-vs-vpt-deep.png";
+  public static final String DIFFERENCE_CHART = "paired-differences.png";
+  public static final String DISTRIBUTION_CHART = "prompt-distributions.png";
+
+  /** Values over seeds (in seed order) with their mean and sample standard deviation (0 for one value). */
+  public record Stat(List<Long> seeds, List<Double> values, double mean, double std) {
+    static Stat of(List<Long> seeds, List<Double> values) {
+      double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+      return new Stat(List.copyOf(seeds), List.copyOf(values), mean,
+          values.size() < 2 ? 0 : Math.sqrt(ss / (values.size() - 1)));
+    }
+  }
+
+  private final List<Path> inputs;
+  private final List<RunResult> runs = new ArrayList<>();
+  private final List<String> duplicates = new ArrayList<>();
+  /** configuration → task → seed → run. */
+  private final Map<String, Map<String, TreeMap<Long, RunResult>>> byConfiguration = new LinkedHashMap<>();
+
+  private ResultsReport(List<Path> inputs, List<RunResult> all) {
+    this.inputs = List.copyOf(inputs);
+    for (RunResult run : all) {
+      var bySeed = byConfiguration.computeIfAbsent(run.configuration(), c -> new LinkedHashMap<>())
+          .computeIfAbsent(run.task(), t -> new TreeMap<>());
+      if (bySeed.containsKey(run.seed())) {
+        duplicates.add(run.directory() + " (same task, configuration and seed as " + bySeed.get(run.seed()).directory()
+            + ")");
+        continue;
+      }
+      bySeed.put(run.seed(), run);
+      runs.add(run);
+    }
+  }
+
+  /** Reads every finished run under each of {@code inputs}. */
+  public static ResultsReport read(List<Path> inputs) throws IOException {
+    List<RunResult> all = new ArrayList<>();
+    for (Path input : inputs) {
+      if (!Files.isDirectory(input)) {
+        throw new IllegalArgumentException(input + ": not a directory of runs");
+      }
+      all.addAll(RunResult.under(input));
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no finished run (a summary.json with test_acc) under " + inputs);
+    }
+    return new ResultsReport(inputs, all);
+  }
+
+  public List<RunResult> runs() {
+    return List.copyOf(runs);
+  }
+
+  /** The tasks, grouped (natural, specialized, structured, other) and by name within a group. */
+  public List<String> tasks() {
+    return runs.stream().map(RunResult::task).distinct()
+        .sorted(Comparator.comparing((String t) -> GROUPS.indexOf(RunResult.groupOf(t))).thenComparing(t -> t))
+        .toList();
+  }
+
+  /** The groups that hold at least one task, in order. */
+  public List<String> groups() {
+    return GROUPS.stream().filter(g -> tasks().stream().anyMatch(t -> RunResult.groupOf(t).equals(g))).toList();
+  }
+
+  /** Test accuracy of {@code configuration} on {@code task} over its seeds; null when not run. */
+  public Stat accuracy(String configuration, String task) {
+    var bySeed = byConfiguration.getOrDefault(configuration, Map.of()).get(task);
+    if (bySeed == null || bySeed.isEmpty()) {
+      return null;
+    }
+    return Stat.of(new ArrayList<>(bySeed.keySet()), bySeed.values().stream().map(RunResult::testAccuracy).toList());
+  }
+
+  /** The mean over the group's tasks of the per-task mean accuracy; null when the method ran on none of them. */
+  public Double groupMean(String configuration, String group) {
+    List<Double> means = tasks().stream().filter(t -> RunResult.groupOf(t).equals(group))
+        .map(t -> accuracy(configuration, t)).filter(Objects::nonNull).map(Stat::mean).toList();
+    return means.isEmpty() ? null : means.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+  }
+
+  /** VTAB's global mean: the mean of the group means (groups where the method ran). */
+  public Double globalMean(String configuration) {
+    List<Double> means = groups().stream().map(g -> groupMean(configuration, g)).filter(Objects::nonNull).toList();
+    return means.isEmpty() ? null : means.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+  }
+
+  /** PRO-VPT − VPT-Deep test accuracy on {@code task}, paired by seed (seeds both ran); null when none. */
+  public Stat pairedDifference(String task) {
+    var pro = byConfiguration.getOrDefault("pro-vpt", Map.of()).get(task);
+    var deep = byConfiguration.getOrDefault("vpt-deep", Map.of()).get(task);
+    if (pro == null || deep == null) {
+      return null;
+    }
+    List<Long> seeds = pro.keySet().stream().filter(deep::containsKey).toList();
+    if (seeds.isEmpty()) {
+      return null;
+    }
+    return Stat.of(seeds, seeds.stream().map(s -> pro.get(s).testAccuracy() - deep.get(s).testAccuracy()).toList());
+  }
+
+  /** Prompts per block at the end of PRO-VPT's runs on {@code task}, averaged over seeds; null when none. */
+  public double[] meanDistribution(String task) {
+    var pro = byConfiguration.getOrDefault("pro-vpt", Map.of()).get(task);
+    if (pro == null || pro.isEmpty() || pro.firstEntry().getValue().distribution().length == 0) {
+      return null;
+    }
+    double[] mean = new double[pro.firstEntry().getValue().distribution().length];
+    for (RunResult run : pro.values()) {
+      for (int b = 0; b < mean.length && b < run.distribution().length; b++) {
+        mean[b] += run.distribution()[b] / (double) pro.size();
+      }
+    }
+    return mean;
+  }
+
+  /** The median epoch time (seconds, over every epoch of every seed) of a configuration on a task. */
+  public Double medianEpochSeconds(String configuration, String task) {
+    return median(seedRuns(configuration, task).stream().flatMap(r -> r.epochSeconds().stream()).toList());
+  }
+
+  /** Training images per second of the tune phase: train size / median tune-phase seconds. */
+  public Double imagesPerSecond(String configuration, String task) {
+    List<RunResult> seedRuns = seedRuns(configuration, task);
+    Double tune = median(seedRuns.stream().flatMap(r -> r.tuneSeconds().stream()).toList());
+    return tune == null || tune <= 0 ? null : seedRuns.get(0).trainSize() / tune;
+  }
+
+  /** Median epoch seconds of PRO-VPT / VPT-Deep on a task. */
+  public Double epochCostRatio(String task) {
+    Double pro = medianEpochSeconds("pro-vpt", task);
+    Double deep = medianEpochSeconds("vpt-deep", task);
+    return pro == null || deep == null || deep <= 0 ? null : pro / deep;
+  }
+
+  /** The trainable-parameter count of a configuration on a task (the first seed's; they do not vary). */
+  public Long trainableParameters(String configuration, String task) {
+    List<RunResult> seedRuns = seedRuns(configuration, task);
+    return seedRuns.isEmpty() ? null : seedRuns.get(0).trainableParameters();
+  }
+
+  /** PRO-VPT's configurations (the default one first), for the ablation table. */
+  public List<String> proVptConfigurations() {
+    List<String> configurations = new ArrayList<>();
+    if (byConfiguration.containsKey("pro-vpt")) {
+      configurations.add("pro-vpt");
+    }
+    byConfiguration.keySet().stream().filter(c -> c.startsWith("pro-vpt (")).sorted().forEach(configurations::add);
+    return configurations;
+  }
+
+  private List<RunResult> seedRuns(String configuration, String task) {
+    var bySeed = byConfiguration.getOrDefault(configuration, Map.of()).get(task);
+    return bySeed == null ? List.of() : List.copyOf(bySeed.values());
+  }
+
+  private static Double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Writes the page to {@code markdown} and its figures into {@code figures}; returns the files written. */
+  public List<Path> write(Path markdown, Path figures, String command) throws IOException {
+    Files.createDirectories(figures);
+    Path parent = markdown.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    List<Path> written = new ArrayList<>(ResultsCharts.write(this, figures));
+    String link = parent.relativize(figures.toAbsolutePath()).toString().replace('\\', '/');
+    Files.writeString(markdown, markdown(link.isEmpty() ? "." : link, command, written));
+    written.add(0, markdown);
+    return written;
+  }
+
+  /** The page; {@code figures} is the figures' folder relative to the page. */
+  public String markdown(String figures, String command, List<Path> charts) {
+    List<String> tasks = tasks();
+    List<String> groups = groups();
+    StringBuilder md = new StringBuilder();
+    md.append("# Results\n\n");
+    md.append("Written by `").append(command).append("` from ").append(runs.size()).append(" runs in ")
+        .append(inputs.stream().map(p -> "`" + p + "`").reduce((a, b) -> a + ", " + b).orElse("")).append(". ")
+        .append("Every number on this page is computed from those runs' `summary.json`, `metrics.jsonl` and ")
+        .append("`config.conf` (and the backbones' `model.conf`); rerun the command to refresh it.\n\n");
+    md.append("**How to read.** Accuracies are top-1 test accuracy in percent, as mean ± sample standard deviation ")
+        .append("over seeds (n = the number of seeds; ± 0.00 for one seed). A task's group is its mini-VTAB-1k ")
+        .append("group (docs/SUITE.md), \"other\" for tasks outside the suite; a group mean is the mean of the ")
+        .append("task means in it, and the global mean is the mean of the group means, as VTAB reports. ")
+        .append("\"PRO-VPT\" is `method = pro-vpt` with its defaults (prune taylor, allocate ppo, scoring online, ")
+        .append("idleness input-gate); other PRO-VPT settings appear in the ablation table only. ")
+        .append("Differences are paired by seed (same seed, so the same split draw, initialisation and batches up ")
+        .append("to the method's own choices). Blank cells (—) were not run.\n\n");
+
+    md.append("## Tab. 1: methods across tasks\n\n");
+    md.append("Trainable parameters = prompts × width + width × classes + classes (prompts: the final ")
+        .append("distribution's total for VPT-Deep and PRO-VPT, `prompts.shallow-count` for VPT-Shallow, none for ")
+        .append("the linear probe; the head is width × classes + classes), per task in the table below.\n\n");
+    md.append("| method | n |");
+    for (String t : tasks) {
+      md.append(" ").append(t).append(" (").append(RunResult.groupOf(t)).append(") |");
+    }
+    for (String g : groups) {
+      md.append(" mean ").append(g).append(" |");
+    }
+    md.append(" global mean |\n|---|---|");
+    md.append("---|".repeat(tasks.size() + groups.size() + 1)).append("\n");
+    for (String method : METHODS) {
+      if (!byConfiguration.containsKey(method)) {
+        continue;
+      }
+      md.append("| ").append(method).append(" | ").append(seedCount(method)).append(" |");
+      for (String t : tasks) {
+        md.append(" ").append(cell(accuracy(method, t))).append(" |");
+      }
+      for (String g : groups) {
+        md.append(" ").append(percent(groupMean(method, g))).append(" |");
+      }
+      md.append(" ").append(percent(globalMean(method))).append(" |\n");
+    }
+    md.append("\nTrainable parameters:\n\n| method |");
+    tasks.forEach(t -> md.append(" ").append(t).append(" |"));
+    md.append("\n|---|").append("---|".repeat(tasks.size())).append("\n");
+    for (String method : METHODS) {
+      if (!byConfiguration.containsKey(method)) {
+        continue;
+      }
+      md.append("| ").append(method).append(" |");
+      for (String t : tasks) {
+        Long p = trainableParameters(method, t);
+        md.append(" ").append(p == null ? "—" : String.format(Locale.ROOT, "%,d", p)).append(" |");
+      }
+      md.append("\n");
+    }
+
+    md.append("\n## Tab. 3: PRO-VPT's variants (ablation)\n\n");
+    List<String> variants = proVptConfigurations();
+    List<String> ablationTasks = tasks.stream()
+        .filter(t -> variants.stream().filter(c -> !c.equals("pro-vpt")).anyMatch(c -> accuracy(c, t) != null)).toList();
+    if (variants.size() < 2 || ablationTasks.isEmpty()) {
+      md.append("No PRO-VPT variant other than the default was run.\n");
+    } else {
+      md.append("Tasks where a variant other than the default was run; the mean is over those tasks where the ")
+          .append("variant ran.\n\n| prune | allocate | scoring | idleness | n |");
+      ablationTasks.forEach(t -> md.append(" ").append(t).append(" |"));
+      md.append(" mean |\n|---|---|---|---|---|").append("---|".repeat(ablationTasks.size() + 1)).append("\n");
+      for (String c : variants) {
+        RunResult any = runs.stream().filter(r -> r.configuration().equals(c)).findFirst().orElseThrow();
+        md.append("| ").append(any.prune()).append(" | ").append(any.allocate()).append(" | ").append(any.scoring())
+            .append(" | ").append(any.idleness()).append(" | ").append(seedCount(c)).append(" |");
+        List<Double> means = new ArrayList<>();
+        for (String t : ablationTasks) {
+          Stat s = accuracy(c, t);
+          md.append(" ").append(cell(s)).append(" |");
+          if (s != null) {
+            means.add(s.mean());
+          }
+        }
+        md.append(" ").append(percent(means.isEmpty() ? null : means.stream().mapToDouble(d -> d).average().orElseThrow()))
+            .append(" |\n");
+      }
+    }
+
+    md.append("\n## PRO-VPT − VPT-Deep, paired by seed\n\n");
+    List<String> paired = tasks.stream().filter(t -> pairedDifference(t) != null).toList();
+    if (paired.isEmpty()) {
+      md.append("No task has both PRO-VPT and VPT-Deep runs with a common seed.\n");
+    } else {
+      md.append("Percentage points; per seed, then mean ± sample std of the differences.\n\n");
+      md.append("| task | group | seeds | per-seed difference | mean ± std |\n|---|---|---|---|---|\n");
+      for (String t : paired) {
+        Stat d = pairedDifference(t);
+        md.append("| ").append(t).append(" | ").append(RunResult.groupOf(t)).append(" | ").append(d.seeds())
+            .append(" | ").append(String.join(", ", d.values().stream().map(v -> signed(v)).toList()))
+            .append(" | ").append(signed(d.mean())).append(" ± ").append(String.format(Locale.ROOT, "%.2f", 100 * d.std()))
+            .append(" |\n");
+      }
+      appendCharts(md, figures, charts, PAIRED_CHART, "PRO-VPT and VPT-Deep per task (mean ± std over seeds)");
+      appendCharts(md, figures, charts, DIFFERENCE_CHART, "PRO-VPT − VPT-Deep per task (paired, mean ± std)");
+    }
+
+    md.append("\n## Learned prompt distributions\n\n");
+    List<String> distributed = tasks.stream().filter(t -> meanDistribution(t) != null).toList();
+    if (distributed.isEmpty()) {
+      md.append("No PRO-VPT run.\n");
+    } else {
+      int blocks = distributed.stream().mapToInt(t -> meanDistribution(t).length).max().orElse(0);
+      md.append("Prompts per block at the end of PRO-VPT's runs, mean over seeds (block 1 is the first).\n\n| task |");
+      for (int b = 1; b <= blocks; b++) {
+        md.append(" ").append(b).append(" |");
+      }
+      md.append("\n|---|").append("---|".repeat(blocks)).append("\n");
+      for (String t : distributed) {
+        double[] mean = meanDistribution(t);
+        md.append("| ").append(t).append(" |");
+        for (int b = 0; b < blocks; b++) {
+          md.append(" ").append(b < mean.length ? String.format(Locale.ROOT, "%.2f", mean[b]) : "—").append(" |");
+        }
+        md.append("\n");
+      }
+      appendCharts(md, figures, charts, DISTRIBUTION_CHART, "prompts per block, mean over seeds");
+    }
+
+    md.append("\n## Cost\n\n");
+    md.append("Median epoch seconds over every epoch of every seed; images/s = training images / median seconds of ")
+        .append("the tune phase (`phase_seconds.tune`).\n\n");
+    md.append("| task | PRO-VPT epoch s | VPT-Deep epoch s | PRO-VPT / VPT-Deep |");
+    List<String> present = METHODS.stream().filter(byConfiguration::containsKey).toList();
+    present.forEach(m -> md.append(" ").append(m).append(" images/s |"));
+    md.append("\n|---|---|---|---|").append("---|".repeat(present.size())).append("\n");
+    for (String t : tasks) {
+      md.append("| ").append(t).append(" | ").append(number(medianEpochSeconds("pro-vpt", t), "%.2f")).append(" | ")
+          .append(number(medianEpochSeconds("vpt-deep", t), "%.2f")).append(" | ")
+          .append(number(epochCostRatio(t), "%.3f")).append(" |");
+      present.forEach(m -> md.append(" ").append(number(imagesPerSecond(m, t), "%.1f")).append(" |"));
+      md.append("\n");
+    }
+
+    md.append("\n## Commands\n\n");
+    for (Path input : inputs) {
+      Path commands = input.resolve("commands.txt");
+      if (Files.isRegularFile(commands)) {
+        md.append("`").append(input).append("` (its `commands.txt`):\n\n```\n");
+        try {
+          md.append(Files.readString(commands).strip()).append("\n```\n\n");
+        } catch (IOException e) {
+          md.append("(unreadable: ").append(e.getMessage()).append(")\n```\n\n");
+        }
+      } else {
+        md.append("`").append(input).append("`: no `commands.txt`; each run's `config.conf` holds its settings.\n\n");
+      }
+    }
+    md.append("Runs read:\n\n| run | task | configuration | seed | test acc |\n|---|---|---|---|---|\n");
+    for (RunResult r : runs) {
+      md.append("| `").append(r.directory()).append("` | ").append(r.task()).append(" | ").append(r.configuration())
+          .append(" | ").append(r.seed()).append(" | ").append(percent(r.testAccuracy())).append(" |\n");
+    }
+    if (!duplicates.isEmpty()) {
+      md.append("\nLeft out as duplicates:\n\n");
+      duplicates.forEach(d -> md.append("- `").append(d).append("`\n"));
+    }
+
+    md.append("\n## Machine\n\n");
+    md.append("Read when this page was written (").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+        .append("), which need not be the machine that made the runs:\n\n");
+    Runtime rt = Runtime.getRuntime();
+    md.append("- cores: ").append(rt.availableProcessors()).append("\n");
+    md.append("- OS: ").append(System.getProperty("os.name")).append(" ").append(System.getProperty("os.version"))
+        .append(" (").append(System.getProperty("os.arch")).append(")\n");
+    md.append("- JVM: ").append(System.getProperty("java.vm.name")).append(" ").append(System.getProperty("java.version"))
+        .append(", max heap ").append(rt.maxMemory() / (1024 * 1024)).append(" MiB\n");
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      md.append("- memory: ").append(sun.getTotalMemorySize() / (1024 * 1024)).append(" MiB\n");
+    }
+    return md.toString();
+  }
+
+  private static void appendCharts(StringBuilder md, String figures, List<Path> charts, String name, String alt) {
+    if (charts.stream().anyMatch(p -> p.getFileName().toString().equals(name))) {
+      md.append("\n![").append(alt).append("](").append(figures).append("/").append(name).append(")\n");
+    }
+  }
+
+  /** The number of seeds per task of a configuration: "3", or "2–3" when tasks differ. */
+  private String seedCount(String configuration) {
+    var counts = byConfiguration.getOrDefault(configuration, Map.of()).values().stream().mapToInt(Map::size)
+        .summaryStatistics();
+    return counts.getCount() == 0 ? "0"
+        : counts.getMin() == counts.getMax() ? String.valueOf(counts.getMin()) : counts.getMin() + "–" + counts.getMax();
+  }
+
+  static String cell(Stat s) {
+    return s == null ? "—" : String.format(Locale.ROOT, "%.2f ± %.2f", 100 * s.mean(), 100 * s.std());
+  }
+
+  static String percent(Double v) {
+    return v == null ? "—" : String.format(Locale.ROOT, "%.2f", 100 * v);
+  }
+
+  static String signed(double v) {
+    return String.format(Locale.ROOT, "%+.2f", 100 * v);
+  }
+
+  static String number(Double v, String format) {
+    return v == null ? "—" : String.format(Locale.ROOT, format, v);
+  }
+}

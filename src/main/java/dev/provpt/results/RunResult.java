@@ -1,0 +1,169 @@
+package dev.provpt.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.provpt.data.suite.SuiteTasks;
+import dev.provpt.data.suite.TaskInfo;
+import dev.provpt.report.EpochRecord;
+import dev.provpt.report.RunDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One finished run as the results report sees it, read from its run directory: {@code summary.json} (what was
+ * run and how it ended), {@code metrics.jsonl} (epoch and phase times) and, for what an older summary lacks,
+ * {@code config.conf} and the backbone's {@code model.conf}.
+ *
+ * @param task the task's name: the training split's name up to its first '/' ({@code digits/train800} → digits)
+ * @param group the suite group of the task, or "other" for a task outside the mini-VTAB-1k suite
+ * @param method linear, vpt-shallow, vpt-deep or pro-vpt
+ * @param configuration {@code method} for all but PRO-VPT; for PRO-VPT "pro-vpt" with its defaults (taylor,
+ *     ppo, online, input-gate) or "pro-vpt (key=value, …)" naming what differs
+ * @param trainableParameters prompts × width + width × classes + classes, or null when not derivable
+ */
+public record RunResult(Path directory, String task, String group, String method, String configuration,
+    String prune, String allocate, String scoring, String idleness, long seed, double testAccuracy,
+    int trainSize, int[] distribution, List<Double> epochSeconds, List<Double> tuneSeconds, Long trainableParameters) {
+
+  /** PRO-VPT's defaults: a run with all of them is the method of Tab. 1. */
+  public static final List<Map.Entry<String, String>> PRO_VPT_DEFAULTS = List.of(Map.entry("prune", "taylor"),
+      Map.entry("allocate", "ppo"), Map.entry("scoring", "online"), Map.entry("idleness", "input-gate"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads the run in {@code dir}; null when it has no test accuracy (an unfinished or a search-only run). */
+  public static RunResult read(Path dir) throws IOException {
+    JsonNode summary = JSON.readTree(dir.resolve(RunDirectory.SUMMARY).toFile());
+    if (!summary.hasNonNull("test_acc")) {
+      return null;
+    }
+    String trainName = text(summary, "task", dir.getFileName().toString());
+    String task = trainName.contains("/") ? trainName.substring(0, trainName.indexOf('/')) : trainName;
+    String method = text(summary, "method", "?");
+    String prune = text(summary, "prune", null);
+    String allocate = text(summary, "allocate", null);
+    String scoring = text(summary, "scoring", null);
+    String idleness = text(summary, "idleness", null);
+    String configuration = method;
+    if (method.equals("pro-vpt")) {
+      List<String> differs = new ArrayList<>();
+      Map<String, String> values = Map.of("prune", String.valueOf(prune), "allocate", String.valueOf(allocate),
+          "scoring", String.valueOf(scoring), "idleness", String.valueOf(idleness));
+      for (Map.Entry<String, String> d : PRO_VPT_DEFAULTS) {
+        String value = values.get(d.getKey());
+        if (!value.equals(d.getValue()) && !value.equals("null")) {
+          differs.add(d.getKey() + "=" + value);
+        }
+      }
+      configuration = differs.isEmpty() ? method : method + " (" + String.join(", ", differs) + ")";
+    }
+    int[] distribution = new int[summary.path("distribution").size()];
+    for (int i = 0; i < distribution.length; i++) {
+      distribution[i] = summary.get("distribution").get(i).asInt();
+    }
+    List<Double> epochSeconds = new ArrayList<>();
+    List<Double> tuneSeconds = new ArrayList<>();
+    if (Files.isRegularFile(dir.resolve(RunDirectory.METRICS))) {
+      for (EpochRecord e : RunDirectory.readEpochs(dir)) {
+        epochSeconds.add(e.seconds());
+        if (e.phaseSeconds() != null && e.phaseSeconds().get("tune") != null) {
+          tuneSeconds.add(e.phaseSeconds().get("tune"));
+        }
+      }
+    }
+    return new RunResult(dir, task, groupOf(task), method, configuration, prune, allocate, scoring, idleness,
+        summary.path("seed").asLong(), summary.get("test_acc").asDouble(), summary.path("train_size").asInt(),
+        distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution));
+  }
+
+  /** natural, specialized or structured for a suite task; "other" for any other task. */
+  public static String groupOf(String task) {
+    if (!SuiteTasks.names().contains(task)) {
+      return "other";
+    }
+    TaskInfo.Group group = SuiteTasks.named(task).info().group();
+    return group.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * prompts × width + width × classes + classes: the summary's own count when it has one, else derived from
+   * the summary's prompts (the final distribution for deep prompts, config.conf's shallow-count for
+   * VPT-Shallow, none for the linear probe), the backbone's width (model.conf) and the task's classes.
+   */
+  static Long parameters(Path dir, JsonNode summary, String method, int[] distribution) {
+    if (summary.hasNonNull("trainable_parameters")) {
+      return summary.get("trainable_parameters").asLong();
+    }
+    Config config = Files.isRegularFile(dir.resolve(RunDirectory.CONFIG))
+        ? ConfigFactory.parseFile(dir.resolve(RunDirectory.CONFIG).toFile()) : ConfigFactory.empty();
+    Long width = summary.hasNonNull("width") ? Long.valueOf(summary.get("width").asLong()) : widthOf(summary);
+    Long classes = summary.hasNonNull("classes") ? Long.valueOf(summary.get("classes").asLong()) : classesOf(config);
+    long prompts = switch (method) {
+      case "linear" -> 0;
+      case "vpt-shallow" -> config.hasPath("provpt.prompts.shallow-count") ? config.getLong("provpt.prompts.shallow-count") : -1;
+      default -> java.util.Arrays.stream(distribution).sum();
+    };
+    if (width == null || classes == null || prompts < 0) {
+      return null;
+    }
+    return prompts * width + width * classes + classes;
+  }
+
+  private static Long widthOf(JsonNode summary) {
+    if (!summary.hasNonNull("backbone")) {
+      return null;
+    }
+    Path modelConf = Path.of(summary.get("backbone").asText()).resolve("model.conf");
+    if (!Files.isRegularFile(modelConf)) {
+      return null;
+    }
+    Config model = ConfigFactory.parseFile(modelConf.toFile());
+    return model.hasPath("width") ? model.getLong("width") : null;
+  }
+
+  private static Long classesOf(Config config) {
+    String d = "provpt.data.";
+    if (!config.hasPath(d + "kind")) {
+      return null;
+    }
+    String kind = config.getString(d + "kind");
+    return switch (kind) {
+      case "shapes" -> 10L;
+      case "suite" -> config.hasPath(d + "suite.task") && SuiteTasks.names().contains(config.getString(d + "suite.task"))
+          ? (long) SuiteTasks.named(config.getString(d + "suite.task")).info().numClasses() : null;
+      case "vtab", "idx", "tfds" -> config.hasPath(d + kind + ".classes") ? config.getLong(d + kind + ".classes") : null;
+      default -> null;
+    };
+  }
+
+  private static String text(JsonNode node, String key, String fallback) {
+    return node.hasNonNull(key) ? node.get(key).asText() : fallback;
+  }
+
+  /** Every run under {@code root} (itself, or directories up to three levels down), in path order. */
+  public static List<RunResult> under(Path root) throws IOException {
+    TreeMap<Path, RunResult> runs = new TreeMap<>();
+    try (var paths = Files.walk(root, 4)) {
+      for (Path summary : paths.filter(p -> p.getFileName().toString().equals(RunDirectory.SUMMARY)).toList()) {
+        Path dir = summary.getParent();
+        // a sweep's directory (report.json) holds grid runs on train/val: only its final runs count
+        if (dir.getParent() != null && Files.isRegularFile(dir.getParent().resolve("report.json"))
+            && !dir.getFileName().toString().startsWith("final-")) {
+          continue;
+        }
+        RunResult run = read(dir);
+        if (run != null) {
+          runs.put(dir, run);
+        }
+      }
+    }
+    return List.copyOf(runs.values());
+  }
+}

@@ -1,0 +1,163 @@
+package dev.provpt.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.cli.Main;
+import dev.provpt.report.EpochRecord;
+import dev.provpt.report.RunDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code provpt report} on a fixture of run directories laid out as {@code provpt compare} writes them: two
+ * suite tasks (digits: natural, count: structured) × linear, VPT-Deep, PRO-VPT × seeds 1 and 2, plus a
+ * PRO-VPT variant with random pruning on digits; every number checked below follows from the fixture by hand.
+ */
+class ResultsReportTest {
+  @TempDir
+  Path tmp;
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One run: summary.json and metrics.jsonl (epoch seconds as given, tune phase 1 s each). */
+  static void run(Path dir, String task, String method, String prune, long seed, double testAcc, int[] distribution,
+      double[] epochSeconds, boolean withWidth) throws Exception {
+    Files.createDirectories(dir);
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("name", task);
+    s.put("method", method);
+    if (method.equals("pro-vpt")) {
+      s.put("prune", prune);
+      s.put("allocate", "ppo");
+      s.put("scoring", "online");
+      s.put("idleness", "input-gate");
+    }
+    s.put("backbone", dir.getParent().getParent().getParent().resolve("backbone").toString());
+    s.put("task", task + "/train800val200");
+    if (withWidth) {
+      s.put("classes", task.equals("digits") ? 10 : 8);
+      s.put("width", 64);
+    }
+    s.put("train_size", 1000);
+    s.put("seed", seed);
+    s.put("test_acc", testAcc);
+    s.put("best_val_acc", 0.9);
+    s.put("distribution", distribution);
+    s.put("relocations", 3);
+    JSON.writeValue(dir.resolve(RunDirectory.SUMMARY).toFile(), s);
+    StringBuilder lines = new StringBuilder();
+    for (int e = 0; e < epochSeconds.length; e++) {
+      Map<String, Double> phases = EpochRecord.emptyPhaseSeconds();
+      phases.put("tune", 1.0);
+      lines.append(new EpochRecord(e + 1, method, 1, 0.5, 1, 0.5, e == epochSeconds.length - 1 ? testAcc : null,
+          distribution, null, null, null, null, epochSeconds[e], phases).toJson()).append('\n');
+    }
+    Files.writeString(dir.resolve(RunDirectory.METRICS), lines);
+    Files.writeString(dir.resolve(RunDirectory.CONFIG), "provpt {\n  data {\n    kind = \"suite\"\n    suite {\n"
+        + "      task = \"" + task + "\"\n    }\n  }\n  prompts {\n    shallow-count = 32\n  }\n}\n");
+  }
+
+  static Path fixture(Path root) throws Exception {
+    Files.createDirectories(root.resolve("backbone"));
+    Files.writeString(root.resolve("backbone/model.conf"), "width = 64\ndepth = 4\n");
+    int[] uniform = {4, 4, 4, 4};
+    double[] fast = {1.0, 1.5, 1.5};
+    Path digits = root.resolve("results/digits");
+    run(digits.resolve("linear-seed1"), "digits", "linear", null, 1, 0.50, new int[0], fast, true);
+    run(digits.resolve("linear-seed2"), "digits", "linear", null, 2, 0.60, new int[0], fast, true);
+    run(digits.resolve("vpt-deep-seed1"), "digits", "vpt-deep", null, 1, 0.70, uniform, fast, true);
+    run(digits.resolve("vpt-deep-seed2"), "digits", "vpt-deep", null, 2, 0.74, uniform, new double[] {1.5, 2.0, 1.0},
+        true);
+    run(digits.resolve("pro-vpt-seed1"), "digits", "pro-vpt", "taylor", 1, 0.73, new int[] {2, 3, 4, 7},
+        new double[] {2.0, 2.2, 2.4}, true);
+    run(digits.resolve("pro-vpt-seed2"), "digits", "pro-vpt", "taylor", 2, 0.79, new int[] {4, 3, 2, 7},
+        new double[] {2.1, 2.3, 9.0}, true);
+    run(digits.resolve("random-seed1"), "digits", "pro-vpt", "random", 1, 0.71, uniform, fast, true);
+    run(digits.resolve("random-seed2"), "digits", "pro-vpt", "random", 2, 0.75, uniform, fast, true);
+    Files.writeString(digits.resolve("commands.txt"),
+        "provpt compare --set data.kind=suite --set data.suite.task=digits --variant linear:method=linear ...\n");
+    Path count = root.resolve("results/count");
+    // count's linear probe: no width or classes in its summary, so they come from model.conf and config.conf
+    run(count.resolve("linear-seed1"), "count", "linear", null, 1, 0.30, new int[0], fast, false);
+    run(count.resolve("linear-seed2"), "count", "linear", null, 2, 0.34, new int[0], fast, false);
+    run(count.resolve("vpt-deep-seed1"), "count", "vpt-deep", null, 1, 0.40, uniform, fast, true);
+    run(count.resolve("vpt-deep-seed2"), "count", "vpt-deep", null, 2, 0.50, uniform, fast, true);
+    run(count.resolve("pro-vpt-seed1"), "count", "pro-vpt", "taylor", 1, 0.46, new int[] {1, 5, 5, 5}, fast, true);
+    run(count.resolve("pro-vpt-seed2"), "count", "pro-vpt", "taylor", 2, 0.52, new int[] {3, 5, 5, 3}, fast, true);
+    return root.resolve("results");
+  }
+
+  @Test
+  void provptReportWritesTheTablesFromTheRuns() throws Exception {
+    Path results = fixture(tmp);
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", results.resolve("digits").toString(), results.resolve("count").toString(),
+        "--out", page.toString()));
+    String md = Files.readString(page);
+
+    // Tab. 1: tasks grouped (digits natural, count structured), mean ± sample std, group and global means
+    assertTrue(md.contains("| method | n | digits (natural) | count (structured) | mean natural | mean structured "
+        + "| global mean |"), md);
+    assertTrue(md.contains("| linear | 2 | 55.00 ± 7.07 | 32.00 ± 2.83 | 55.00 | 32.00 | 43.50 |"), md);
+    assertTrue(md.contains("| vpt-deep | 2 | 72.00 ± 2.83 | 45.00 ± 7.07 | 72.00 | 45.00 | 58.50 |"), md);
+    assertTrue(md.contains("| pro-vpt | 2 | 76.00 ± 4.24 | 49.00 ± 4.24 | 76.00 | 49.00 | 62.50 |"), md);
+    assertTrue(!md.contains("| vpt-shallow |"), "no row for a method that was not run");
+    // trainable parameters: 16 prompts x 64 + 64 x 10 + 10; the count linear probe's from model.conf and config.conf
+    assertTrue(md.contains("| linear | 650 | 520 |"), md);
+    assertTrue(md.contains("| pro-vpt | 1,674 | 1,544 |"), md);
+
+    // Tab. 3: the default and the random-pruning variant on digits
+    assertTrue(md.contains("| taylor | ppo | online | input-gate | 2 | 76.00 ± 4.24 | 76.00 |"), md);
+    assertTrue(md.contains("| random | ppo | online | input-gate | 2 | 73.00 ± 2.83 | 73.00 |"), md);
+
+    // paired differences by seed: digits 0.73-0.70, 0.79-0.74; count 0.46-0.40, 0.52-0.50
+    assertTrue(md.contains("| digits | natural | [1, 2] | +3.00, +5.00 | +4.00 ± 1.41 |"), md);
+    assertTrue(md.contains("| count | structured | [1, 2] | +6.00, +2.00 | +4.00 ± 2.83 |"), md);
+
+    // distributions: mean over seeds per block
+    assertTrue(md.contains("| digits | 3.00 | 3.00 | 3.00 | 7.00 |"), md);
+    assertTrue(md.contains("| count | 2.00 | 5.00 | 5.00 | 4.00 |"), md);
+
+    // cost: digits PRO-VPT median of 2.0 2.1 2.2 2.3 2.4 9.0 = 2.25, VPT-Deep median 1.5, ratio 1.5; 1000 images / 1 s
+    assertTrue(md.contains("| digits | 2.25 | 1.50 | 1.500 | 1000.0 | 1000.0 | 1000.0 |"), md);
+
+    // commands, machine, figures
+    assertTrue(md.contains("provpt compare --set data.kind=suite --set data.suite.task=digits"), md);
+    assertTrue(md.contains("no `commands.txt`"), md);
+    assertTrue(md.contains("- cores: " + Runtime.getRuntime().availableProcessors()), md);
+    for (String figure : List.of(ResultsReport.PAIRED_CHART, ResultsReport.DIFFERENCE_CHART,
+        ResultsReport.DISTRIBUTION_CHART)) {
+      Path png = tmp.resolve("docs/results").resolve(figure);
+      assertTrue(Files.size(png) > 1000, png.toString());
+      assertTrue(md.contains("](results/" + figure + ")"), md);
+    }
+  }
+
+  @Test
+  void theNumbersAreAlsoAvailableToCallers() throws Exception {
+    ResultsReport report = ResultsReport.read(List.of(fixture(tmp)));
+    assertEquals(List.of("digits", "count"), report.tasks());
+    assertEquals(List.of("natural", "structured"), report.groups());
+    assertEquals(0.625, report.globalMean("pro-vpt"), 1e-12);
+    assertEquals(List.of("pro-vpt", "pro-vpt (prune=random)"), report.proVptConfigurations());
+    var d = report.pairedDifference("count");
+    assertEquals(List.of(1L, 2L), d.seeds());
+    assertEquals(0.04, d.mean(), 1e-12);
+    assertEquals(Math.sqrt(0.0008), d.std(), 1e-12);
+    assertEquals(1.5, report.epochCostRatio("digits"), 1e-12);
+    assertEquals(1000.0, report.imagesPerSecond("pro-vpt", "count"), 1e-12);
+  }
+
+  @Test
+  void anEmptyDirectoryIsRefusedWithOneLine() throws Exception {
+    Files.createDirectories(tmp.resolve("none"));
+    assertEquals(2, Main.execute("report", tmp.resolve("none").toString(), "--out", tmp.resolve("r.md").toString()));
+  }
+}
