@@ -57,7 +57,7 @@ class ArchitectureTest {
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "idleness", "model",
             "report", "tf", "stats")
-        .whereLayer("audit").mayOnlyAccessLayers("run", "train", "config", "data", "idleness", "model", "report", "tf",
+        .whereLayer("audit").mayOnlyAccessLayers("run", "actors", "train", "config", "data", "idleness", "model", "report", "tf",
             "stats")
         .whereLayer("results").mayOnlyAccessLayers("data", "report", "stats")
         .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats")
