@@ -3,10 +3,10 @@ package dev.provpt.data.suite;
 import java.util.SplittableRandom;
 
 /**
-* The structured tasks' drawing surface: size × size × channels floats in [0, 1] (HWC) over a dim,
-* low-contrast backdrop, onto which {@link Sprite}s are composited with 4 × 4 supersampled coverage.
-* Pure arithmetic (StrictMath, SplittableRandom) like {@code Shapes}: a seed gives the same bytes anywhere.
-*/
+ * The structured tasks' drawing surface: size × size × channels floats in [0, 1] (HWC) over a dim,
+ * low-contrast backdrop, onto which {@link Sprite}s are composited with 4 × 4 supersampled coverage.
+ * Pure arithmetic (StrictMath, SplittableRandom) like {@code Shapes}: a seed gives the same bytes anywhere.
+ */
 final class Canvas {
 
   private static final int SUPERSAMPLING = 4;

@@ -5,11 +5,11 @@ import dev.provpt.data.ImageSet;
 import java.util.SplittableRandom;
 
 /**
-* The specialized tasks: a natural task's images seen through another sensor. Each image of the base
-* task goes through a seeded {@link Effect}, in source order, so the splits (and test fonts) are the
-* base task's for the same seed and only the pixels change. Distances scale with the image size
-* (quoted here for 28 × 28).
-*/
+ * The specialized tasks: a natural task's images seen through another sensor. Each image of the base
+ * task goes through a seeded {@link Effect}, in source order, so the splits (and test fonts) are the
+ * base task's for the same seed and only the pixels change. Distances scale with the image size
+ * (quoted here for 28 × 28).
+ */
 final class Degraded extends SuiteTask {
 
   /** The sensor: a grey size × size image in [0, 1] to another, drawing its parameters from {@code random}. */

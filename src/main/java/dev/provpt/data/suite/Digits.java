@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
-* "digits" (natural): scikit-learn's copy of the UCI optical-recognition handwritten digits, read from
-* the CSV that the Debian package python3-sklearn ships. 1,797 images of 8 × 8 cells, each the count
-* (0..16) of ink pixels in a 4 × 4 block of a 32 × 32 bitmap, scaled to [0, 1] and enlarged bilinearly.
-* Ink is bright on a black ground, like the backbone's pre-training images.
-*
-* <p>Only ~180 images per class exist, so after train800 (80 per class) and val200 (20 per class) the
-* test set is the remaining 797 images (74..83 per class).
-*/
+ * "digits" (natural): scikit-learn's copy of the UCI optical-recognition handwritten digits, read from
+ * the CSV that the Debian package python3-sklearn ships. 1,797 images of 8 × 8 cells, each the count
+ * (0..16) of ink pixels in a 4 × 4 block of a 32 × 32 bitmap, scaled to [0, 1] and enlarged bilinearly.
+ * Ink is bright on a black ground, like the backbone's pre-training images.
+ *
+ * <p>Only ~180 images per class exist, so after train800 (80 per class) and val200 (20 per class) the
+ * test set is the remaining 797 images (74..83 per class).
+ */
 final class Digits extends SuiteTask {
 
   static final String NAME = "digits";

@@ -27,15 +27,15 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
-* "letters" (natural, notMNIST-style): the letters A-J drawn from the real typefaces of Debian font
-* packages, one image per font and letter, the font being the variation. Each glyph outline is scaled
-* so its longer side fills 65-90% of the image, shifted at random within the margin, and filled white
-* on black with Java2D antialiasing (so bytes are the same for a seed on one JDK, not necessarily across JDKs).
-*
-* <p>Fonts are grouped into designs (the first word of the family name, with FreeFont joined to the URW
-* fonts it derives from), and the seed deals whole designs either to the train/val pool or to the test
-* set, about half each: test fonts are unseen fonts, and no bold or outline variant of a test font is in training.
-*/
+ * "letters" (natural, notMNIST-style): the letters A-J drawn from the real typefaces of Debian font
+ * packages, one image per font and letter, the font being the variation. Each glyph outline is scaled
+ * so its longer side fills 65-90% of the image, shifted at random within the margin, and filled white
+ * on black with Java2D antialiasing (so bytes are the same for a seed on one JDK, not necessarily across JDKs).
+ *
+ * <p>Fonts are grouped into designs (the first word of the family name, with FreeFont joined to the URW
+ * fonts it derives from), and the seed deals whole designs either to the train/val pool or to the test
+ * set, about half each: test fonts are unseen fonts, and no bold or outline variant of a test font is in training.
+ */
 final class Letters extends SuiteTask {
 
   static final String NAME = "letters";
@@ -131,9 +131,9 @@ final class Letters extends SuiteTask {
   }
 
   /**
-  * The usable fonts of {@code dirs}, in folder then file-name order: they load, map A-J, draw ten
-  * different non-empty glyphs, and draw them unlike every font before them (a duplicate file is dropped).
-  */
+   * The usable fonts of {@code dirs}, in folder then file-name order: they load, map A-J, draw ten
+   * different non-empty glyphs, and draw them unlike every font before them (a duplicate file is dropped).
+   */
   private static List<Face> load(List<FontDir> dirs, String task) {
     List<FontDir> missing = dirs.stream().filter(d -> !Files.isRegularFile(d.dir().resolve(d.marker()))).toList();
     if (!missing.isEmpty()) {

@@ -4,10 +4,10 @@ import dev.provpt.data.ImageSet;
 import java.util.SplittableRandom;
 
 /**
-* The suite's shared pixel helpers. A grey image here is a {@code float[]} of size × size values in
-* [0, 1], row-major; the generators convert to 8-bit only at the end. Pure arithmetic with StrictMath
-* and SplittableRandom, so a seed gives the same bytes on any JVM.
-*/
+ * The suite's shared pixel helpers. A grey image here is a {@code float[]} of size × size values in
+ * [0, 1], row-major; the generators convert to 8-bit only at the end. Pure arithmetic with StrictMath
+ * and SplittableRandom, so a seed gives the same bytes on any JVM.
+ */
 final class Raster {
 
   private Raster() {
@@ -105,10 +105,10 @@ final class Raster {
   }
 
   /**
-  * Simard et al.'s elastic distortion: a random displacement field (uniform in [-1, 1] per pixel),
-  * smoothed by a Gaussian of {@code sigma} pixels and scaled by {@code alpha}, sampled bilinearly;
-  * outside the image reads as 0.
-  */
+   * Simard et al.'s elastic distortion: a random displacement field (uniform in [-1, 1] per pixel),
+   * smoothed by a Gaussian of {@code sigma} pixels and scaled by {@code alpha}, sampled bilinearly;
+   * outside the image reads as 0.
+   */
   static float[] elastic(float[] src, int size, double alpha, double sigma, SplittableRandom random) {
     float[] dx = new float[src.length];
     float[] dy = new float[src.length];

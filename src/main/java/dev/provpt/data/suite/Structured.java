@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
-* Base of the structured tasks: scenes drawn from a seed on a {@link Canvas} whose label is a
-* structural property, never the object's kind (disc, square or triangle at random) or colour.
-* Generates 1,000 train/val images (train800 + val200 use them all) and then 2,000 test images, each
-* set class-balanced (counts differ by at most one) and shuffled; image i is source index i.
-*/
+ * Base of the structured tasks: scenes drawn from a seed on a {@link Canvas} whose label is a
+ * structural property, never the object's kind (disc, square or triangle at random) or colour.
+ * Generates 1,000 train/val images (train800 + val200 use them all) and then 2,000 test images, each
+ * set class-balanced (counts differ by at most one) and shuffled; image i is source index i.
+ */
 abstract class Structured extends SuiteTask {
 
   static final int POOL = 1_000;

@@ -12,11 +12,11 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
-* Writes a task's splits as a VTAB-1k list-file folder, the layout {@link ImageFolders#vtab} reads
-* ({@code data.kind = vtab}): {@code root/images/NNNNN.png} (8-bit grey or RGB PNG, named by source
-* index, each image once), the four list files of {@code images/NNNNN.png label} lines, and
-* {@code classes.txt} with the class names in label order (the loader ignores it).
-*/
+ * Writes a task's splits as a VTAB-1k list-file folder, the layout {@link ImageFolders#vtab} reads
+ * ({@code data.kind = vtab}): {@code root/images/NNNNN.png} (8-bit grey or RGB PNG, named by source
+ * index, each image once), the four list files of {@code images/NNNNN.png label} lines, and
+ * {@code classes.txt} with the class names in label order (the loader ignores it).
+ */
 public final class SuiteFolders {
 
   private SuiteFolders() {

@@ -6,12 +6,12 @@ import dev.provpt.data.Splits;
 import java.util.Arrays;
 
 /**
-* One suite task's VTAB-1k splits: train800 and val200 (disjoint, stratified), train800val200 (train800
-* followed by val200) and the test set (disjoint from both), all 8-bit, plus the task's metadata.
-*
-* @param sources each split's source indices, image by image: the row of digits.csv.gz, font × 10 + letter
-*                for the letter tasks, the generation index for generated tasks. Disjointness is checked on these.
-*/
+ * One suite task's VTAB-1k splits: train800 and val200 (disjoint, stratified), train800val200 (train800
+ * followed by val200) and the test set (disjoint from both), all 8-bit, plus the task's metadata.
+ *
+ * @param sources each split's source indices, image by image: the row of digits.csv.gz, font × 10 + letter
+ *                for the letter tasks, the generation index for generated tasks. Disjointness is checked on these.
+ */
 public record SuiteSplits(TaskInfo info, ImageSet train800, ImageSet val200, ImageSet train800val200, ImageSet test,
              Sources sources) {
 

@@ -3,10 +3,10 @@ package dev.provpt.data.suite;
 import dev.provpt.data.DataException;
 
 /**
-* One task of the mini-VTAB-1k suite: its metadata and a deterministic generator of its splits.
-* Instances touch no file until {@link #generate} is called, so the registry lists every task even
-* where a task's Debian package is missing.
-*/
+ * One task of the mini-VTAB-1k suite: its metadata and a deterministic generator of its splits.
+ * Instances touch no file until {@link #generate} is called, so the registry lists every task even
+ * where a task's Debian package is missing.
+ */
 public abstract class SuiteTask {
 
   private final TaskInfo info;
@@ -24,11 +24,11 @@ public abstract class SuiteTask {
   }
 
   /**
-  * The four VTAB-1k splits as {@code size} × {@code size} images with {@code channels} channels
-  * (1: grey; 3: RGB, grey sources copied to each channel); the same seed gives the same bytes.
-  *
-  * @throws DataException when the task's source is missing (the message names the Debian package)
-  */
+   * The four VTAB-1k splits as {@code size} × {@code size} images with {@code channels} channels
+   * (1: grey; 3: RGB, grey sources copied to each channel); the same seed gives the same bytes.
+   *
+   * @throws DataException when the task's source is missing (the message names the Debian package)
+   */
   public final SuiteSplits generate(long seed, int size, int channels) {
     if (size < 8) {
       throw new IllegalArgumentException(name() + ": image size must be at least 8, got " + size);

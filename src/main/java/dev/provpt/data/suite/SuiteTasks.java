@@ -4,10 +4,10 @@ import dev.provpt.data.DataException;
 import java.util.List;
 
 /**
-* The mini-VTAB-1k suite: nine tasks in VTAB's three groups, each addressable by name. Listing them
-* reads no file; {@link SuiteTask#generate} does, and names the missing Debian package when its source
-* is absent. Write a task where the {@code data.kind = vtab} loader reads it with {@link SuiteFolders#write}.
-*/
+ * The mini-VTAB-1k suite: nine tasks in VTAB's three groups, each addressable by name. Listing them
+ * reads no file; {@link SuiteTask#generate} does, and names the missing Debian package when its source
+ * is absent. Write a task where the {@code data.kind = vtab} loader reads it with {@link SuiteFolders#write}.
+ */
 public final class SuiteTasks {
 
   /** The suite's fixed seed: {@code generate(size, channels)} uses it. */

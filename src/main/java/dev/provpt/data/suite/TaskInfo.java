@@ -3,9 +3,9 @@ package dev.provpt.data.suite;
 import java.util.List;
 
 /**
-* What a suite task is: its registry name, VTAB group, class names in label order, where its images
-* come from (the Debian package for real images), the source's licence, and how the images are made.
-*/
+ * What a suite task is: its registry name, VTAB group, class names in label order, where its images
+ * come from (the Debian package for real images), the source's licence, and how the images are made.
+ */
 public record TaskInfo(String name, Group group, List<String> classNames, String source, String licence,
            String generation) {
 

@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
-* The structured labels are what the pictures show: measured back from the pixels (bright blobs,
-* their intensity-weighted centroids and second moments) at 48 × 48, each test image's measurement
-* falls in its label's bin, widened by a small tolerance for antialiased edges.
-*/
+ * The structured labels are what the pictures show: measured back from the pixels (bright blobs,
+ * their intensity-weighted centroids and second moments) at 48 × 48, each test image's measurement
+ * falls in its label's bin, widened by a small tolerance for antialiased edges.
+ */
 class SuiteStructureTest {
 
   private static final int SIZE = 48;
