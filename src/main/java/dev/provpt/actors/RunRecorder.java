@@ -35,8 +35,9 @@ final class RunRecorder {
     onEpoch.accept(record);
   }
 
-  /** Where the tuner writes its part of the checkpoint of {@code epoch}. */
+  /** Where the tuner writes its part of the checkpoint of {@code epoch} (asked only while the run may write). */
   Path tunerCheckpoint(int epoch) {
+    directory.checkWrites();
     return Checkpoints.epochDirectory(directory.root(), epoch).resolve(Checkpoints.TUNER);
   }
 
@@ -49,7 +50,9 @@ final class RunRecorder {
     Checkpoints.commit(directory.root(), epoch);
   }
 
+  /** Where the tuner exports the model (asked only while the run may write). */
   Path exportDirectory() {
+    directory.checkWrites();
     return directory.resolve(RunDirectory.EXPORT);
   }
 }
