@@ -194,8 +194,8 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
-    if (binding != null) {
-      binding.unbind().toCompletableFuture().join();
+    if (binding != null && !system.getWhenTerminated().toCompletableFuture().isDone()) {
+      binding.unbind().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
