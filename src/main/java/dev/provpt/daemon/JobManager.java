@@ -310,8 +310,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return forget(id);
     }
     if (loaded.resume() != null) {
-      getContext().getLog().info("job {} resumes after epoch {}", id, loaded.resume().experiment().epoch());
+      getContext().getLog().info("job {} resumes after epoch {} (fence {})", id, loaded.resume().experiment().epoch(),
+          claim.fence());
       bestVal.put(id, loaded.resume().experiment().bestVal());
+    } else {
+      getContext().getLog().info("job {} starts (fence {})", id, claim.fence());
     }
     ActorRef<Command> self = getContext().getSelf();
     var experiment = getContext().spawn(RunService.experiment(loaded.run(),
@@ -362,7 +365,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     finishing.remove(id);
     JobStore.Claim claim = claims.get(id);
     if (finished.outcome().succeeded()) {
-      store.finish(claim, JobStore.DONE, null);
+      if (store.finish(claim, JobStore.DONE, null)) {
+        getContext().getLog().info("job {} done (fence {})", id, claim.fence());
+      }
     } else {
       store.finish(claim, cancelling.remove(id) ? JobStore.CANCELLED : JobStore.FAILED, finished.outcome().error());
     }

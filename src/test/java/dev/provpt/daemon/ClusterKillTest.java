@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 @Tag("cluster")
 class ClusterKillTest {
   private static final int DETERMINISTIC_EPOCHS = 8;
-  private static final int EPOCHS = 12;
+  private static final int EPOCHS = 16;
   private static final Duration LEASE = Duration.ofSeconds(10);
   private static final String[] TIMINGS = {"cluster.lease=10s", "cluster.renew-every=1s", "cluster.poll-every=500ms",
-      "cluster.split-brain-resolver.stable-after=2s", "cluster.failure-detector.acceptable-heartbeat-pause=1500ms",
+      "cluster.split-brain-resolver.stable-after=2s",
       "cluster.join-timeout=60s", "daemon.max-concurrent=1"};
 
   private final List<ClusterNodes.Node> nodes = new ArrayList<>();
@@ -43,7 +43,7 @@ class ClusterKillTest {
 
   private static String job(String name, String method, int epochs) {
     return DaemonTest.experiment(name, method, epochs, "  tensorflow-threads = 1",
-        "  data { train-size = 160, val-size = 40, shapes.pool-per-class = 20 }");
+        "  data { train-size = 600, val-size = 100, shapes.pool-per-class = 70 }");
   }
 
   private ClusterNodes.Node start(String name, List<ClusterNodes.Node> seeds) throws Exception {
@@ -127,8 +127,9 @@ class ClusterKillTest {
     return Optional.empty();
   }
 
+  /** Running, with the checkpoint of epoch 1 committed (epoch 2's progress is recorded after it), and not about to end. */
   private static boolean trainingPastEpochOne(JsonNode job) {
-    return job.get("state").asText().equals("running") && job.get("epoch").asInt() >= 1
+    return job.get("state").asText().equals("running") && job.get("epoch").asInt() >= 2
         && job.get("epoch").asInt() < job.get("epochs").asInt() - 1;
   }
 
@@ -164,8 +165,7 @@ class ClusterKillTest {
       ClusterNodes.Node d = start("d", alive()).awaitListening(Duration.ofSeconds(90));
       // the removed node's job goes back to the queue through membership, before its lease runs out
       awaitJobs("the deterministic job taken over", all -> find(all, deterministic)
-          .map(j -> !j.get("node").asText().equals(firstOwner) && j.get("state").asText().equals("running"))
-          .orElse(false));
+          .map(j -> !j.get("node").asText().equals(firstOwner)).orElse(false));
       assertTrue(logs().contains("node " + firstOwner + " left the cluster: 1 of its job(s) go back to the queue"),
           "membership requeued the killed node's job" + logs());
       JsonNode cluster = awaitMembers(d, 3);
