@@ -41,6 +41,13 @@ final class DaemonCommands {
     String url;
 
     String call(String method, String path, String body) throws Exception {
+      return request(url, method, path, body);
+    }
+  }
+
+  /** One HTTP call to the daemon at {@code url} (null: provpt.daemon.url), with its token; the body of the answer. */
+  static String request(String url, String method, String path, String body) throws Exception {
+    {
       Settings s = new Settings(ConfigLoader.load(null, List.of()));
       String base = url != null ? url : s.string("provpt.daemon.url");
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

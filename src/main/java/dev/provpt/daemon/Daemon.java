@@ -33,7 +33,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *
  * <pre>
  * POST /jobs               HOCON experiment text → {"id": N}
- * GET  /jobs               all jobs
+ * POST /jobs?key=K         the same, queued once per key (sweeps): {"id", "added"}
+ * GET  /jobs               all jobs (?key-prefix=P: the jobs whose key starts with P)
  * GET  /jobs/N             one job: state (queued, running, done, failed, cancelled), epoch, best val, error
  * POST /jobs/N/cancel      cancel a queued or running job
  * GET  /jobs/N/metrics     its metrics.jsonl
@@ -225,8 +226,11 @@ public final class Daemon implements AutoCloseable {
           path("cluster", () -> get(() -> json(StatusCodes.OK, cluster.get()))),
           pathPrefix("jobs", () -> concat(
               pathEnd(() -> concat(
-                  post(() -> withSizeLimit(maxBytes, () -> entity(Unmarshaller.entityToString(), this::submit))),
-                  get(() -> json(StatusCodes.OK, store.list().stream().map(JobStore.Job::toMap).toList())))),
+                  post(() -> parameterOptional("key", key -> withSizeLimit(maxBytes,
+                      () -> entity(Unmarshaller.entityToString(), text -> submit(text, key))))),
+                  get(() -> parameterOptional("key-prefix", prefix -> json(StatusCodes.OK,
+                      prefix.map(store::withKeyPrefix).orElseGet(store::list).stream().map(JobStore.Job::toMap)
+                          .toList()))))),
               path(PathMatchers.longSegment(), id -> get(() -> job(id).map(j -> json(StatusCodes.OK, j.toMap()))
                   .orElseGet(() -> notFound(id)))),
               path(PathMatchers.longSegment().slash("cancel"), id -> post(() -> job(id).map(j -> {
@@ -248,12 +252,21 @@ public final class Daemon implements AutoCloseable {
           .orElseGet(() -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "a bearer token is required"))));
     }
 
-    private Route submit(String text) {
+    private Route submit(String text, Optional<String> key) {
       try {
         // validated whole now (keys, types, ranges, the backbone and data paths), so that a bad experiment is
         // refused at once with the same message a run would give; what only loading can tell still fails later
         var config = ConfigLoader.parse(text, "submitted experiment", List.of());
         String name = ExperimentSettings.from(config).name();
+        if (key.isPresent()) {
+          // a keyed submission (a sweep's run) is queued once: the same key again adds nothing
+          JobStore.Submitted submitted = store.submitOnce(key.get(), name, text);
+          if (submitted.added()) {
+            manager.tell(new JobManager.Wake());
+          }
+          return json(submitted.added() ? StatusCodes.CREATED : StatusCodes.OK, Map.of("id", submitted.id(),
+              "added", submitted.added(), "key", key.get()));
+        }
         long id = store.submit(name, text);
         manager.tell(new JobManager.Wake());
         return json(StatusCodes.CREATED, Map.of("id", id, "state", JobStore.QUEUED));
