@@ -25,9 +25,12 @@ final class DaemonCommands {
     @Option(names = "--set", description = "override, e.g. --set daemon.port=9000")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = {"-c", "--config"}, description = "a file with provpt.daemon / provpt.cluster settings")
+    Path configFile;
+
     @Override
     public Integer call() throws Exception {
-      Daemon daemon = Daemon.start(ConfigLoader.load(null, overrides));
+      Daemon daemon = Daemon.start(ConfigLoader.load(configFile, overrides));
       Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
       System.err.println("provpt daemon listening on port " + daemon.port());
       daemon.awaitTermination();

@@ -91,7 +91,7 @@ public final class Daemon implements AutoCloseable {
             return Behaviors.same();
           }).build();
         }), "provpt-daemon", config);
-    Api api = new Api(store, system, maxBytes, loopback ? null : token, () -> Map.of("enabled", false));
+    Api api = new Api(store, system, maxBytes, loopback ? null : token, () -> Map.of("enabled", false), null);
     ServerBinding binding = Http.get(system).newServerAt(host, port).bind(api.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     system.log().info("provpt daemon serving on http://{}:{} (state in {})", host,
@@ -166,7 +166,7 @@ public final class Daemon implements AutoCloseable {
       ServerBinding binding = null;
       if (options.servesApi()) {
         ActorSystem<Void> sys = system;
-        Api api = new Api(store, manager, maxBytes, loopback ? null : token, () -> ClusterNode.status(sys));
+        Api api = new Api(store, manager, maxBytes, loopback ? null : token, () -> ClusterNode.status(sys), runs);
         binding = Http.get(system).newServerAt(host, port).bind(api.routes()).toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
       }
@@ -210,14 +210,25 @@ public final class Daemon implements AutoCloseable {
     private final long maxBytes;
     private final String token;
     private final java.util.function.Supplier<Map<String, Object>> cluster;
+    private final Path sharedRuns;
 
+    /** {@code sharedRuns}: in cluster mode, this node's mount of the shared runs directory (else null). */
     Api(JobStore store, ActorRef<JobManager.Command> manager, long maxBytes, String token,
-        java.util.function.Supplier<Map<String, Object>> cluster) {
+        java.util.function.Supplier<Map<String, Object>> cluster, Path sharedRuns) {
       this.store = store;
       this.manager = manager;
       this.maxBytes = maxBytes;
       this.token = token;
       this.cluster = cluster;
+      this.sharedRuns = sharedRuns;
+    }
+
+    /** Where this node reads a job's files: on a cluster, its own mount of the shared directory. */
+    private Path runDirectory(JobStore.Job job) {
+      if (sharedRuns != null) {
+        return sharedRuns.resolve("job-" + job.id());
+      }
+      return job.runDirectory() == null ? null : Path.of(job.runDirectory());
     }
 
     Route routes() {
@@ -284,11 +295,11 @@ public final class Daemon implements AutoCloseable {
       if (job.isEmpty()) {
         return notFound(id);
       }
-      if (!FILES.contains(name) || job.get().runDirectory() == null
-          || !Files.isRegularFile(Path.of(job.get().runDirectory()).resolve(name))) {
+      Path directory = runDirectory(job.get());
+      if (!FILES.contains(name) || directory == null || !Files.isRegularFile(directory.resolve(name))) {
         return json(StatusCodes.NOT_FOUND, Map.of("error", "job " + id + " has no file " + name + " (yet); files: " + FILES));
       }
-      return getFromFile(Path.of(job.get().runDirectory()).resolve(name).toFile());
+      return getFromFile(directory.resolve(name).toFile());
     }
 
     private Route notFound(long id) {
