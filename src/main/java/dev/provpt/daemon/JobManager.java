@@ -167,7 +167,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         break;
       }
       if (placement.dryRun()) {
-        store.finish(next.get(), JobStore.DONE, null);
+        JobStore.Claim claim = next.get();
+        safely("finish", () -> store.finish(claim, JobStore.DONE, null));
         continue;
       }
       load(next.get());
@@ -247,8 +248,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * Asked before every write to the job's run directory: the claim's token must still be the
    * job's. A worker whose job was taken over is refused here, and its experiment stops.
    */
+  private static final org.slf4j.Logger GUARD_LOG = org.slf4j.LoggerFactory.getLogger(JobManager.class);
+
   private RunDirectory.WriteGuard guard(JobStore.Claim claim) {
-    org.slf4j.Logger log = getContext().getLog();
+    org.slf4j.Logger log = GUARD_LOG;
     return () -> {
       long current = store.fence(claim.id());
       if (current != claim.fence()) {
@@ -274,7 +277,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     Path directory = !placement.sharedRuns() && job.runDirectory() != null ? Path.of(job.runDirectory())
         : runsDirectory.resolve("job-" + id);
-    if (!store.started(claim, directory.toString(), settings.train().epochs())) {
+    if (!safely("started", () -> store.started(claim, directory.toString(), settings.train().epochs()))) {
       claims.remove(id);
       return;
     }
@@ -299,7 +302,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     loading.remove(id);
     JobStore.Claim claim = claims.get(id);
     if (cancelling.remove(id)) {
-      store.finish(claim, JobStore.CANCELLED, "cancelled before it started");
+      safely("finish", () -> store.finish(claim, JobStore.CANCELLED, "cancelled before it started"));
       return forget(id);
     }
     if (lost.contains(id)) {
@@ -317,10 +320,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       getContext().getLog().info("job {} starts (fence {})", id, claim.fence());
     }
     ActorRef<Command> self = getContext().getSelf();
-    var experiment = getContext().spawn(RunService.experiment(loaded.run(),
-        RunDirectory.at(loaded.directory()).guardedBy(guard(claim)),
-        outcomes, false, line -> self.tell(new EpochEnded(id, line.epoch(), line.valAccuracy())), loaded.resume()),
-        "job-" + id);
+    ActorRef<ExperimentActor.Command> experiment;
+    try {
+      // a fresh run writes its config.conf here, through the guard: a job taken over meanwhile stops now
+      experiment = getContext().spawn(RunService.experiment(loaded.run(),
+          RunDirectory.at(loaded.directory()).guardedBy(guard(claim)),
+          outcomes, false, line -> self.tell(new EpochEnded(id, line.epoch(), line.valAccuracy())), loaded.resume()),
+          "job-" + id);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("job {} cannot start: {}", id, e.getMessage());
+      safely("finish", () -> store.finish(claim, JobStore.FAILED, e.getMessage()));
+      return forget(id);
+    }
     getContext().watchWith(experiment, new JobStopped(id));
     running.put(id, experiment);
     runs.put(id, loaded.run());
@@ -332,15 +343,36 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void fail(long id, Throwable error) {
     String reason = error.getMessage() == null ? error.toString() : error.getMessage();
     getContext().getLog().warn("job {} cannot start: {}", id, reason);
-    store.finish(claims.get(id), JobStore.FAILED, reason);
+    JobStore.Claim claim = claims.get(id);
+    safely("finish", () -> store.finish(claim, JobStore.FAILED, reason));
+  }
+
+  /**
+   * A store write that may fail (the database unreachable for a while): logged, and false. The job
+   * keeps its state in the database; if this node cannot renew it either, its lease runs out and
+   * another node resumes it from its checkpoint.
+   */
+  private boolean safely(String what, java.util.function.BooleanSupplier write) {
+    try {
+      return write.getAsBoolean();
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("job store unavailable ({}): {}", what, e.getMessage());
+      return false;
+    }
   }
 
   private Behavior<Command> onEpoch(EpochEnded epoch) {
     double best = Math.max(bestVal.getOrDefault(epoch.id(), -1.0), epoch.valAcc());
     bestVal.put(epoch.id(), best);
     JobStore.Claim claim = claims.get(epoch.id());
-    if (claim != null && !store.progress(claim, epoch.epoch(), best)) {
-      lose(epoch.id());
+    if (claim != null) {
+      try {
+        if (!store.progress(claim, epoch.epoch(), best)) {
+          lose(epoch.id());
+        }
+      } catch (RuntimeException e) {
+        getContext().getLog().warn("job store unavailable (progress): {}", e.getMessage());
+      }
     }
     return this;
   }
@@ -365,11 +397,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     finishing.remove(id);
     JobStore.Claim claim = claims.get(id);
     if (finished.outcome().succeeded()) {
-      if (store.finish(claim, JobStore.DONE, null)) {
+      if (safely("finish", () -> store.finish(claim, JobStore.DONE, null))) {
         getContext().getLog().info("job {} done (fence {})", id, claim.fence());
       }
     } else {
-      store.finish(claim, cancelling.remove(id) ? JobStore.CANCELLED : JobStore.FAILED, finished.outcome().error());
+      String state = cancelling.remove(id) ? JobStore.CANCELLED : JobStore.FAILED;
+      safely("finish", () -> store.finish(claim, state, finished.outcome().error()));
     }
     return forget(id);
   }
@@ -382,7 +415,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     JobStore.Claim claim = claims.get(id);
     if (claim != null && !lost.contains(id)) {
-      store.finish(claim, JobStore.FAILED, "the experiment stopped without an outcome");
+      safely("finish", () -> store.finish(claim, JobStore.FAILED, "the experiment stopped without an outcome"));
     }
     return forget(id);
   }
@@ -405,7 +438,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       cancelling.add(cancel.id()); // cancelled when its loading ends
     } else {
       // queued: cancelled now; running on another node: its owner cancels it at its next renewal
-      store.requestCancel(cancel.id());
+      safely("cancel", () -> store.requestCancel(cancel.id()));
     }
     return this;
   }

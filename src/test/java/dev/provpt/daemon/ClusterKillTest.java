@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class ClusterKillTest {
   private static final int DETERMINISTIC_EPOCHS = 8;
   private static final int EPOCHS = 16;
-  private static final Duration LEASE = Duration.ofSeconds(10);
-  private static final String[] TIMINGS = {"cluster.lease=10s", "cluster.renew-every=1s", "cluster.poll-every=500ms",
+  private static final Duration LEASE = Duration.ofSeconds(20);
+  private static final String[] TIMINGS = {"cluster.lease=20s", "cluster.renew-every=1s", "cluster.poll-every=500ms",
       "cluster.split-brain-resolver.stable-after=2s",
       "cluster.join-timeout=60s", "daemon.max-concurrent=1"};
 

@@ -34,7 +34,10 @@ class StatusPageTest {
     DaemonTest.exportBackbone();
     try (Daemon daemon = DaemonTest.start(DaemonTest.tmp.resolve("state"))) {
       long id = DaemonTest.submit(daemon, DaemonTest.experiment("page-job", "vpt-deep", 3));
-      long bad = DaemonTest.submit(daemon, DaemonTest.experiment("broken-job", "vpt-deep", 2, "  train.base-lr = -1"));
+      // an invalid experiment is refused at submission now; a job that fails while it runs (a NaN loss) is shown failed
+      Path nanBackbone = dev.provpt.TestBackbones.exportWithNaN(DaemonTest.tmp.resolve("nan-backbone"));
+      long bad = DaemonTest.submit(daemon, DaemonTest.experiment("broken-job", "vpt-deep", 2)
+          .replace(DaemonTest.backbone.toString(), nanBackbone.toString()));
       assertEquals("done", DaemonTest.await(daemon, id, DaemonTest::ended).get("state").asText());
       DaemonTest.await(daemon, bad, DaemonTest::ended);
       String url = "http://127.0.0.1:" + daemon.port() + "/";
@@ -42,7 +45,7 @@ class StatusPageTest {
       assertTrue(dom.contains("id=\"job-" + id + "\""), dom);
       assertTrue(dom.contains("page-job") && dom.contains("broken-job"), dom);
       assertTrue(dom.contains("class=\"done\"") && dom.contains("class=\"failed\""), dom);
-      assertTrue(dom.contains("provpt.train.base-lr must be"), "the failure's reason is shown: " + dom);
+      assertTrue(dom.contains("training loss became NaN"), "the failure's reason is shown: " + dom);
       assertTrue(dom.contains("<svg class=\"chart\"") && dom.contains("data-points=\"3\""), "chart of 3 epochs: " + dom);
       Path screenshot = DaemonTest.tmp.resolve("status.png");
       render(url, DaemonTest.tmp.resolve("profile2"), "--screenshot=" + screenshot, "--window-size=1100,400");
