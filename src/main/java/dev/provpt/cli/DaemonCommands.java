@@ -32,7 +32,8 @@ final class DaemonCommands {
     public Integer call() throws Exception {
       Daemon daemon = Daemon.start(ConfigLoader.load(configFile, overrides));
       Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
-      System.err.println("provpt daemon listening on port " + daemon.port());
+      System.err.println(daemon.port() > 0 ? "provpt daemon listening on port " + daemon.port()
+          : "provpt cluster node started (no api role: no HTTP port)");
       daemon.awaitTermination();
       return 0;
     }
