@@ -36,6 +36,10 @@ public final class ClusterNode {
     static Options from(Settings s) {
       Config c = s.config();
       List<String> seeds = c.getStringList("provpt.cluster.seed-nodes");
+      if (seeds.isEmpty()) {
+        throw new ClusterStartException("provpt.cluster.seed-nodes is empty: list the host:port of the nodes to join "
+            + "through (the first node of a new cluster lists itself first)");
+      }
       for (String seed : seeds) {
         if (!seed.matches("[^:/@]+:\\d{1,5}")) {
           throw new ClusterStartException("provpt.cluster.seed-nodes must list host:port entries, got \"" + seed + "\"");

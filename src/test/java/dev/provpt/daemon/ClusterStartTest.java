@@ -61,8 +61,9 @@ class ClusterStartTest {
   void anUnreachableDatabase() throws Exception {
     Path runs = tmp.resolve("runs");
     int nobody = ClusterNodes.freePort();
+    int port = ClusterNodes.freePort();
     var e = assertThrows(ClusterStartException.class, () -> start("jdbc:postgresql://127.0.0.1:" + nobody + "/provpt",
-        runs, ClusterNodes.freePort(), List.of()));
+        runs, port, List.of(port)));
     oneLine(e, "cannot reach the job database jdbc:postgresql://127.0.0.1:" + nobody + "/provpt");
     assertTrue(empty(runs));
   }
@@ -116,6 +117,13 @@ class ClusterStartTest {
   }
 
   @Test
+  void noSeedNodes() throws Exception {
+    var e = assertThrows(ClusterStartException.class, () -> start("jdbc:postgresql://127.0.0.1:1/x", tmp.resolve("r"),
+        ClusterNodes.freePort(), List.of()));
+    oneLine(e, "provpt.cluster.seed-nodes is empty");
+  }
+
+  @Test
   void theCommandLinePrintsOneLine() throws Exception {
     var err = new java.io.ByteArrayOutputStream();
     var saved = System.err;
@@ -125,7 +133,8 @@ class ClusterStartTest {
       System.setErr(new java.io.PrintStream(err, true));
       code = dev.provpt.cli.Main.execute("serve", "--set", "cluster.enabled=true", "--set",
           "cluster.database.url=\"jdbc:postgresql://127.0.0.1:" + nobody + "/x\"", "--set",
-          "daemon.runs-dir=\"" + tmp.resolve("r") + "\"", "--set", "cluster.port=" + ClusterNodes.freePort());
+          "daemon.runs-dir=\"" + tmp.resolve("r") + "\"", "--set", "cluster.port=" + ClusterNodes.freePort(),
+          "--set", "cluster.seed-nodes=[\"127.0.0.1:" + nobody + "\"]");
     } finally {
       System.setErr(saved);
     }
