@@ -39,8 +39,9 @@ final class RunRecorder {
     onEpoch.accept(record);
   }
 
-  /** Where the tuner writes its part of the checkpoint of {@code epoch}. */
+  /** Where the tuner writes its part of the checkpoint of {@code epoch} (asked only while the run may write). */
   Path tunerCheckpoint(int epoch) {
+    directory.checkWrites();
     return Checkpoints.epochDirectory(directory.root(), epoch).resolve(Checkpoints.TUNER);
   }
 
@@ -53,7 +54,9 @@ final class RunRecorder {
     Checkpoints.commit(directory.root(), epoch, pinned);
   }
 
+  /** Where the tuner exports the model (asked only while the run may write). */
   Path exportDirectory() {
+    directory.checkWrites();
     return directory.resolve(RunDirectory.EXPORT);
   }
 }

@@ -25,11 +25,15 @@ final class DaemonCommands {
     @Option(names = "--set", description = "override, e.g. --set daemon.port=9000")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = {"-c", "--config"}, description = "a file with provpt.daemon / provpt.cluster settings")
+    Path configFile;
+
     @Override
     public Integer call() throws Exception {
-      Daemon daemon = Daemon.start(ConfigLoader.load(null, overrides));
+      Daemon daemon = Daemon.start(ConfigLoader.load(configFile, overrides));
       Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
-      System.err.println("provpt daemon listening on port " + daemon.port());
+      System.err.println(daemon.port() > 0 ? "provpt daemon listening on port " + daemon.port()
+          : "provpt cluster node started (no api role: no HTTP port)");
       daemon.awaitTermination();
       return 0;
     }
@@ -41,6 +45,13 @@ final class DaemonCommands {
     String url;
 
     String call(String method, String path, String body) throws Exception {
+      return request(url, method, path, body);
+    }
+  }
+
+  /** One HTTP call to the daemon at {@code url} (null: provpt.daemon.url), with its token; the body of the answer. */
+  static String request(String url, String method, String path, String body) throws Exception {
+    {
       Settings s = new Settings(ConfigLoader.load(null, List.of()));
       String base = url != null ? url : s.string("provpt.daemon.url");
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

@@ -25,10 +25,28 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "list the runs the sweep expands into, run nothing")
   boolean dryRun;
 
+  @Option(names = "--submit", description = "queue the sweep's runs as jobs on a daemon or cluster (idempotent): the "
+      + "grid first; once the grid is done, the final runs with the best setting")
+  boolean submit;
+
+  @Option(names = "--collect", description = "build report.json and report.md from the sweep's finished jobs")
+  boolean collect;
+
+  @Option(names = "--url", description = "daemon URL for --submit and --collect (default: provpt.daemon.url)")
+  String url;
+
+  @Option(names = "--out", description = "--collect: the report's directory (default: <out>/<name>-sweep-<id>)")
+  Path out;
+
   @Override
   public Integer call() throws Exception {
     Path file = Main.experimentOrDefault(configFile);
     Sweep sweep = new Sweep(file, overrides);
+    if (submit || collect) {
+      return new SweepJobs(sweep, url).run(submit, out != null ? out
+          : ExperimentSettings.from(ConfigLoader.load(file, overrides)).out().resolve(
+              ExperimentSettings.from(ConfigLoader.load(file, overrides)).name() + "-sweep-" + sweep.id()));
+    }
     if (dryRun) {
       sweep.gridRuns().forEach(r -> System.out.println(r.name() + " " + r.overrides()));
       System.out.println("then final-seed<N> for each seed, with the best grid setting, on train+val");

@@ -33,11 +33,13 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *
  * <pre>
  * POST /jobs               HOCON experiment text → {"id": N}
- * GET  /jobs               all jobs
+ * POST /jobs?key=K         the same, queued once per key (sweeps): {"id", "added"}
+ * GET  /jobs               all jobs (?key-prefix=P: the jobs whose key starts with P)
  * GET  /jobs/N             one job: state (queued, running, done, failed, cancelled), epoch, best val, error
  * POST /jobs/N/cancel      cancel a queued or running job
  * GET  /jobs/N/metrics     its metrics.jsonl
  * GET  /jobs/N/files/NAME  summary.json, config.conf, accuracy.png, distribution.png
+ * GET  /cluster            cluster mode: this node, the leader, the oldest member, every member
  * GET  /                   the status page
  * </pre>
  */
@@ -46,19 +48,25 @@ public final class Daemon implements AutoCloseable {
       "distribution.png");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final ActorSystem<JobManager.Command> system;
+  private final ActorSystem<?> system;
   private final ServerBinding binding;
   private final JobStore store;
 
-  private Daemon(ActorSystem<JobManager.Command> system, ServerBinding binding, JobStore store) {
+  private Daemon(ActorSystem<?> system, ServerBinding binding, JobStore store) {
     this.system = system;
     this.binding = binding;
     this.store = store;
   }
 
-  /** Starts the daemon described by {@code config}'s provpt.daemon section. */
+  /**
+   * Starts the daemon described by {@code config}'s provpt.daemon section: one node with an
+   * SQLite queue, or, with provpt.cluster.enabled, a node of a cluster sharing a PostgreSQL queue.
+   */
   public static Daemon start(Config config) throws Exception {
     Settings s = new Settings(config);
+    if (config.getBoolean("provpt.cluster.enabled")) {
+      return startClusterNode(config, s);
+    }
     String host = s.string("provpt.daemon.host");
     int port = s.intIn("provpt.daemon.port", 0, 65535);
     Path stateDir = Path.of(s.string("provpt.daemon.state-dir"));
@@ -71,17 +79,19 @@ public final class Daemon implements AutoCloseable {
           + "set provpt.daemon.token so that requests must carry it");
     }
     Files.createDirectories(stateDir);
-    JobStore store = new JobStore(stateDir.resolve("jobs.db"));
+    String runsSetting = s.string("provpt.daemon.runs-dir");
+    Path runs = runsSetting.isBlank() ? stateDir.resolve("runs") : Path.of(runsSetting);
+    JobStore store = new SqliteJobStore(stateDir.resolve("jobs.db"));
     ActorSystem<JobManager.Command> system = ActorSystem.create(
         Behaviors.setup(context -> {
-          var manager = context.spawn(JobManager.create(store, stateDir.resolve("runs"), maxConcurrent), "jobs",
+          var manager = context.spawn(JobManager.create(store, runs, maxConcurrent), "jobs",
               DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));
           return Behaviors.receive(JobManager.Command.class).onAnyMessage(m -> {
             manager.tell(m);
             return Behaviors.same();
           }).build();
         }), "provpt-daemon", config);
-    Api api = new Api(store, system, maxBytes, loopback ? null : token);
+    Api api = new Api(store, system, maxBytes, loopback ? null : token, () -> Map.of("enabled", false), null);
     ServerBinding binding = Http.get(system).newServerAt(host, port).bind(api.routes())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     system.log().info("provpt daemon serving on http://{}:{} (state in {})", host,
@@ -89,8 +99,93 @@ public final class Daemon implements AutoCloseable {
     return new Daemon(system, binding, store);
   }
 
+  /**
+   * A cluster node. Every check that can refuse the start comes before anything is written: the
+   * database is reachable and is not another cluster's, the runs directory is the shared one, the
+   * node joins the cluster within the timeout. Only then the schema is migrated, a fresh database
+   * is claimed for this cluster, and jobs are taken.
+   */
+  private static Daemon startClusterNode(Config config, Settings s) throws Exception {
+    String host = s.string("provpt.daemon.host");
+    int port = s.intIn("provpt.daemon.port", 0, 65535);
+    int maxConcurrent = s.intIn("provpt.daemon.max-concurrent", 1, 64);
+    long maxBytes = s.intIn("provpt.daemon.max-request-bytes", 1, Integer.MAX_VALUE);
+    String token = s.string("provpt.daemon.token");
+    boolean dryRun = s.bool("provpt.daemon.dry-run-jobs");
+    boolean loopback = InetAddress.getByName(host).isLoopbackAddress();
+    if (!loopback && token.isBlank()) {
+      throw new SettingsException("provpt.daemon.host is " + host + ", not a loopback address: "
+          + "set provpt.daemon.token so that requests must carry it");
+    }
+    String runsSetting = s.string("provpt.daemon.runs-dir");
+    if (runsSetting.isBlank()) {
+      throw new ClusterStartException("provpt.daemon.runs-dir must name the directory every node of the cluster "
+          + "mounts (e.g. an NFS export)");
+    }
+    Path runs = Path.of(runsSetting).toAbsolutePath();
+    ClusterNode.Options options = ClusterNode.Options.from(s);
+
+    PostgresJobStore store = PostgresJobStore.connect(options.databaseUrl(), options.databaseUser(),
+        options.databasePassword(), options.poolSize());
+    ActorSystem<Void> system = null;
+    try {
+      Optional<PostgresJobStore.Identity> identity = store.identity();
+      if (identity.isPresent() && !identity.get().clusterId().equals(options.clusterId())) {
+        throw new ClusterStartException("the job database " + store.url() + " belongs to cluster "
+            + identity.get().clusterId() + ", not " + options.clusterId() + " (provpt.cluster.cluster-id): "
+            + "two clusters cannot share one database");
+      }
+      if (identity.isPresent()) {
+        SharedRuns.check(runs, identity.get());
+      } else {
+        SharedRuns.checkUnclaimed(runs);
+      }
+      system = ActorSystem.create(Behaviors.empty(), ClusterNode.SYSTEM, ClusterNode.pekkoConfig(options, config));
+      ClusterNode.awaitUp(system, options);
+
+      store.migrate();
+      var claimed = store.claimIdentity(new PostgresJobStore.Identity(options.clusterId(),
+          java.util.UUID.randomUUID().toString()));
+      if (!claimed.clusterId().equals(options.clusterId())) {
+        throw new ClusterStartException("the job database " + store.url() + " belongs to cluster "
+            + claimed.clusterId() + ", not " + options.clusterId() + " (provpt.cluster.cluster-id)");
+      }
+      if (identity.isEmpty() && !Files.isRegularFile(runs.resolve(SharedRuns.MARKER))) {
+        SharedRuns.write(runs, claimed);
+      }
+      SharedRuns.check(runs, claimed);
+
+      String self = ClusterNode.self(system);
+      var placement = JobManager.Placement.cluster(self, options.lease(), options.renewEvery(), options.pollEvery(),
+          dryRun);
+      ActorRef<JobManager.Command> manager = system.systemActorOf(JobManager.create(store, runs,
+          options.trains() ? maxConcurrent : 0, placement), "jobs",
+          DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));
+      system.systemActorOf(ClusterNode.removals(manager), "cluster-removals",
+          org.apache.pekko.actor.typed.Props.empty());
+      ServerBinding binding = null;
+      if (options.servesApi()) {
+        ActorSystem<Void> sys = system;
+        Api api = new Api(store, manager, maxBytes, loopback ? null : token, () -> ClusterNode.status(sys), runs);
+        binding = Http.get(system).newServerAt(host, port).bind(api.routes()).toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+      }
+      system.log().info("provpt cluster node {} (cluster {}, roles {}) serving on http://{}:{}, runs in {}", self,
+          options.clusterId(), options.roles(), host, binding == null ? "-" : binding.localAddress().getPort(), runs);
+      return new Daemon(system, binding, store);
+    } catch (Exception | Error e) {
+      if (system != null) {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The HTTP port; -1 on a cluster node without the api role. */
   public int port() {
-    return binding.localAddress().getPort();
+    return binding == null ? -1 : binding.localAddress().getPort();
   }
 
   /** Blocks until the actor system ends. */
@@ -100,7 +195,9 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
-    binding.unbind().toCompletableFuture().join();
+    if (binding != null && !system.getWhenTerminated().toCompletableFuture().isDone()) {
+      binding.unbind().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
     store.close();
@@ -112,21 +209,39 @@ public final class Daemon implements AutoCloseable {
     private final ActorRef<JobManager.Command> manager;
     private final long maxBytes;
     private final String token;
+    private final java.util.function.Supplier<Map<String, Object>> cluster;
+    private final Path sharedRuns;
 
-    Api(JobStore store, ActorRef<JobManager.Command> manager, long maxBytes, String token) {
+    /** {@code sharedRuns}: in cluster mode, this node's mount of the shared runs directory (else null). */
+    Api(JobStore store, ActorRef<JobManager.Command> manager, long maxBytes, String token,
+        java.util.function.Supplier<Map<String, Object>> cluster, Path sharedRuns) {
       this.store = store;
       this.manager = manager;
       this.maxBytes = maxBytes;
       this.token = token;
+      this.cluster = cluster;
+      this.sharedRuns = sharedRuns;
+    }
+
+    /** Where this node reads a job's files: on a cluster, its own mount of the shared directory. */
+    private Path runDirectory(JobStore.Job job) {
+      if (sharedRuns != null) {
+        return sharedRuns.resolve("job-" + job.id());
+      }
+      return job.runDirectory() == null ? null : Path.of(job.runDirectory());
     }
 
     Route routes() {
       Route api = concat(
           pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, StatusPage.HTML)))),
+          path("cluster", () -> get(() -> json(StatusCodes.OK, cluster.get()))),
           pathPrefix("jobs", () -> concat(
               pathEnd(() -> concat(
-                  post(() -> withSizeLimit(maxBytes, () -> entity(Unmarshaller.entityToString(), this::submit))),
-                  get(() -> json(StatusCodes.OK, store.list().stream().map(JobStore.Job::toMap).toList())))),
+                  post(() -> parameterOptional("key", key -> withSizeLimit(maxBytes,
+                      () -> entity(Unmarshaller.entityToString(), text -> submit(text, key))))),
+                  get(() -> parameterOptional("key-prefix", prefix -> json(StatusCodes.OK,
+                      prefix.map(store::withKeyPrefix).orElseGet(store::list).stream().map(JobStore.Job::toMap)
+                          .toList()))))),
               path(PathMatchers.longSegment(), id -> get(() -> job(id).map(j -> json(StatusCodes.OK, j.toMap()))
                   .orElseGet(() -> notFound(id)))),
               path(PathMatchers.longSegment().slash("cancel"), id -> post(() -> job(id).map(j -> {
@@ -148,12 +263,21 @@ public final class Daemon implements AutoCloseable {
           .orElseGet(() -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "a bearer token is required"))));
     }
 
-    private Route submit(String text) {
+    private Route submit(String text, Optional<String> key) {
       try {
         // validated whole now (keys, types, ranges, the backbone and data paths), so that a bad experiment is
         // refused at once with the same message a run would give; what only loading can tell still fails later
         var config = ConfigLoader.parse(text, "submitted experiment", List.of());
         String name = ExperimentSettings.from(config).name();
+        if (key.isPresent()) {
+          // a keyed submission (a sweep's run) is queued once: the same key again adds nothing
+          JobStore.Submitted submitted = store.submitOnce(key.get(), name, text);
+          if (submitted.added()) {
+            manager.tell(new JobManager.Wake());
+          }
+          return json(submitted.added() ? StatusCodes.CREATED : StatusCodes.OK, Map.of("id", submitted.id(),
+              "added", submitted.added(), "key", key.get()));
+        }
         long id = store.submit(name, text);
         manager.tell(new JobManager.Wake());
         return json(StatusCodes.CREATED, Map.of("id", id, "state", JobStore.QUEUED));
@@ -171,11 +295,11 @@ public final class Daemon implements AutoCloseable {
       if (job.isEmpty()) {
         return notFound(id);
       }
-      if (!FILES.contains(name) || job.get().runDirectory() == null
-          || !Files.isRegularFile(Path.of(job.get().runDirectory()).resolve(name))) {
+      Path directory = runDirectory(job.get());
+      if (!FILES.contains(name) || directory == null || !Files.isRegularFile(directory.resolve(name))) {
         return json(StatusCodes.NOT_FOUND, Map.of("error", "job " + id + " has no file " + name + " (yet); files: " + FILES));
       }
-      return getFromFile(Path.of(job.get().runDirectory()).resolve(name).toFile());
+      return getFromFile(directory.resolve(name).toFile());
     }
 
     private Route notFound(long id) {

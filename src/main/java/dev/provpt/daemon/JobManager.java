@@ -10,10 +10,12 @@ import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -24,6 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Runs the queued jobs, at most {@code maxConcurrent} at once, one Experiment subtree per running
@@ -32,6 +35,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * config, unreadable data, missing model) or that fails ends as {@code failed} with its reason;
  * the manager and the other jobs go on. Jobs interrupted by a restart resume from their last
  * checkpoint.
+ *
+ * <p>Every job runs under a {@link JobStore.Claim}: its progress and its end are written with the
+ * claim's fencing token, and its run directory refuses writes once the token is no longer the
+ * job's (see {@link #guard}). In cluster mode ({@link Placement#cluster}) the manager pulls queued
+ * jobs from the shared store on a timer, renews its leases, stops a job whose lease was taken
+ * over, and returns the jobs of nodes that left the cluster to the queue.
  */
 public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
@@ -41,6 +50,34 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public record Wake() implements Command {}
 
   public record CancelJob(long id) implements Command {}
+
+  /** A node left the cluster: its running jobs go back to the queue now, not when their leases run out. */
+  public record NodeRemoved(String owner) implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record Renew() implements Command {}
+
+  /**
+   * How this manager takes jobs. {@code lease} null: a single node, whose jobs never expire and
+   * which requeues its interrupted jobs at start. {@code dryRun}: a job is claimed and ends done at
+   * once, nothing is trained (the scheduling benchmark).
+   */
+  public record Placement(String owner, Duration lease, Duration renewEvery, Duration pollEvery, boolean sharedRuns,
+      boolean dryRun) {
+    public static Placement singleNode() {
+      return new Placement("local", null, null, null, false, false);
+    }
+
+    public static Placement cluster(String owner, Duration lease, Duration renewEvery, Duration pollEvery,
+        boolean dryRun) {
+      return new Placement(owner, lease, renewEvery, pollEvery, true, dryRun);
+    }
+
+    boolean clustered() {
+      return lease != null;
+    }
+  }
 
   /** A job's run is loaded (and its checkpoint read, when it resumes), or could not be. */
   private record Loaded(long id, Path directory, PreparedRun run, Resume resume, Throwable error)
@@ -58,6 +95,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final JobStore store;
   private final Path runsDirectory;
   private final int maxConcurrent;
+  private final Placement placement;
+  private final Map<Long, JobStore.Claim> claims = new HashMap<>();
+  private final Set<Long> lost = new HashSet<>();
   private final Executor blocking;
   private final Set<Long> loading = new HashSet<>();
   private final Map<Long, ActorRef<ExperimentActor.Command>> running = new HashMap<>();
@@ -68,22 +108,34 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Set<Long> finishing = new HashSet<>();
   private final ActorRef<ExperimentActor.Outcome> outcomes;
 
-  private JobManager(ActorContext<Command> context, JobStore store, Path runsDirectory, int maxConcurrent) {
+  private JobManager(ActorContext<Command> context, TimerScheduler<Command> timers, JobStore store,
+      Path runsDirectory, int maxConcurrent, Placement placement) {
     super(context);
     this.store = store;
     this.runsDirectory = runsDirectory;
     this.maxConcurrent = maxConcurrent;
+    this.placement = placement;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.outcomes = context.messageAdapter(ExperimentActor.Outcome.class, JobEnded::new);
-    int requeued = store.requeueInterrupted();
-    if (requeued > 0) {
-      context.getLog().info("{} job(s) interrupted by a restart go back to the queue and resume", requeued);
+    if (placement.clustered()) {
+      timers.startTimerWithFixedDelay(new Tick(), placement.pollEvery());
+      timers.startTimerWithFixedDelay(new Renew(), placement.renewEvery());
+    } else {
+      int requeued = store.requeueInterrupted();
+      if (requeued > 0) {
+        context.getLog().info("{} job(s) interrupted by a restart go back to the queue and resume", requeued);
+      }
     }
     context.getSelf().tell(new Wake());
   }
 
   public static Behavior<Command> create(JobStore store, Path runsDirectory, int maxConcurrent) {
-    return Behaviors.setup(context -> new JobManager(context, store, runsDirectory, maxConcurrent));
+    return create(store, runsDirectory, maxConcurrent, Placement.singleNode());
+  }
+
+  public static Behavior<Command> create(JobStore store, Path runsDirectory, int maxConcurrent, Placement placement) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new JobManager(context, timers, store, runsDirectory, maxConcurrent, placement)));
   }
 
   @Override
@@ -96,32 +148,139 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(JobEnded.class, this::onEnded)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(JobStopped.class, this::onStopped)
+        .onMessage(Tick.class, tick -> onTick())
+        .onMessage(Renew.class, renew -> onRenew())
+        .onMessage(NodeRemoved.class, this::onNodeRemoved)
         .build();
   }
 
   private Behavior<Command> startQueued() {
-    while (loading.size() + running.size() < maxConcurrent) {
-      var next = store.nextQueued();
+    while (loading.size() + running.size() + finishing.size() < maxConcurrent) {
+      Optional<JobStore.Claim> next;
+      try {
+        next = store.claim(placement.owner(), placement.lease());
+      } catch (RuntimeException e) {
+        getContext().getLog().warn("cannot claim a job: {}", e.getMessage());
+        break;
+      }
       if (next.isEmpty()) {
         break;
+      }
+      if (placement.dryRun()) {
+        JobStore.Claim claim = next.get();
+        safely("finish", () -> store.finish(claim, JobStore.DONE, null));
+        continue;
       }
       load(next.get());
     }
     return this;
   }
 
-  /** Validates the job here (cheap), marks it running, and loads it on the blocking dispatcher. */
-  private void load(JobStore.Job job) {
+  /** Cluster mode: expired leases back to the queue, then claim what this node has room for. */
+  private Behavior<Command> onTick() {
+    try {
+      int expired = store.requeueExpired();
+      if (expired > 0) {
+        getContext().getLog().info("{} job(s) whose lease expired go back to the queue", expired);
+      }
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("cannot check the leases: {}", e.getMessage());
+    }
+    return startQueued();
+  }
+
+  /** Cluster mode: extend this node's leases; a job taken over is stopped, a cancellation asked elsewhere applied. */
+  private Behavior<Command> onRenew() {
+    if (claims.isEmpty()) {
+      return this;
+    }
+    Map<Long, JobStore.Renewal> renewed;
+    try {
+      renewed = store.renew(List.copyOf(claims.values()), placement.lease());
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("cannot renew the leases of jobs {}: {}", claims.keySet(), e.getMessage());
+      return this;
+    }
+    renewed.forEach((id, renewal) -> {
+      if (renewal == JobStore.Renewal.LOST) {
+        lose(id);
+      } else if (renewal == JobStore.Renewal.CANCEL_REQUESTED && !cancelling.contains(id)) {
+        onCancel(new CancelJob(id));
+      }
+    });
+    return this;
+  }
+
+  /** The job's lease was taken over: stop it here; its later writes are refused by the token. */
+  private void lose(long id) {
+    JobStore.Claim claim = claims.get(id);
+    if (claim == null || !lost.add(id)) {
+      return;
+    }
+    getContext().getLog().warn("job {} lost its lease (fence {} < {}): stopping it on this node", id, claim.fence(),
+        currentFence(id));
+    var experiment = running.get(id);
+    if (experiment != null) {
+      experiment.tell(new ExperimentActor.Cancel("its lease was taken over"));
+    }
+  }
+
+  private Behavior<Command> onNodeRemoved(NodeRemoved removed) {
+    try {
+      int requeued = store.requeueOwnedBy(removed.owner());
+      getContext().getLog().info("node {} left the cluster: {} of its job(s) go back to the queue", removed.owner(),
+          requeued);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("cannot requeue the jobs of {}: {}", removed.owner(), e.getMessage());
+    }
+    return startQueued();
+  }
+
+  private String currentFence(long id) {
+    try {
+      return String.valueOf(store.fence(id));
+    } catch (RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /**
+   * Asked before every write to the job's run directory: the claim's token must still be the
+   * job's. A worker whose job was taken over is refused here, and its experiment stops.
+   */
+  private static final org.slf4j.Logger GUARD_LOG = org.slf4j.LoggerFactory.getLogger(JobManager.class);
+
+  private RunDirectory.WriteGuard guard(JobStore.Claim claim) {
+    org.slf4j.Logger log = GUARD_LOG;
+    return () -> {
+      long current = store.fence(claim.id());
+      if (current != claim.fence()) {
+        String message = "stale write refused: job " + claim.id() + " fence " + claim.fence() + " < " + current;
+        log.warn("{}", message);
+        throw new IllegalStateException(message);
+      }
+    };
+  }
+
+  /** Validates the job here (cheap), records it as started, and loads it on the blocking dispatcher. */
+  private void load(JobStore.Claim claim) {
+    JobStore.Job job = claim.job();
     long id = job.id();
+    claims.put(id, claim);
     ExperimentSettings settings;
     try {
       settings = ExperimentSettings.from(ConfigLoader.parse(job.config(), "job " + id, List.of()));
     } catch (RuntimeException e) {
       fail(id, e);
+      claims.remove(id);
       return;
     }
-    Path directory = job.runDirectory() != null ? Path.of(job.runDirectory()) : runsDirectory.resolve("job-" + id);
-    store.started(id, directory.toString(), settings.train().epochs());
+    Path directory = !placement.sharedRuns() && job.runDirectory() != null ? Path.of(job.runDirectory())
+        : runsDirectory.resolve("job-" + id);
+    if (!safely("started", () -> store.started(claim, directory.toString(), settings.train().epochs()))) {
+      claims.remove(id);
+      return;
+    }
     loading.add(id);
     CompletableFuture<Loaded> loaded = CompletableFuture.supplyAsync(() -> {
       try {
@@ -141,22 +300,38 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onLoaded(Loaded loaded) {
     long id = loaded.id();
     loading.remove(id);
+    JobStore.Claim claim = claims.get(id);
     if (cancelling.remove(id)) {
-      store.finish(id, JobStore.CANCELLED, "cancelled before it started");
-      return startQueued();
+      safely("finish", () -> store.finish(claim, JobStore.CANCELLED, "cancelled before it started"));
+      return forget(id);
+    }
+    if (lost.contains(id)) {
+      return forget(id);
     }
     if (loaded.error() != null) {
       fail(id, loaded.error());
-      return startQueued();
+      return forget(id);
     }
     if (loaded.resume() != null) {
-      getContext().getLog().info("job {} resumes after epoch {}", id, loaded.resume().experiment().epoch());
+      getContext().getLog().info("job {} resumes after epoch {} (fence {})", id, loaded.resume().experiment().epoch(),
+          claim.fence());
       bestVal.put(id, loaded.resume().experiment().bestVal());
+    } else {
+      getContext().getLog().info("job {} starts (fence {})", id, claim.fence());
     }
     ActorRef<Command> self = getContext().getSelf();
-    var experiment = getContext().spawn(RunService.experiment(loaded.run(), RunDirectory.at(loaded.directory()),
-        outcomes, false, line -> self.tell(new EpochEnded(id, line.epoch(), line.valAccuracy())), loaded.resume()),
-        "job-" + id);
+    ActorRef<ExperimentActor.Command> experiment;
+    try {
+      // a fresh run writes its config.conf here, through the guard: a job taken over meanwhile stops now
+      experiment = getContext().spawn(RunService.experiment(loaded.run(),
+          RunDirectory.at(loaded.directory()).guardedBy(guard(claim)),
+          outcomes, false, line -> self.tell(new EpochEnded(id, line.epoch(), line.valAccuracy())), loaded.resume()),
+          "job-" + id);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("job {} cannot start: {}", id, e.getMessage());
+      safely("finish", () -> store.finish(claim, JobStore.FAILED, e.getMessage()));
+      return forget(id);
+    }
     getContext().watchWith(experiment, new JobStopped(id));
     running.put(id, experiment);
     runs.put(id, loaded.run());
@@ -168,13 +343,37 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void fail(long id, Throwable error) {
     String reason = error.getMessage() == null ? error.toString() : error.getMessage();
     getContext().getLog().warn("job {} cannot start: {}", id, reason);
-    store.finish(id, JobStore.FAILED, reason);
+    JobStore.Claim claim = claims.get(id);
+    safely("finish", () -> store.finish(claim, JobStore.FAILED, reason));
+  }
+
+  /**
+   * A store write that may fail (the database unreachable for a while): logged, and false. The job
+   * keeps its state in the database; if this node cannot renew it either, its lease runs out and
+   * another node resumes it from its checkpoint.
+   */
+  private boolean safely(String what, java.util.function.BooleanSupplier write) {
+    try {
+      return write.getAsBoolean();
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("job store unavailable ({}): {}", what, e.getMessage());
+      return false;
+    }
   }
 
   private Behavior<Command> onEpoch(EpochEnded epoch) {
     double best = Math.max(bestVal.getOrDefault(epoch.id(), -1.0), epoch.valAcc());
     bestVal.put(epoch.id(), best);
-    store.progress(epoch.id(), epoch.epoch(), best);
+    JobStore.Claim claim = claims.get(epoch.id());
+    if (claim != null) {
+      try {
+        if (!store.progress(claim, epoch.epoch(), best)) {
+          lose(epoch.id());
+        }
+      } catch (RuntimeException e) {
+        getContext().getLog().warn("job store unavailable (progress): {}", e.getMessage());
+      }
+    }
     return this;
   }
 
@@ -185,7 +384,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     finishing.add(id);
     PreparedRun run = runs.get(id);
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> RunService.finish(run, ended.outcome()), blocking),
+    RunDirectory.WriteGuard guard = guard(claims.get(id));
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> RunService.finish(run, ended.outcome(), guard),
+        blocking),
         (outcome, error) -> new Finished(id, outcome != null ? outcome : new RunOutcome(ended.outcome().runDirectory(),
             false, "cannot finish the run: " + error, Map.of())));
     return this;
@@ -194,10 +395,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onFinished(Finished finished) {
     long id = finished.id();
     finishing.remove(id);
+    JobStore.Claim claim = claims.get(id);
     if (finished.outcome().succeeded()) {
-      store.finish(id, JobStore.DONE, null);
+      if (safely("finish", () -> store.finish(claim, JobStore.DONE, null))) {
+        getContext().getLog().info("job {} done (fence {})", id, claim.fence());
+      }
     } else {
-      store.finish(id, cancelling.remove(id) ? JobStore.CANCELLED : JobStore.FAILED, finished.outcome().error());
+      String state = cancelling.remove(id) ? JobStore.CANCELLED : JobStore.FAILED;
+      safely("finish", () -> store.finish(claim, state, finished.outcome().error()));
     }
     return forget(id);
   }
@@ -208,14 +413,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (finishing.contains(id)) {
       return this; // its outcome is being written; onFinished frees the slot
     }
-    store.get(id).filter(j -> j.state().equals(JobStore.RUNNING))
-        .ifPresent(j -> store.finish(j.id(), JobStore.FAILED, "the experiment stopped without an outcome"));
+    JobStore.Claim claim = claims.get(id);
+    if (claim != null && !lost.contains(id)) {
+      safely("finish", () -> store.finish(claim, JobStore.FAILED, "the experiment stopped without an outcome"));
+    }
     return forget(id);
   }
 
   private Behavior<Command> forget(long id) {
     runs.remove(id);
     jobOfRun.values().remove(id);
+    claims.remove(id);
+    lost.remove(id);
+    cancelling.remove(id);
     return startQueued();
   }
 
@@ -227,8 +437,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } else if (loading.contains(cancel.id())) {
       cancelling.add(cancel.id()); // cancelled when its loading ends
     } else {
-      store.get(cancel.id()).filter(j -> j.state().equals(JobStore.QUEUED))
-          .ifPresent(j -> store.finish(j.id(), JobStore.CANCELLED, "cancelled before it started"));
+      // queued: cancelled now; running on another node: its owner cancels it at its next renewal
+      safely("cancel", () -> store.requestCancel(cancel.id()));
     }
     return this;
   }

@@ -1,30 +1,33 @@
 package dev.provpt.daemon;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The daemon's job table, in an SQLite file: it survives restarts. Thread-safe. */
-public final class JobStore implements AutoCloseable {
-  public static final String QUEUED = "queued";
-  public static final String RUNNING = "running";
-  public static final String DONE = "done";
-  public static final String FAILED = "failed";
-  public static final String CANCELLED = "cancelled";
+/**
+ * The daemon's job table. Two implementations: {@link SqliteJobStore} (one node, a file beside
+ * the daemon) and {@link PostgresJobStore} (cluster mode, shared by every node).
+ *
+ * <p>A node runs a job only under a <em>claim</em>: claiming moves a queued job to running, names
+ * the claiming node as its owner, sets a lease, and increments the job's fencing token
+ * ({@code fence}). Every later write about the job ({@link #progress}, {@link #finish}) names the
+ * token it was claimed with and is applied only while the token is still current; a job whose
+ * lease expired, or whose owner left the cluster, goes back to the queue with a new token, so a
+ * worker that was only paused can never write over its successor. Implementations are
+ * thread-safe.
+ */
+public interface JobStore extends AutoCloseable {
+  String QUEUED = "queued";
+  String RUNNING = "running";
+  String DONE = "done";
+  String FAILED = "failed";
+  String CANCELLED = "cancelled";
 
   /** One row of the job table. */
-  public record Job(long id, String name, String state, String config, String runDirectory, int epoch, int epochs,
-      Double bestVal, String error, String created, String updated) {
+  record Job(long id, String name, String state, String config, String runDirectory, int epoch, int epochs,
+      Double bestVal, String error, String created, String updated, String owner, long fence, String submitKey) {
 
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -38,121 +41,96 @@ public final class JobStore implements AutoCloseable {
       m.put("run_dir", runDirectory);
       m.put("created", created);
       m.put("updated", updated);
+      m.put("node", owner);
+      m.put("fence", fence);
+      if (submitKey != null) {
+        m.put("key", submitKey);
+      }
       return m;
     }
   }
 
-  private final Connection connection;
-
-  public JobStore(Path file) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (var s = connection.createStatement()) {
-        s.execute("""
-            CREATE TABLE IF NOT EXISTS jobs (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              name TEXT NOT NULL,
-              state TEXT NOT NULL,
-              config TEXT NOT NULL,
-              run_dir TEXT,
-              epoch INTEGER NOT NULL DEFAULT 0,
-              epochs INTEGER NOT NULL DEFAULT 0,
-              best_val REAL,
-              error TEXT,
-              created TEXT NOT NULL,
-              updated TEXT NOT NULL)""");
-      }
-    } catch (SQLException | java.io.IOException e) {
-      throw new IllegalStateException("cannot open the job database " + file + ": " + e.getMessage(), e);
+  /** The right to run job {@code job.id()} with fencing token {@code fence}, held by {@code owner}. */
+  record Claim(Job job, long fence, String owner) {
+    public long id() {
+      return job.id();
     }
   }
 
-  public synchronized long submit(String name, String config) {
-    String now = Instant.now().toString();
-    try (PreparedStatement s = connection.prepareStatement(
-        "INSERT INTO jobs (name, state, config, created, updated) VALUES (?, ?, ?, ?, ?)",
-        PreparedStatement.RETURN_GENERATED_KEYS)) {
-      s.setString(1, name);
-      s.setString(2, QUEUED);
-      s.setString(3, config);
-      s.setString(4, now);
-      s.setString(5, now);
-      s.executeUpdate();
-      try (ResultSet keys = s.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+  /** What a renewal found for one claim. */
+  enum Renewal {
+    /** Still ours, lease extended. */
+    HELD,
+    /** Still ours, and someone asked to cancel it. */
+    CANCEL_REQUESTED,
+    /** Taken over (expired lease, owner removed from the cluster, or finished by someone else). */
+    LOST
   }
 
-  public synchronized List<Job> list() {
-    return query("SELECT * FROM jobs ORDER BY id");
-  }
+  /** One transition of a job, as recorded (the cluster test counts how often each job ended). */
+  record Event(long job, long fence, String state, String owner, String at) {}
 
-  public synchronized Optional<Job> get(long id) {
-    return query("SELECT * FROM jobs WHERE id = " + id).stream().findFirst();
-  }
+  /** Queues a job; returns its id. */
+  long submit(String name, String config);
 
-  /** The oldest queued job, if any. */
-  public synchronized Optional<Job> nextQueued() {
-    return query("SELECT * FROM jobs WHERE state = '" + QUEUED + "' ORDER BY id LIMIT 1").stream().findFirst();
-  }
+  /**
+   * Queues a job under {@code key} unless a job with that key exists already (of any state):
+   * submitting the same sweep twice adds nothing. Returns the id and whether it was added now.
+   */
+  Submitted submitOnce(String key, String name, String config);
 
-  /** Jobs that were running when the daemon stopped go back to the queue (they resume from their checkpoint). */
-  public synchronized int requeueInterrupted() {
-    return update("UPDATE jobs SET state = ?, updated = ? WHERE state = ?", QUEUED, Instant.now().toString(), RUNNING);
-  }
+  record Submitted(long id, boolean added) {}
 
-  public synchronized void started(long id, String runDirectory, int epochs) {
-    update("UPDATE jobs SET state = ?, run_dir = ?, epochs = ?, error = NULL, updated = ? WHERE id = ?", RUNNING,
-        runDirectory, epochs, Instant.now().toString(), id);
-  }
+  List<Job> list();
 
-  public synchronized void progress(long id, int epoch, double bestVal) {
-    update("UPDATE jobs SET epoch = ?, best_val = ?, updated = ? WHERE id = ?", epoch, bestVal,
-        Instant.now().toString(), id);
-  }
+  Optional<Job> get(long id);
 
-  public synchronized void finish(long id, String state, String error) {
-    update("UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ?", state, error, Instant.now().toString(), id);
-  }
+  /** Jobs whose key starts with {@code prefix}, in id order. */
+  List<Job> withKeyPrefix(String prefix);
 
-  private List<Job> query(String sql) {
-    List<Job> jobs = new ArrayList<>();
-    try (var s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        double best = r.getDouble("best_val");
-        Double bestVal = r.wasNull() ? null : best;
-        jobs.add(new Job(r.getLong("id"), r.getString("name"), r.getString("state"), r.getString("config"),
-            r.getString("run_dir"), r.getInt("epoch"), r.getInt("epochs"), bestVal,
-            r.getString("error"), r.getString("created"), r.getString("updated")));
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return jobs;
-  }
+  /**
+   * Claims the oldest queued job for {@code owner}: running, fence + 1, lease until now +
+   * {@code lease} (no lease when null: a single node's jobs never expire). Empty when none is
+   * queued. Concurrent claims from many nodes never return the same job with the same fence.
+   */
+  Optional<Claim> claim(String owner, Duration lease);
 
-  private int update(String sql, Object... values) {
-    try (PreparedStatement s = connection.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        s.setObject(i + 1, values[i]);
-      }
-      return s.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  /** Records where the claimed job's run directory is and how many epochs it has; false when the claim is stale. */
+  boolean started(Claim claim, String runDirectory, int epochs);
+
+  /** Records an epoch's progress; false (and nothing written) when the claim is stale. */
+  boolean progress(Claim claim, int epoch, double bestVal);
+
+  /** Ends a claimed job in {@code state}; false (and nothing written) when the claim is stale. */
+  boolean finish(Claim claim, String state, String error);
+
+  /** The job's current fencing token (what a worker's writes are checked against). */
+  long fence(long id);
+
+  /** Extends the leases of {@code claims}; says for each (by job id) whether it is still held. */
+  Map<Long, Renewal> renew(List<Claim> claims, Duration lease);
+
+  /**
+   * Cancels a queued job at once (true), or asks the owner of a running one to cancel it at its
+   * next renewal (true); false when the job is neither queued nor running.
+   */
+  boolean requestCancel(long id);
+
+  /** Running jobs whose lease has expired go back to the queue with a new token; returns how many. */
+  int requeueExpired();
+
+  /** Running jobs owned by {@code owner} (a node that left) go back to the queue with a new token. */
+  int requeueOwnedBy(String owner);
+
+  /**
+   * Single node: every running job goes back to the queue (the daemon was stopped or killed while
+   * it ran; it resumes from its checkpoint).
+   */
+  int requeueInterrupted();
+
+  /** Every recorded transition of job {@code id}, oldest first. */
+  List<Event> events(long id);
 
   @Override
-  public synchronized void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  void close();
 }

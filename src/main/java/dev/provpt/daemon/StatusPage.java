@@ -2,7 +2,8 @@ package dev.provpt.daemon;
 
 /**
  * The daemon's status page: the job table and, per job, a live chart of validation accuracy per
- * epoch (inline SVG drawn from GET /jobs/N/metrics), refreshed every two seconds.
+ * epoch (inline SVG drawn from GET /jobs/N/metrics), refreshed every two seconds; on a cluster,
+ * the node that holds each job.
  */
 final class StatusPage {
   private StatusPage() {}
@@ -20,7 +21,7 @@ final class StatusPage {
       <body>
       <h1>provpt jobs</h1>
       <table id="jobs"><thead><tr><th>id</th><th>name</th><th>state</th><th>epoch</th><th>best val acc</th>
-      <th>val acc per epoch</th><th>error</th><th>plots</th></tr></thead><tbody></tbody></table>
+      <th>val acc per epoch</th><th>error</th><th>plots</th><th>node</th></tr></thead><tbody></tbody></table>
       <script>
       // A polyline of val_acc over epochs; the y range is [0, 1].
       function chart(lines, epochs) {
@@ -58,6 +59,10 @@ final class StatusPage {
               + '<a href="/jobs/' + j.id + '/files/distribution.png">distribution</a>';
           }
           row.appendChild(links);
+          const node = document.createElement('td');
+          // on a cluster: host:port of the node that holds (or last held) the job
+          node.textContent = j.node && j.node.includes('@') ? j.node.substring(j.node.indexOf('@') + 1).split('#')[0] : '';
+          row.appendChild(node);
           rows.push(row);
         }
         body.replaceChildren(...rows);

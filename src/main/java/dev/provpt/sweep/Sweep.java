@@ -77,22 +77,75 @@ public final class Sweep {
   public Map<String, Object> run(Path directory, Consumer<String> progress) throws IOException {
     Files.createDirectories(directory);
     List<Map<String, Object>> grid = new ArrayList<>();
-    Map<String, Object> best = null;
     for (RunSpec spec : gridRuns()) {
-      Map<String, Object> summary = runOne(directory, spec, progress);
-      grid.add(summary);
-      if (best == null || (Double) summary.get("best_val_acc") > (Double) best.get("best_val_acc")) {
-        best = summary;
-      }
+      grid.add(runOne(directory, spec, progress));
     }
+    Map<String, Object> best = best(grid);
     double lr = ((Number) best.get("base_lr")).doubleValue();
     double wd = ((Number) best.get("weight_decay")).doubleValue();
     List<Map<String, Object>> finals = new ArrayList<>();
-    List<Double> testAccuracies = new ArrayList<>();
     for (RunSpec spec : finalRuns(lr, wd)) {
-      Map<String, Object> summary = runOne(directory, spec, progress);
-      finals.add(summary);
-      testAccuracies.add((Double) summary.get("test_acc"));
+      finals.add(runOne(directory, spec, progress));
+    }
+    return report(directory, grid, finals);
+  }
+
+  /** The grid row with the best validation accuracy (the first of equals). */
+  public static Map<String, Object> best(List<Map<String, Object>> grid) {
+    Map<String, Object> best = null;
+    for (Map<String, Object> row : grid) {
+      if (best == null || (Double) row.get("best_val_acc") > (Double) best.get("best_val_acc")) {
+        best = row;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * A stable id of this sweep: a hash of its resolved experiment (the runs' own settings, not the
+   * daemon's), so that submitting the same sweep twice names the same jobs.
+   */
+  public String id() {
+    return sha256(jobText(new RunSpec("base", baseOverrides))).substring(0, 12);
+  }
+
+  /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
+  public String key(RunSpec spec) {
+    return "sweep-" + id() + "/" + spec.name();
+  }
+
+  /** The experiment text of one run, to submit to a daemon: the resolved provpt section, without daemon settings. */
+  public String jobText(RunSpec spec) {
+    var provpt = ConfigLoader.load(experiment, spec.overrides()).getConfig("provpt").withoutPath("daemon")
+        .withoutPath("cluster");
+    return com.typesafe.config.ConfigFactory.empty().withValue("provpt", provpt.root()).root().render(
+        com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false)
+            .setFormatted(true));
+  }
+
+  /** One row of the report: a run's name, its settings that vary, and its accuracies from its summary. */
+  public static Map<String, Object> row(String name, ExperimentSettings settings, Map<String, Object> summary) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("run", name);
+    row.put("base_lr", settings.train().baseLr());
+    row.put("weight_decay", settings.train().weightDecay());
+    row.put("seed", settings.seed());
+    row.put("best_val_acc", ((Number) summary.get("best_val_acc")).doubleValue());
+    Object test = summary.get("test_acc");
+    row.put("test_acc", test == null ? null : ((Number) test).doubleValue());
+    return row;
+  }
+
+  /** Writes report.json and report.md under {@code directory} from the grid's and the final runs' rows. */
+  public Map<String, Object> report(Path directory, List<Map<String, Object>> grid, List<Map<String, Object>> finals)
+      throws IOException {
+    Files.createDirectories(directory);
+    Map<String, Object> best = best(grid);
+    double lr = ((Number) best.get("base_lr")).doubleValue();
+    double wd = ((Number) best.get("weight_decay")).doubleValue();
+    List<Double> testAccuracies = new ArrayList<>();
+    for (Map<String, Object> row : finals) {
+      testAccuracies.add((Double) row.get("test_acc"));
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("experiment", experiment == null ? null : experiment.toString());
@@ -117,14 +170,16 @@ public final class Sweep {
     if (!outcome.succeeded()) {
       throw new IllegalStateException("sweep run " + spec.name() + " failed: " + outcome.error());
     }
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("run", spec.name());
-    summary.put("base_lr", settings.train().baseLr());
-    summary.put("weight_decay", settings.train().weightDecay());
-    summary.put("seed", settings.seed());
-    summary.put("best_val_acc", outcome.summary().get("best_val_acc"));
-    summary.put("test_acc", outcome.summary().get("test_acc"));
-    return summary;
+    return row(spec.name(), settings, outcome.summary());
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static double mean(List<Double> values) {

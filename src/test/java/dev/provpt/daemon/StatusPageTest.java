@@ -34,7 +34,7 @@ class StatusPageTest {
     DaemonTest.exportBackbone();
     try (Daemon daemon = DaemonTest.start(DaemonTest.tmp.resolve("state"))) {
       long id = DaemonTest.submit(daemon, DaemonTest.experiment("page-job", "vpt-deep", 3));
-      // a job that fails while running (an invalid one is refused at submission and never listed)
+      // an invalid experiment is refused at submission now; a job that fails while it runs (a NaN loss) is shown failed
       Path nanBackbone = dev.provpt.TestBackbones.exportWithNaN(DaemonTest.tmp.resolve("nan-backbone"));
       long bad = DaemonTest.submit(daemon, DaemonTest.experiment("broken-job", "vpt-deep", 2)
           .replace(DaemonTest.backbone.toString(), nanBackbone.toString()));

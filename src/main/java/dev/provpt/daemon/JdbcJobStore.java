@@ -1,0 +1,302 @@
+package dev.provpt.daemon;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job table in SQL that SQLite and PostgreSQL both understand; the subclasses supply
+ * connections and transactions, the database's clock and the claim's row lock. Times of leases
+ * are the database's milliseconds since the epoch, so the nodes' clocks need not agree.
+ */
+abstract class JdbcJobStore implements JobStore {
+  static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
+
+  @FunctionalInterface
+  interface Work<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction (committed when it returns, rolled back when it throws). */
+  abstract <T> T inTransaction(Work<T> work);
+
+  /** An SQL expression: the database's current time in milliseconds since the epoch. */
+  abstract String nowMillis();
+
+  /** What follows the claim's sub-select to lock the row it picks (empty where the store is one connection). */
+  abstract String lockClause();
+
+  @Override
+  public long submit(String name, String config) {
+    return inTransaction(c -> insert(c, null, name, config));
+  }
+
+  @Override
+  public Submitted submitOnce(String key, String name, String config) {
+    return inTransaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT id FROM jobs WHERE submit_key = ?")) {
+        s.setString(1, key);
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next()) {
+            return new Submitted(r.getLong(1), false);
+          }
+        }
+      }
+      return new Submitted(insert(c, key, name, config), true);
+    });
+  }
+
+  private long insert(Connection c, String key, String name, String config) throws SQLException {
+    String now = Instant.now().toString();
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO jobs (name, state, config, submit_key, created, updated) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+      s.setString(1, name);
+      s.setString(2, QUEUED);
+      s.setString(3, config);
+      s.setString(4, key);
+      s.setString(5, now);
+      s.setString(6, now);
+      try (ResultSet keys = s.executeQuery()) {
+        keys.next();
+        long id = keys.getLong(1);
+        event(c, id, 0, QUEUED, null);
+        return id;
+      }
+    }
+  }
+
+  @Override
+  public List<Job> list() {
+    return inTransaction(c -> query(c, "SELECT * FROM jobs ORDER BY id"));
+  }
+
+  @Override
+  public Optional<Job> get(long id) {
+    return inTransaction(c -> query(c, "SELECT * FROM jobs WHERE id = ?", id).stream().findFirst());
+  }
+
+  @Override
+  public List<Job> withKeyPrefix(String prefix) {
+    return inTransaction(c -> query(c, "SELECT * FROM jobs WHERE submit_key LIKE ? ESCAPE '\\' ORDER BY id",
+        prefix.replace("%", "\\%").replace("_", "\\_") + "%"));
+  }
+
+  @Override
+  public Optional<Claim> claim(String owner, Duration lease) {
+    return inTransaction(c -> {
+      List<Job> claimed = query(c, "UPDATE jobs SET state = ?, owner = ?, fence = fence + 1, cancel_requested = 0, "
+          + "lease_until = " + leaseUntil(lease) + ", updated = ? WHERE id = (SELECT id FROM jobs WHERE state = ? "
+          + "ORDER BY id LIMIT 1" + lockClause() + ") RETURNING *", RUNNING, owner, Instant.now().toString(), QUEUED);
+      if (claimed.isEmpty()) {
+        return Optional.empty();
+      }
+      Job job = claimed.get(0);
+      event(c, job.id(), job.fence(), RUNNING, owner);
+      return Optional.of(new Claim(job, job.fence(), owner));
+    });
+  }
+
+  private String leaseUntil(Duration lease) {
+    return lease == null ? "NULL" : "(" + nowMillis() + " + " + lease.toMillis() + ")";
+  }
+
+  @Override
+  public boolean started(Claim claim, String runDirectory, int epochs) {
+    return fenced(claim, "started", "run_dir = ?, epochs = ?, error = NULL", runDirectory, epochs);
+  }
+
+  @Override
+  public boolean progress(Claim claim, int epoch, double bestVal) {
+    return fenced(claim, "progress", "epoch = ?, best_val = ?", epoch, bestVal);
+  }
+
+  @Override
+  public boolean finish(Claim claim, String state, String error) {
+    return inTransaction(c -> {
+      boolean applied = update(c, "UPDATE jobs SET state = ?, error = ?, lease_until = NULL, updated = ? "
+          + "WHERE id = ? AND fence = ? AND state = ?", state, error, Instant.now().toString(), claim.id(),
+          claim.fence(), RUNNING) == 1;
+      if (applied) {
+        event(c, claim.id(), claim.fence(), state, claim.owner());
+      } else {
+        refused(c, claim, "finish " + state);
+      }
+      return applied;
+    });
+  }
+
+  /** An update of a claimed job's row, applied only under its current token. */
+  private boolean fenced(Claim claim, String what, String assignments, Object... values) {
+    return inTransaction(c -> {
+      Object[] all = new Object[values.length + 4];
+      System.arraycopy(values, 0, all, 0, values.length);
+      all[values.length] = Instant.now().toString();
+      all[values.length + 1] = claim.id();
+      all[values.length + 2] = claim.fence();
+      all[values.length + 3] = RUNNING;
+      boolean applied = update(c, "UPDATE jobs SET " + assignments + ", updated = ? WHERE id = ? AND fence = ? "
+          + "AND state = ?", all) == 1;
+      if (!applied) {
+        refused(c, claim, what);
+      }
+      return applied;
+    });
+  }
+
+  private void refused(Connection c, Claim claim, String what) throws SQLException {
+    long current = fence(c, claim.id());
+    if (current == claim.fence()) {
+      LOG.warn("write refused: job {} has already ended ({} by {})", claim.id(), what, claim.owner());
+    } else {
+      LOG.warn("stale write refused: job {} fence {} < {} ({} by {})", claim.id(), claim.fence(), current, what,
+          claim.owner());
+    }
+  }
+
+  @Override
+  public long fence(long id) {
+    return inTransaction(c -> fence(c, id));
+  }
+
+  private long fence(Connection c, long id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT fence FROM jobs WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : -1;
+      }
+    }
+  }
+
+  @Override
+  public Map<Long, Renewal> renew(List<Claim> claims, Duration lease) {
+    return inTransaction(c -> {
+      Map<Long, Renewal> result = new LinkedHashMap<>();
+      for (Claim claim : claims) {
+        List<Job> held = query(c, "UPDATE jobs SET lease_until = " + leaseUntil(lease) + " WHERE id = ? AND fence = ? "
+            + "AND state = ? RETURNING *", claim.id(), claim.fence(), RUNNING);
+        if (held.isEmpty()) {
+          result.put(claim.id(), Renewal.LOST);
+        } else {
+          result.put(claim.id(), cancelRequested(c, claim.id()) ? Renewal.CANCEL_REQUESTED : Renewal.HELD);
+        }
+      }
+      return result;
+    });
+  }
+
+  private boolean cancelRequested(Connection c, long id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT cancel_requested FROM jobs WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() && r.getInt(1) != 0;
+      }
+    }
+  }
+
+  @Override
+  public boolean requestCancel(long id) {
+    return inTransaction(c -> {
+      List<Job> cancelled = query(c, "UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? AND state = ? "
+          + "RETURNING *", CANCELLED, "cancelled before it started", Instant.now().toString(), id, QUEUED);
+      if (!cancelled.isEmpty()) {
+        event(c, id, cancelled.get(0).fence(), CANCELLED, null);
+        return true;
+      }
+      return update(c, "UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = ?", id, RUNNING) == 1;
+    });
+  }
+
+  @Override
+  public int requeueExpired() {
+    return requeue("lease_until IS NOT NULL AND lease_until < " + nowMillis(), "lease expired");
+  }
+
+  @Override
+  public int requeueOwnedBy(String owner) {
+    return requeue("owner = ?", "owner left: " + owner, owner);
+  }
+
+  @Override
+  public int requeueInterrupted() {
+    return requeue("1 = 1", "daemon restarted");
+  }
+
+  private int requeue(String condition, String why, Object... values) {
+    return inTransaction(c -> {
+      Object[] all = new Object[values.length + 3];
+      all[0] = QUEUED;
+      all[1] = Instant.now().toString();
+      all[2] = RUNNING;
+      System.arraycopy(values, 0, all, 3, values.length);
+      List<Job> requeued = query(c, "UPDATE jobs SET state = ?, lease_until = NULL, fence = fence + 1, updated = ? "
+          + "WHERE state = ? AND " + condition + " RETURNING *", all);
+      for (Job job : requeued) {
+        event(c, job.id(), job.fence(), QUEUED, why);
+      }
+      return requeued.size();
+    });
+  }
+
+  @Override
+  public List<Event> events(long id) {
+    return inTransaction(c -> {
+      List<Event> events = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT job_id, fence, state, node, at FROM job_events WHERE job_id = ? ORDER BY seq")) {
+        s.setLong(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            events.add(new Event(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5)));
+          }
+        }
+      }
+      return events;
+    });
+  }
+
+  private void event(Connection c, long id, long fence, String state, String node) throws SQLException {
+    update(c, "INSERT INTO job_events (job_id, fence, state, node, at) VALUES (?, ?, ?, ?, ?)", id, fence, state, node,
+        Instant.now().toString());
+  }
+
+  static List<Job> query(Connection c, String sql, Object... values) throws SQLException {
+    List<Job> jobs = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, values);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          double best = r.getDouble("best_val");
+          Double bestVal = r.wasNull() ? null : best;
+          jobs.add(new Job(r.getLong("id"), r.getString("name"), r.getString("state"), r.getString("config"),
+              r.getString("run_dir"), r.getInt("epoch"), r.getInt("epochs"), bestVal, r.getString("error"),
+              r.getString("created"), r.getString("updated"), r.getString("owner"), r.getLong("fence"),
+              r.getString("submit_key")));
+        }
+      }
+    }
+    return jobs;
+  }
+
+  static int update(Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, values);
+      return s.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      s.setObject(i + 1, values[i]);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.provpt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.config.ConfigLoader;
+import dev.provpt.daemon.Daemon;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** provpt sweep --submit / --collect against a daemon: keyed, idempotent jobs; the report from the finished jobs. */
+class SweepSubmitTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome execute(String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      return new Outcome(Main.execute(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
+    }
+  }
+
+  private static JsonNode jobs(String url) throws Exception {
+    return JSON.readTree(DaemonCommands.request(url, "GET", "/jobs", null));
+  }
+
+  private static void awaitAllEnded(String url) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean ended = true;
+      for (JsonNode job : jobs(url)) {
+        ended &= List.of("done", "failed", "cancelled").contains(job.get("state").asText());
+      }
+      if (ended) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("jobs did not end: " + jobs(url));
+  }
+
+  @Test
+  void aSweepSubmittedTwiceAddsNothingAndIsCollectedFromItsJobs() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    Path file = Files.writeString(tmp.resolve("sweep.conf"), String.join("\n", "provpt {", "  name = small",
+        "  backbone = \"" + backbone + "\"", "  method = vpt-deep", "  train.epochs = 2", "  train.batch-size = 16",
+        "  prompts.per-block = 2",
+        "  data { train-size = 40, val-size = 20, shapes.pool-per-class = 6, shapes.test-per-class = 3 }",
+        "  sweep { base-lr = [0.5, 0.1], weight-decay = [0], seeds = [1, 2] }", "}") + "\n");
+    try (Daemon daemon = Daemon.start(ConfigLoader.load(null, List.of("daemon.port=0",
+        "daemon.state-dir=\"" + tmp.resolve("state") + "\"")))) {
+      String url = "http://127.0.0.1:" + daemon.port();
+      Outcome first = execute("sweep", "-c", file.toString(), "--submit", "--url", url);
+      assertEquals(0, first.code(), first.err());
+      assertTrue(first.out().contains("2 job(s) added"), first.out());
+      Outcome again = execute("sweep", "-c", file.toString(), "--submit", "--url", url);
+      assertTrue(again.out().contains("0 job(s) added"), again.out());
+      assertEquals(2, jobs(url).size());
+
+      Outcome early = execute("sweep", "-c", file.toString(), "--collect", "--url", url);
+      assertEquals(2, early.code());
+      assertTrue(early.err().contains("not done yet"), early.err());
+
+      awaitAllEnded(url);
+      Outcome finals = execute("sweep", "-c", file.toString(), "--submit", "--url", url);
+      assertTrue(finals.out().contains("grid done") && finals.out().contains("2 job(s) added"), finals.out());
+      assertEquals(0, execute("sweep", "-c", file.toString(), "--submit", "--url", url).code());
+      assertEquals(4, jobs(url).size(), "the final runs are queued once");
+      awaitAllEnded(url);
+      for (JsonNode job : jobs(url)) {
+        assertEquals("done", job.get("state").asText(), job.toString());
+        assertTrue(job.get("key").asText().matches("sweep-[0-9a-f]{12}/(grid-lr.*|final-seed[12])"), job.toString());
+      }
+      Path report = tmp.resolve("report");
+      Outcome collected = execute("sweep", "-c", file.toString(), "--collect", "--url", url, "--out",
+          report.toString());
+      assertEquals(0, collected.code(), collected.err());
+      JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+      assertEquals(2, json.get("grid").size());
+      assertEquals(2, json.get("final").size());
+      assertEquals(2, json.get("test_acc_per_seed").size());
+      assertTrue(Files.readString(report.resolve("report.md")).contains("Test accuracy over seeds"));
+    }
+  }
+}
