@@ -110,6 +110,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ObjectMapper json = new ObjectMapper();
+    if (xla) {
+      Xla.enableCpuAutoClustering(); // before the first session of the process runs
+    }
     List<Variant> variants = new ArrayList<>();
     for (String p : precisions) {
       Precision precision = Arrays.stream(Precision.values()).filter(v -> v.key.equals(p)).findFirst()

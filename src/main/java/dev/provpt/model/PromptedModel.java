@@ -117,7 +117,7 @@ public final class PromptedModel implements AutoCloseable {
     }
     if (hyper.xla() == Xla.ON) {
       // global_jit_level alone does nothing on a CPU: auto-clustering there is behind a flag of its own
-      org.tensorflow.internal.c_api.global.tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
+      Xla.enableCpuAutoClustering();
       config.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
           OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
     }

@@ -5,6 +5,7 @@ import dev.provpt.actors.ExperimentActor;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.data.Split;
 import dev.provpt.model.Backbone;
+import dev.provpt.model.Xla;
 import dev.provpt.report.Checkpoints;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.Plots;
@@ -46,6 +47,9 @@ public final class RunService {
    * handler. Backbones and generated tasks are shared by the runs of one process ({@link PreparedCache}).
    */
   public static PreparedRun prepare(ExperimentSettings settings) {
+    if (settings.xla() == Xla.ON) {
+      Xla.enableCpuAutoClustering(); // before the process's first session runs (loading the backbone runs one)
+    }
     Backbone backbone = PreparedCache.backbone(settings.backbone());
     TuningSetup.normalization(settings, backbone.config()); // a misfit normalisation fails here, not in the Tuner
     Split split = PreparedCache.split(settings.data(), settings.seed(), backbone.config());
