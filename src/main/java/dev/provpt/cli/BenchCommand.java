@@ -94,6 +94,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--memory-prompts-per-block", description = "prompts per block for --memory-batches (default: 10)")
   int memoryPromptsPerBlock = 10;
 
+  /** Measure the memory configurations in this process (the bench starts one such process per configuration). */
+  @Option(names = "--memory-in-process", hidden = true)
+  boolean memoryInProcess;
+
   @Option(names = "--packing", description = "also measure sweep throughput (runs per hour) for --packing-layouts")
   boolean packing;
 
@@ -145,12 +149,20 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    if (memory) {
+    if (memory && memoryInProcess) {
       VitWeights random = VitWeights.random(vitB16, 1);
       for (int b : memoryBatches) {
         for (Variant v : variants) {
           print(json, peakMemory("vit-b16-shape (random weights)", vitB16, random, memoryPromptsPerBlock, b, v,
               threads));
+        }
+      }
+    } else if (memory) {
+      // one fresh process per configuration: freed memory stays resident in a process (TensorFlow's and
+      // the C library's allocators keep it), so a second configuration's peak would hide under the first's
+      for (int b : memoryBatches) {
+        for (Variant v : variants) {
+          memoryInChild(b, v);
         }
       }
     }
@@ -265,6 +277,32 @@ final class BenchCommand implements Callable<Integer> {
       return lines;
     } finally {
       models.forEach(PromptedModel::close);
+    }
+  }
+
+  private void memoryInChild(int batchSize, Variant variant) throws Exception {
+    String javaCommand = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(javaCommand));
+    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-Xmx")).toList());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
+        "--memory-in-process", "--no-epoch-cost", "--no-backbone-bench", "--no-vitb",
+        "--precisions", variant.precision().key, "--memory-batches", Integer.toString(batchSize),
+        "--memory-prompts-per-block", Integer.toString(memoryPromptsPerBlock), "--threads", Integer.toString(threads)));
+    if (variant.xla() == Xla.ON) {
+      command.add("--xla"); // measures the precision both without and with XLA: keep the XLA line only
+    }
+    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+        .lines().filter(l -> l.startsWith("{")).toList();
+    if (child.waitFor() != 0) {
+      throw new IllegalStateException("memory benchmark process for batch " + batchSize + ", " + variant.label()
+          + " failed with exit code " + child.exitValue());
+    }
+    for (String line : out) {
+      if (line.contains("\"xla\":\"" + variant.xla().key + "\"")) {
+        System.out.println(line);
+      }
     }
   }
 
