@@ -13,9 +13,9 @@ import java.util.concurrent.Future;
 /**
  * How the runs of a sweep or a comparison share the machine: {@code concurrentRuns} at once, each
  * TensorFlow session with {@code threadsPerRun} threads ({@code provpt.sweep.concurrent-runs},
- * {@code provpt.tensorflow-threads}). On the 2-core development machine two runs with one thread
- * each finish more runs per hour than one run with both cores (docs/PERFORMANCE.md, "Sweep
- * throughput"): the small backbone's ops are too small to keep two threads busy.
+ * {@code provpt.tensorflow-threads}). The default is one run at a time: on the shared 2-core
+ * development machine packing gave no more runs per hour (docs/PERFORMANCE.md, "Sweep
+ * throughput"; {@code provpt bench --packing} measures it).
  *
  * @param threadsPerRun 0: TensorFlow's default (all cores), only when runs go one at a time
  */
