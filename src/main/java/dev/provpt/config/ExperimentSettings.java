@@ -7,6 +7,8 @@ import dev.provpt.data.Augmentation;
 import dev.provpt.data.NormalizationChoice;
 import dev.provpt.data.TaskSource;
 import dev.provpt.data.TaskSpec;
+import dev.provpt.model.Precision;
+import dev.provpt.model.Xla;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +26,8 @@ public record ExperimentSettings(
     ProVptSettings proVpt,
     PpoSettings ppo,
     int tensorflowThreads,
+    Precision precision,
+    Xla xla,
     List<Integer> keptCheckpoints,
     Config source) {
 
@@ -143,7 +147,16 @@ public record ExperimentSettings(
     }
     return new ExperimentSettings(name, s.longValue(p + "seed"), Path.of(s.string(p + "out")),
         Path.of(s.string(p + "backbone")), data, method, prompts, train, proVpt, ppo,
-        s.intIn(p + "tensorflow-threads", 0, 1024), keptCheckpoints(s, p + "checkpoints.keep-epochs"), config);
+        s.intIn(p + "tensorflow-threads", 0, 1024), s.oneOf(p + "precision", Precision.class, c -> c.key),
+        s.oneOf(p + "xla", Xla.class, c -> c.key), keptCheckpoints(s, p + "checkpoints.keep-epochs"), config);
+  }
+
+  /**
+   * These settings with {@code provpt.tensorflow-threads = threads}, in the rendered config.conf too
+   * (a daemon running several jobs at once gives each its share of the cores).
+   */
+  public ExperimentSettings withTensorflowThreads(int threads) {
+    return from(source.withValue("provpt.tensorflow-threads", com.typesafe.config.ConfigValueFactory.fromAnyRef(threads)));
   }
 
   /**

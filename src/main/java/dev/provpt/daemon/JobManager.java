@@ -269,7 +269,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     claims.put(id, claim);
     ExperimentSettings settings;
     try {
-      settings = ExperimentSettings.from(ConfigLoader.parse(job.config(), "job " + id, List.of()));
+      ExperimentSettings parsed = ExperimentSettings.from(ConfigLoader.parse(job.config(), "job " + id, List.of()));
+      // jobs at once share the cores: tensorflow-threads = 0 (all cores) becomes cores / max-concurrent
+      settings = parsed.tensorflowThreads() == 0 && maxConcurrent > 1 ? parsed.withTensorflowThreads(
+          Math.max(1, Runtime.getRuntime().availableProcessors() / maxConcurrent)) : parsed;
     } catch (RuntimeException e) {
       fail(id, e);
       claims.remove(id);

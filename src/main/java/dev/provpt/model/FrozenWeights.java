@@ -1,13 +1,18 @@
 package dev.provpt.model;
 
 import dev.provpt.tf.HostVariables;
+import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -15,14 +20,24 @@ import org.tensorflow.types.TFloat32;
  * variables that are filled once by feeding their values, never in graph constants: oneDNN runs
  * its fused MatMul+bias 3.5x slower on constant weights (docs/PERFORMANCE.md), and constants copy
  * every weight into the GraphDef, which a SavedModel's protobuf caps at 2 GB.
+ *
+ * <p>A weight may also be held in bfloat16 ({@link #addBf16}): the variable is bf16, filled once
+ * from the float32 values through a Cast in the graph, so the backbone exists once, at half the size.
  */
 final class FrozenWeights {
+  /** A bf16 variable and how it is filled: an fp32 placeholder, cast and assigned. */
+  private record LowEntry(WeightTensor value, Placeholder<TFloat32> input, Op assign) {}
+
+  private final Ops tf;
   private final HostVariables host;
   private final List<WeightTensor> values = new ArrayList<>();
   private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
+  private final List<LowEntry> lowValues = new ArrayList<>();
+  private final Map<String, Variable<TBfloat16>> bf16Variables = new LinkedHashMap<>();
 
   /** Variables are named by {@code tf}'s scope plus their name. */
   FrozenWeights(Ops tf) {
+    this.tf = tf;
     this.host = new HostVariables(tf, "frozen weight");
   }
 
@@ -37,14 +52,35 @@ final class FrozenWeights {
     return add(new WeightTensor(name, shape, values));
   }
 
+  /** {@code value} held in bfloat16 (rounded to nearest even when filled). */
+  Variable<TBfloat16> addBf16(WeightTensor value) {
+    Shape shape = Shape.of(value.shape());
+    Variable<TBfloat16> variable = tf.withName(value.name() + "_bf16").variable(shape, TBfloat16.class);
+    Placeholder<TFloat32> input = tf.withName(value.name() + "_bf16_value").placeholder(TFloat32.class,
+        Placeholder.shape(shape));
+    lowValues.add(new LowEntry(value, input, tf.assign(variable, tf.dtypes.cast(input, TBfloat16.class))));
+    bf16Variables.put(value.name(), variable);
+    return variable;
+  }
+
   Map<String, Variable<TFloat32>> variables() {
     return variables;
+  }
+
+  /** The weights held in bfloat16, by name; empty in an fp32 graph. */
+  Map<String, Variable<TBfloat16>> bf16Variables() {
+    return bf16Variables;
   }
 
   /** Writes every value into its variable, one at a time; run once, after the session is created. */
   void fill(Session session) {
     for (WeightTensor value : values) {
       host.write(session, value.name(), value.values());
+    }
+    for (LowEntry low : lowValues) {
+      try (TFloat32 t = Tensors.floats(low.value().values(), low.value().shape())) {
+        session.runner().feed(low.input(), t).addTarget(low.assign()).run();
+      }
     }
   }
 }

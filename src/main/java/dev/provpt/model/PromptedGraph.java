@@ -87,12 +87,19 @@ final class PromptedGraph implements AutoCloseable {
 
       // The frozen backbone: variables filled once, never trained (see FrozenWeights for why not constants).
       frozen = new FrozenWeights(tf.withSubScope("backbone"));
+      // bf16: the blocks' dense weights are held (once) in bfloat16, everything else in fp32
+      boolean bf16 = hyper.precision() == Precision.BF16;
       for (String name : VitWeights.expectedShapes(config).keySet()) {
-        if (!name.startsWith("upstream_head")) { // tuning trains its own head
+        if (name.startsWith("upstream_head")) { // tuning trains its own head
+          continue;
+        }
+        if (bf16 && VisionTransformer.bf16Weight(name)) {
+          frozen.addBf16(weights.get(name));
+        } else {
           frozen.add(weights.get(name));
         }
       }
-      VisionTransformer vit = new VisionTransformer(tf, config, frozen.variables());
+      VisionTransformer vit = new VisionTransformer(tf, config, frozen.variables(), frozen.bf16Variables());
 
       images = tf.withName("images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));

@@ -4,11 +4,14 @@ import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -31,11 +34,32 @@ public final class PromptedModel implements AutoCloseable {
    *
    * @param threads TensorFlow's intra- and inter-op threads; 0 lets TensorFlow choose (all cores).
    *     With 1, CPU results are bit-for-bit reproducible (multi-threaded gradient accumulation is not).
+   * @param precision the frozen backbone's arithmetic, as asked for: bf16 on a CPU without bf16
+   *     support runs fp32 ({@link Precision#effective}); fp32 is bit-identical to provpt before bf16
+   * @param xla TensorFlow's XLA JIT on the session
    */
   public record Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout,
-      int threads) {
+      int threads, Precision precision, Xla xla) {
+    public Hyper {
+      if (precision == null || xla == null) {
+        throw new IllegalArgumentException("precision and xla must be given");
+      }
+    }
+
     public Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout) {
       this(learningRate, momentum, weightDecay, clipNorm, promptDropout, 0);
+    }
+
+    public Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout,
+        int threads) {
+      this(learningRate, momentum, weightDecay, clipNorm, promptDropout, threads, Precision.FP32, Xla.OFF);
+    }
+
+    /** These settings with {@code precision} replaced by what this CPU runs. */
+    Hyper effective() {
+      Precision p = precision.effective();
+      return p == precision ? this
+          : new Hyper(learningRate, momentum, weightDecay, clipNorm, promptDropout, threads, p, xla);
     }
   }
 
@@ -56,17 +80,16 @@ public final class PromptedModel implements AutoCloseable {
   private final PromptedGraph graph;
   private final Session session;
   private final float promptDropout;
+  private final Precision precision;
   /** Nanoseconds spent inside TensorFlow's Session.run, summed (the rest of a step is Java overhead). */
   private long sessionNanos;
 
   private PromptedModel(PromptedGraph graph, Hyper hyper) {
     this.graph = graph;
     this.promptDropout = hyper.promptDropout();
+    this.precision = hyper.precision();
     try {
-      session = hyper.threads() > 0
-          ? new Session(graph.graph(), ConfigProto.newBuilder()
-              .setIntraOpParallelismThreads(hyper.threads()).setInterOpParallelismThreads(hyper.threads()).build())
-          : new Session(graph.graph());
+      session = sessionOf(graph.graph(), hyper);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -80,10 +103,38 @@ public final class PromptedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * A session of {@code graph}: TensorFlow's defaults unless threads are fixed or XLA is on (an
+   * fp32 run without either is configured exactly as before those settings existed).
+   */
+  private static Session sessionOf(Graph graph, Hyper hyper) {
+    if (hyper.threads() <= 0 && hyper.xla() == Xla.OFF) {
+      return new Session(graph);
+    }
+    ConfigProto.Builder config = ConfigProto.newBuilder();
+    if (hyper.threads() > 0) {
+      config.setIntraOpParallelismThreads(hyper.threads()).setInterOpParallelismThreads(hyper.threads());
+    }
+    if (hyper.xla() == Xla.ON) {
+      // global_jit_level alone does nothing on a CPU: auto-clustering there is behind a flag of its own
+      Xla.enableCpuAutoClustering();
+      config.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
+          OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+    }
+    return new Session(graph, config.build());
+  }
+
   /** A tuning model on a loaded backbone (its upstream head is not used). */
   public static PromptedModel create(VitConfig config, VitWeights weights, int numClasses, int promptCount,
       PromptMode mode, Hyper hyper, long seed) {
-    return new PromptedModel(new PromptedGraph(config, weights, numClasses, promptCount, mode, hyper, seed), hyper);
+    Hyper effective = hyper.effective();
+    return new PromptedModel(new PromptedGraph(config, weights, numClasses, promptCount, mode, effective, seed),
+        effective);
+  }
+
+  /** The precision this model computes in (bf16 asked for on a CPU without it gives fp32). */
+  public Precision precision() {
+    return precision;
   }
 
   // ---------------------------------------------------------------- running

@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -19,11 +20,21 @@ import org.tensorflow.types.TInt64;
  * {@code l} sees {@code [CLS, prompts_l, patches]} and its prompt outputs are dropped (VPT-Deep,
  * paper Appendix A). Because the assignment is an input, prompts move between blocks without
  * rebuilding the graph, and a block may hold none.
+ *
+ * <p>With bf16 weights ({@link Precision#BF16}) the four MatMuls of every block (qkv, attention
+ * projection, MLP fc1 and fc2) and the attention's two BatchMatMuls run in bfloat16: activations
+ * are cast to bf16 right before them and back to float32 right after (oneDNN accumulates in fp32
+ * inside the kernel; its output is rounded to bf16). LayerNorm (statistics, the content gate),
+ * softmax with the attention-gate bias, GELU, the residual stream, the patch embedding (a Conv2D of
+ * 0.7% of ViT-B/16's multiply-adds) and the final norm stay float32. The gradient of Cast is a Cast,
+ * so the backward pass of those MatMuls runs in bf16 too.
  */
 public final class VisionTransformer {
   private final Ops tf;
   private final VitConfig config;
   private final Map<String, ? extends Operand<TFloat32>> weights;
+  /** The weights held in bfloat16 ({@link #bf16Weight}); empty: an fp32 network. */
+  private final Map<String, ? extends Operand<TBfloat16>> bf16Weights;
 
   /**
    * How prompts enter the network. {@code shallow}: all prompts enter block 0 and are carried.
@@ -53,9 +64,29 @@ public final class VisionTransformer {
   private record TokenGates(Operand<TFloat32> normScale, Operand<TFloat32> keyBias) {}
 
   public VisionTransformer(Ops tf, VitConfig config, Map<String, ? extends Operand<TFloat32>> weights) {
+    this(tf, config, weights, Map.of());
+  }
+
+  /**
+   * A network whose {@link #bf16Weight} weights come from {@code bf16Weights} and whose MatMuls
+   * then run in bfloat16; with an empty map, exactly the fp32 network of the three-argument constructor.
+   */
+  public VisionTransformer(Ops tf, VitConfig config, Map<String, ? extends Operand<TFloat32>> weights,
+      Map<String, ? extends Operand<TBfloat16>> bf16Weights) {
     this.tf = tf;
     this.config = config;
     this.weights = weights;
+    this.bf16Weights = bf16Weights;
+  }
+
+  /** Whether a backbone weight feeds a MatMul that runs in bf16 under {@link Precision#BF16}: the blocks' dense layers. */
+  public static boolean bf16Weight(String name) {
+    return name.startsWith("blocks.") && (name.contains(".attn.qkv.") || name.contains(".attn.proj.")
+        || name.contains(".mlp.fc1.") || name.contains(".mlp.fc2."));
+  }
+
+  private boolean bf16() {
+    return !bf16Weights.isEmpty();
   }
 
   /** [CLS] features after the final LayerNorm, {@code [B, D]}. {@code prompts} may be null. */
@@ -122,6 +153,14 @@ public final class VisionTransformer {
         gates == null ? null : gates.normScale());
     x = tf.math.add(x, attention(h, batch, l, gates == null ? null : gates.keyBias()));
     h = layerNorm(x, VitWeights.block(l, "norm2.gamma"), VitWeights.block(l, "norm2.beta"), null);
+    if (bf16()) {
+      Operand<TBfloat16> hidden = denseBf16(toBf16(tf.reshape(h, tf.constant(new int[] {-1, config.width()}))),
+          VitWeights.block(l, "mlp.fc1"));
+      Operand<TFloat32> activated = gelu(tf.dtypes.cast(hidden, TFloat32.class));
+      Operand<TFloat32> out = tf.dtypes.cast(denseBf16(toBf16(activated), VitWeights.block(l, "mlp.fc2")),
+          TFloat32.class);
+      return tf.math.add(x, tf.reshape(out, shape(batch, -1, config.width())));
+    }
     h = dense(h, batch, VitWeights.block(l, "mlp.fc1"), config.width(), config.mlpDim());
     h = gelu(h);
     h = dense(h, batch, VitWeights.block(l, "mlp.fc2"), config.mlpDim(), config.width());
@@ -132,6 +171,9 @@ public final class VisionTransformer {
     int d = config.width();
     int heads = config.heads();
     int headDim = config.headDim();
+    if (bf16()) {
+      return attentionBf16(x, batch, l, keyBias);
+    }
     Operand<TFloat32> qkv = dense(x, batch, VitWeights.block(l, "attn.qkv"), d, 3 * d);
     qkv = tf.reshape(qkv, tf.concat(List.of(batch, tf.constant(new int[] {-1, 3, heads, headDim})), tf.constant(0)));
     qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})); // [3, B, H, T, hd]
@@ -146,6 +188,47 @@ public final class VisionTransformer {
     mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3})); // [B, T, H, hd]
     mixed = tf.reshape(mixed, shape(batch, -1, d));
     return dense(mixed, batch, VitWeights.block(l, "attn.proj"), d, d);
+  }
+
+  /** {@link #attention} with its MatMuls in bf16; the scores' scale, the gate bias and softmax in fp32. */
+  private Operand<TFloat32> attentionBf16(Operand<TFloat32> x, Operand<TInt32> batch, int l, Operand<TFloat32> keyBias) {
+    int d = config.width();
+    int heads = config.heads();
+    int headDim = config.headDim();
+    Operand<TBfloat16> qkv = denseBf16(toBf16(tf.reshape(x, tf.constant(new int[] {-1, d}))),
+        VitWeights.block(l, "attn.qkv"));
+    qkv = tf.reshape(qkv, tf.concat(List.of(batch, tf.constant(new int[] {-1, 3, heads, headDim})), tf.constant(0)));
+    qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})); // [3, B, H, T, hd]
+    List<Operand<TBfloat16>> parts = new ArrayList<>();
+    tf.unstack(qkv, 3L).forEach(parts::add);
+    Operand<TBfloat16> logits = tf.train.batchMatMul(parts.get(0), parts.get(1), TBfloat16.class, BatchMatMul.adjY(true));
+    Operand<TFloat32> scores = tf.math.mul(tf.dtypes.cast(logits, TFloat32.class),
+        tf.constant((float) (1.0 / Math.sqrt(headDim))));
+    if (keyBias != null) {
+      scores = tf.math.add(scores, keyBias);
+    }
+    Operand<TBfloat16> mixed = tf.train.batchMatMul(toBf16(tf.nn.softmax(scores)), parts.get(2), TBfloat16.class);
+    mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3})); // [B, T, H, hd]
+    mixed = tf.reshape(mixed, tf.constant(new int[] {-1, d}));
+    Operand<TFloat32> out = tf.dtypes.cast(denseBf16(mixed, VitWeights.block(l, "attn.proj")), TFloat32.class);
+    return tf.reshape(out, shape(batch, -1, d));
+  }
+
+  /** {@code [N, in]} → {@code [N, out]} in bf16: MatMul and BiasAdd, which oneDNN fuses into one kernel. */
+  private Operand<TBfloat16> denseBf16(Operand<TBfloat16> flat, String prefix) {
+    return tf.nn.biasAdd(tf.linalg.matMul(flat, wb(prefix + ".kernel")), wb(prefix + ".bias"));
+  }
+
+  private Operand<TBfloat16> toBf16(Operand<TFloat32> x) {
+    return tf.dtypes.cast(x, TBfloat16.class);
+  }
+
+  private Operand<TBfloat16> wb(String name) {
+    Operand<TBfloat16> op = bf16Weights.get(name);
+    if (op == null) {
+      throw new ModelException("graph builder: no bf16 weight named " + name);
+    }
+    return op;
   }
 
   private Operand<TFloat32> dense(Operand<TFloat32> x, Operand<TInt32> batch, String prefix, int in, int out) {

@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import dev.provpt.actors.ExperimentActor;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.data.Split;
-import dev.provpt.data.TaskData;
 import dev.provpt.model.Backbone;
+import dev.provpt.model.Xla;
 import dev.provpt.report.Checkpoints;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.Plots;
@@ -42,11 +42,17 @@ public final class RunService {
 
   private RunService() {}
 
-  /** Loads the backbone and the task and checks that they fit. Blocking I/O: never on an actor's handler. */
+  /**
+   * Loads the backbone and the task and checks that they fit. Blocking I/O: never on an actor's
+   * handler. Backbones and generated tasks are shared by the runs of one process ({@link PreparedCache}).
+   */
   public static PreparedRun prepare(ExperimentSettings settings) {
-    Backbone backbone = Backbone.load(settings.backbone());
+    if (settings.xla() == Xla.ON) {
+      Xla.enableCpuAutoClustering(); // before the process's first session runs (loading the backbone runs one)
+    }
+    Backbone backbone = PreparedCache.backbone(settings.backbone());
     TuningSetup.normalization(settings, backbone.config()); // a misfit normalisation fails here, not in the Tuner
-    Split split = TaskData.load(settings.data(), settings.seed(), backbone.config());
+    Split split = PreparedCache.split(settings.data(), settings.seed(), backbone.config());
     return new PreparedRun(settings, backbone, split);
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,7 @@ public final class Comparison {
   private final List<String> overrides;
   private final List<Variant> variants;
   private final List<Long> seeds;
+  private final RunPacking packing;
 
   public Comparison(Path experiment, List<String> overrides, List<Variant> variants, List<Long> seeds) {
     if (variants.isEmpty() || seeds.isEmpty()) {
@@ -57,16 +59,33 @@ public final class Comparison {
     this.overrides = List.copyOf(overrides);
     this.variants = List.copyOf(variants);
     this.seeds = List.copyOf(seeds);
+    this.packing = RunPacking.of(ConfigLoader.load(experiment, overrides));
   }
 
   /** Runs (or reads) every variant × seed under {@code directory}; writes compare.json and compare.md. */
   public List<Row> run(Path directory, Consumer<String> progress) throws IOException {
-    List<Map<Long, Map<String, Object>>> results = new ArrayList<>();
+    // every variant x seed, concurrent-runs at a time (provpt.sweep.concurrent-runs)
+    List<Callable<Map<String, Object>>> tasks = new ArrayList<>();
     for (Variant variant : variants) {
-      Map<Long, Map<String, Object>> bySeed = new LinkedHashMap<>();
       for (long seed : seeds) {
         Path runDirectory = directory.resolve(variant.name() + "-seed" + seed);
-        bySeed.put(seed, summaryOf(variant, seed, runDirectory, progress));
+        tasks.add(() -> summaryOf(variant, seed, runDirectory, progress));
+      }
+    }
+    List<Map<String, Object>> summaries;
+    try {
+      summaries = packing.runAll(tasks);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    List<Map<Long, Map<String, Object>>> results = new ArrayList<>();
+    int next = 0;
+    for (int v = 0; v < variants.size(); v++) {
+      Map<Long, Map<String, Object>> bySeed = new LinkedHashMap<>();
+      for (long seed : seeds) {
+        bySeed.put(seed, summaries.get(next++));
       }
       results.add(bySeed);
     }
@@ -103,7 +122,8 @@ public final class Comparison {
       throws IOException {
     Path summary = runDirectory.resolve(RunDirectory.SUMMARY);
     if (!Files.isRegularFile(summary)) {
-      List<String> all = new ArrayList<>(overrides);
+      List<String> all = new ArrayList<>(packing.overrides());
+      all.addAll(overrides);
       all.addAll(variant.overrides());
       all.add("seed=" + seed);
       progress.accept("compare: " + variant.name() + " seed " + seed + " -> " + runDirectory);

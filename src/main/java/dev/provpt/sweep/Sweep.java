@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
@@ -32,11 +33,14 @@ public final class Sweep {
   private final List<Double> learningRates;
   private final List<Double> weightDecays;
   private final List<Long> seeds;
+  private final RunPacking packing;
 
   public Sweep(Path experiment, List<String> overrides) {
     this.experiment = experiment;
     this.baseOverrides = List.copyOf(overrides);
-    Settings s = new Settings(ConfigLoader.load(experiment, overrides));
+    var config = ConfigLoader.load(experiment, overrides);
+    packing = RunPacking.of(config);
+    Settings s = new Settings(config);
     learningRates = s.doubles("provpt.sweep.base-lr");
     weightDecays = s.doubles("provpt.sweep.weight-decay");
     seeds = s.longs("provpt.sweep.seeds");
@@ -68,25 +72,27 @@ public final class Sweep {
   }
 
   private List<String> with(String... extra) {
-    List<String> all = new ArrayList<>(baseOverrides);
+    List<String> all = new ArrayList<>(packing.overrides());
+    all.addAll(baseOverrides);
     all.addAll(List.of(extra));
     return all;
+  }
+
+  /** How the runs share the machine (provpt.sweep.concurrent-runs, provpt.tensorflow-threads). */
+  public RunPacking packing() {
+    return packing;
   }
 
   /** Runs the whole protocol under {@code directory}; writes and returns report.json's content. */
   public Map<String, Object> run(Path directory, Consumer<String> progress) throws IOException {
     Files.createDirectories(directory);
-    List<Map<String, Object>> grid = new ArrayList<>();
-    for (RunSpec spec : gridRuns()) {
-      grid.add(runOne(directory, spec, progress));
-    }
+    // the runs of each phase go concurrent-runs at a time; results are read in grid order, so the
+    // choice (the first best) is the one a sequential sweep makes
+    List<Map<String, Object>> grid = runAll(directory, gridRuns(), progress);
     Map<String, Object> best = best(grid);
     double lr = ((Number) best.get("base_lr")).doubleValue();
     double wd = ((Number) best.get("weight_decay")).doubleValue();
-    List<Map<String, Object>> finals = new ArrayList<>();
-    for (RunSpec spec : finalRuns(lr, wd)) {
-      finals.add(runOne(directory, spec, progress));
-    }
+    List<Map<String, Object>> finals = runAll(directory, finalRuns(lr, wd), progress);
     return report(directory, grid, finals);
   }
 
@@ -160,6 +166,21 @@ public final class Sweep {
         report);
     Files.writeString(directory.resolve("report.md"), markdown(report, grid));
     return report;
+  }
+
+  private List<Map<String, Object>> runAll(Path directory, List<RunSpec> specs, Consumer<String> progress)
+      throws IOException {
+    List<Callable<Map<String, Object>>> tasks = new ArrayList<>();
+    for (RunSpec spec : specs) {
+      tasks.add(() -> runOne(directory, spec, progress));
+    }
+    try {
+      return packing.runAll(tasks);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Map<String, Object> runOne(Path directory, RunSpec spec, Consumer<String> progress) throws IOException {

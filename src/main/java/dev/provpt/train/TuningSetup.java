@@ -32,7 +32,8 @@ public final class TuningSetup {
     var t = settings.train();
     PromptedModel model = PromptedModel.create(c, backbone.weights(), split.train().numClasses(), prompts, mode,
         new PromptedModel.Hyper((float) t.learningRate(), (float) t.momentum(), (float) t.weightDecay(),
-            (float) t.clipNorm(), (float) settings.prompts().dropout(), settings.tensorflowThreads()), settings.seed());
+            (float) t.clipNorm(), (float) settings.prompts().dropout(), settings.tensorflowThreads(),
+            settings.precision(), settings.xla()), settings.seed());
     int[] assignment = mode == PromptMode.DEEP
         ? TuningSession.uniformAssignment(c.depth(), settings.prompts().perBlock()) : new int[prompts];
     return new TuningSession(model, split.train(), inputs, settings.data().augmentation(),

@@ -1,5 +1,6 @@
 package dev.provpt.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,5 +29,18 @@ class BenchOptionsTest {
     BenchCommand some = parse("--no-epoch-cost", "--no-vitb");
     assertTrue(some.backboneBench);
     assertTrue(parse("--epoch-cost").epochCost);
+  }
+
+  @Test
+  void bothPrecisionsAndMemoryByDefaultXlaAndPackingOnRequest() {
+    BenchCommand bench = parse();
+    assertEquals(java.util.List.of("fp32", "bf16"), bench.precisions);
+    assertTrue(bench.memory);
+    assertFalse(bench.xla || bench.packing);
+    BenchCommand some = parse("--precisions", "bf16", "--xla", "--no-memory", "--packing", "--packing-layouts", "1x2,2x1");
+    assertEquals(java.util.List.of("bf16"), some.precisions);
+    assertTrue(some.xla && some.packing && !some.memory);
+    assertEquals(java.util.List.of("1x2", "2x1"), some.packingLayouts);
+    assertEquals(new dev.provpt.sweep.RunPacking(2, 1), PackingBench.parse("2x1"));
   }
 }

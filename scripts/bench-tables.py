@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Markdown tables from `provpt bench` output (JSON lines on stdin or in the files named).
+
+docs/PERFORMANCE.md's tables are this script's output on the bench output kept at the end of
+that page; no figure is typed by hand."""
+import json
+import sys
+
+
+def lines(paths):
+    sources = [open(p) for p in paths] if paths else [sys.stdin]
+    for source in sources:
+        for line in source:
+            line = line.strip()
+            if line.startswith("{"):
+                yield json.loads(line)
+
+
+def speedup(d, kind):
+    for k, v in d.items():
+        if k.startswith(kind + "_speedup_vs_"):
+            return v
+    return ""
+
+
+def main(paths):
+    steps, memory, packing, cost = [], [], [], []
+    for d in lines(paths):
+        b = d.get("benchmark")
+        (memory if b == "memory" else packing if b == "packing" else cost if b == "epoch-cost" else steps).append(d)
+    if steps:
+        base = steps[0]
+        first = next((k[len("train_speedup_vs_"):] for k in base if k.startswith("train_speedup_vs_")), "fp32")
+        print("| model | batch | prompts/block | precision | xla | train step ms | train speed-up vs %s | eval img/s "
+              "| eval speed-up vs %s | graph build s | first step s |" % (first, first))
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for d in steps:
+            print("| %s | %s | %s | %s | %s | %s | %s× | %s | %s× | %s | %s |" % (
+                d["model"], d["batch"], d["prompts_per_block"], d.get("precision", "fp32"), d.get("xla", "off"),
+                d["train_step_ms"], speedup(d, "train"), d["eval_images_per_s"], speedup(d, "eval"),
+                d["graph_build_s"], d.get("first_step_s", "")))
+        print()
+    if memory:
+        print("| model | batch | prompts/block | precision | peak RSS MB | RSS before MB | first train step s |")
+        print("|---|---|---|---|---|---|---|")
+        for d in memory:
+            print("| %s | %s | %s | %s | %s | %s | %s |" % (d["model"], d["batch"], d["prompts_per_block"],
+                d["precision"], d["peak_rss_mb"], d["rss_before_mb"], d["first_train_step_s"]))
+        print()
+    for d in packing:
+        print("%s runs of %s epochs per layout (`%s`), %s cores; RUNSxTHREADS = runs at once × TensorFlow threads each."
+              % (d["runs_per_layout"], d["epochs_per_run"], d["experiment"], d["cores"]))
+        print()
+        print("| layout | wall s | runs per hour | throughput vs %s |" % d["layouts"][0]["layout"])
+        print("|---|---|---|---|")
+        for row in d["layouts"]:
+            wall = row["wall_s"] if "wall_s_runs" not in row else "%s (runs: %s)" % (
+                row["wall_s"], " / ".join(str(x) for x in row["wall_s_runs"]))
+            print("| %s | %s | %s | %s× |" % (row["layout"], wall, row["runs_per_hour"], row["throughput_vs_first"]))
+        print()
+    for d in cost:
+        print("| run | epoch s | relative to VPT-Deep |")
+        print("|---|---|---|")
+        print("| VPT-Deep (runs: %s) | %s | 1.00 |" % (" / ".join(str(x) for x in d["vpt_deep_epoch_s_runs"]),
+                                                    d["vpt_deep_epoch_s"]))
+        print("| PRO-VPT, `scoring = online` | %s | %s |" % (d["pro_vpt_online_epoch_s"], d["ratio_online"]))
+        print("| PRO-VPT, `scoring = pass` | %s | %s |" % (d["pro_vpt_pass_epoch_s"], d["ratio_pass"]))
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
