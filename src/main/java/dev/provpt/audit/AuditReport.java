@@ -6,6 +6,7 @@ import dev.provpt.audit.IdlenessAudit.CheckpointAudit;
 import dev.provpt.audit.IdlenessAudit.EstimatorResult;
 import dev.provpt.idleness.Estimator;
 import dev.provpt.report.ScatterPlot;
+import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,15 +132,16 @@ public final class AuditReport {
     return Double.isNaN(v) ? null : v;
   }
 
+  /** Null when no run measured it (a Spearman correlation of constant values is left out). */
   private static Double mean(double[] v) {
-    return v.length == 0 ? null : java.util.Arrays.stream(v).average().orElseThrow();
+    return v.length == 0 ? null : Moments.mean(boxed(v));
   }
 
   private static Double std(double[] v) {
-    if (v.length < 2) {
-      return v.length == 0 ? null : 0.0;
-    }
-    double m = mean(v);
-    return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+    return v.length == 0 ? null : Moments.sampleStd(boxed(v));
+  }
+
+  private static List<Double> boxed(double[] v) {
+    return java.util.Arrays.stream(v).boxed().toList();
   }
 }

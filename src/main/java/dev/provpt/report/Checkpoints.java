@@ -119,7 +119,7 @@ public final class Checkpoints {
     String firstProblem = null;
     for (Path directory : candidates) {
       try {
-        verify(directory);
+        requireIntact(directory);
         T value = reader.read(directory);
         return Optional.of(value);
       } catch (IOException | RuntimeException e) {
@@ -134,8 +134,8 @@ public final class Checkpoints {
     return Optional.empty();
   }
 
-  /** Every file the manifest lists is present with its recorded checksum. */
-  static void verify(Path directory) throws IOException {
+  /** Throws, naming the file, unless every file the manifest lists is present with its recorded checksum. */
+  public static void requireIntact(Path directory) throws IOException {
     Path manifestFile = directory.resolve(MANIFEST);
     if (!Files.isRegularFile(manifestFile)) {
       throw new IOException(MANIFEST + " is missing (the checkpoint was never completed)");
@@ -175,11 +175,6 @@ public final class Checkpoints {
   /** The complete (sealed) checkpoint directories of a run, newest first. */
   public static List<Path> complete(Path runDirectory) throws IOException {
     return epochDirectories(runDirectory).stream().filter(d -> Files.isRegularFile(d.resolve(MANIFEST))).toList();
-  }
-
-  /** Throws, naming the file, unless every file of {@code directory} matches its manifest. */
-  public static void requireIntact(Path directory) throws IOException {
-    verify(directory);
   }
 
   private static boolean isContent(Path file) {

@@ -1,5 +1,6 @@
 package dev.provpt.results;
 
+import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -34,10 +35,7 @@ public final class ResultsReport {
   /** Values over seeds (in seed order) with their mean and sample standard deviation (0 for one value). */
   public record Stat(List<Long> seeds, List<Double> values, double mean, double std) {
     static Stat of(List<Long> seeds, List<Double> values) {
-      double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-      double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-      return new Stat(List.copyOf(seeds), List.copyOf(values), mean,
-          values.size() < 2 ? 0 : Math.sqrt(ss / (values.size() - 1)));
+      return new Stat(List.copyOf(seeds), List.copyOf(values), Moments.mean(values), Moments.sampleStd(values));
     }
   }
 

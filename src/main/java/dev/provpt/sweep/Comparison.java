@@ -7,6 +7,7 @@ import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
+import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,10 +105,10 @@ public final class Comparison {
           epochSeconds.add(e.seconds());
         }
       }
-      rows.add(new Row(variants.get(v).name(), variants.get(v).overrides(), seeds, test, Sweep.mean(test),
-          Sweep.std(test), difference, Sweep.mean(difference), Sweep.std(difference),
-          Sweep.mean(seeds.stream().map(s -> number(bySeed.get(s), "best_val_acc")).toList()), median(epochSeconds),
-          Sweep.mean(seeds.stream().map(s -> number(bySeed.get(s), "relocations")).toList())));
+      rows.add(new Row(variants.get(v).name(), variants.get(v).overrides(), seeds, test, Moments.mean(test),
+          Moments.sampleStd(test), difference, Moments.mean(difference), Moments.sampleStd(difference),
+          Moments.mean(seeds.stream().map(s -> number(bySeed.get(s), "best_val_acc")).toList()), median(epochSeconds),
+          Moments.mean(seeds.stream().map(s -> number(bySeed.get(s), "relocations")).toList())));
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("experiment", experiment == null ? null : experiment.toString());

@@ -9,6 +9,7 @@ import dev.provpt.config.SettingsException;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
+import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,8 +157,8 @@ public final class Sweep {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("experiment", experiment == null ? null : experiment.toString());
     report.put("chosen", Map.of("base_lr", lr, "weight_decay", wd, "val_acc", best.get("best_val_acc")));
-    report.put("test_acc_mean", mean(testAccuracies));
-    report.put("test_acc_std", std(testAccuracies));
+    report.put("test_acc_mean", Moments.mean(testAccuracies));
+    report.put("test_acc_std", Moments.sampleStd(testAccuracies));
     report.put("test_acc_per_seed", testAccuracies);
     report.put("seeds", seeds);
     report.put("grid", grid);
@@ -203,19 +204,6 @@ public final class Sweep {
     }
   }
 
-  static double mean(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
-  /** Sample standard deviation (n − 1); 0 for a single value. */
-  static double std(List<Double> values) {
-    if (values.size() < 2) {
-      return 0;
-    }
-    double m = mean(values);
-    double ss = values.stream().mapToDouble(v -> (v - m) * (v - m)).sum();
-    return Math.sqrt(ss / (values.size() - 1));
-  }
 
   private static String markdown(Map<String, Object> report, List<Map<String, Object>> grid) {
     StringBuilder md = new StringBuilder("# Sweep report\n\nWritten by `provpt sweep`.\n\n| base-lr | weight decay | best val acc |\n|---|---|---|\n");
