@@ -6,6 +6,8 @@ import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.Settings;
 import dev.provpt.data.FashionMnist;
 import dev.provpt.data.ImageSet;
+import dev.provpt.data.pretrain.FractalGlyphs;
+import dev.provpt.data.suite.LetterFonts;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.Gelu;
 import dev.provpt.model.VitConfig;
@@ -19,8 +21,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Pre-trains a ViT from scratch on Fashion-MNIST and exports it as a backbone SavedModel. */
-@Command(name = "pretrain", description = "Train a small ViT on Fashion-MNIST and export a backbone SavedModel.")
+/**
+ * Pre-trains a ViT from scratch and exports it as a backbone SavedModel, on Fashion-MNIST
+ * ({@code data.kind = fashion-mnist}) or on generated fractals and glyphs disjoint from the suite
+ * ({@code data.kind = fractal-glyphs}).
+ */
+@Command(name = "pretrain", description = "Train a small ViT on Fashion-MNIST or on generated fractals and glyphs "
+    + "and export a backbone SavedModel.")
 final class PretrainCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, description = "HOCON file with a provpt.pretrain section")
   Path configFile;
@@ -41,11 +48,41 @@ final class PretrainCommand implements Callable<Integer> {
     Pretrainer.Recipe recipe = new Pretrainer.Recipe(s.intIn(p + "epochs", 1, 10000),
         s.intIn(p + "batch-size", 1, 100000), (float) s.doubleIn(p + "learning-rate", 0, 10, true),
         s.longValue(p + "seed"));
-    Path dataDir = Path.of(s.string(p + "data-dir"));
     Path out = Path.of(s.string(p + "out"));
-    ImageSet train = FashionMnist.train(dataDir);
-    ImageSet test = FashionMnist.test(dataDir);
-    System.err.println("pre-training " + config.describe() + " on " + train.size() + " Fashion-MNIST images");
+    String d = p + "data.";
+    String kind = s.oneOf(d + "kind", List.of("fashion-mnist", "fractal-glyphs"));
+    ImageSet train;
+    ImageSet test;
+    Object data;
+    if (kind.equals("fashion-mnist")) {
+      requireClasses(s, m, config, 10, "Fashion-MNIST has 10");
+      Path dataDir = Path.of(s.string(p + "data-dir"));
+      train = FashionMnist.train(dataDir);
+      test = FashionMnist.test(dataDir);
+      data = "Fashion-MNIST train (60000) from " + dataDir + ", test (10000)";
+      System.err.println("pre-training " + config.describe() + " on " + train.size() + " Fashion-MNIST images");
+    } else {
+      if (config.channels() != 1) {
+        throw s.invalid(m + "channels", "1 for data.kind = fractal-glyphs (the images are grey)");
+      }
+      FractalGlyphs.Spec spec = new FractalGlyphs.Spec(s.intIn(d + "fractal-classes", 0, 100000),
+          s.longValue(d + "fractal-seed"), s.bool(d + "glyphs"), s.intIn(d + "images-per-class", 1, 1_000_000),
+          s.intIn(d + "test-images-per-class", 1, 1_000_000), s.longValue(d + "seed"), s.longValue(d + "suite-seed"));
+      int classes = FractalGlyphs.numClasses(spec);
+      requireClasses(s, m, config, classes, "the fractal-glyphs data has " + spec.fractalClasses() + " fractal + "
+          + (classes - spec.fractalClasses()) + " glyph classes = " + classes);
+      FractalGlyphs.Sets sets = FractalGlyphs.generate(spec, LetterFonts.installed(), config.imageSize());
+      train = sets.train();
+      test = sets.test();
+      double[] meanStd = FractalGlyphs.meanStd(train);
+      Map<String, Object> description = new LinkedHashMap<>(sets.description());
+      description.put("train_pixel_mean", meanStd[0]);
+      description.put("train_pixel_std", meanStd[1]);
+      data = description;
+      System.err.printf("generated %d + %d images of %d classes in %.1f s (pixel mean %.4f, std %.4f)%n", train.size(),
+          test.size(), classes, (double) description.get("generation_seconds"), meanStd[0], meanStd[1]);
+      System.err.println("pre-training " + config.describe() + " on " + train.size() + " fractal and glyph images");
+    }
 
     List<Map<String, Object>> epochs = new ArrayList<>();
     long started = System.nanoTime();
@@ -66,7 +103,7 @@ final class PretrainCommand implements Callable<Integer> {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("architecture", config.describe());
     record.put("backbone_parameters", config.backboneParameters());
-    record.put("data", "Fashion-MNIST train (60000) from " + dataDir + ", test (10000)");
+    record.put("data", data);
     record.put("recipe", Map.of("optimizer", "Adam", "learning_rate", recipe.learningRate(), "epochs", recipe.epochs(),
         "batch_size", recipe.batchSize(), "seed", recipe.seed(), "augmentation", "none",
         "normalization", config.normalization()));
@@ -79,5 +116,12 @@ final class PretrainCommand implements Callable<Integer> {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pretrain.json").toFile(), record);
     System.out.printf("exported %s: upstream test accuracy %.4f (%s)%n", out, exportedAccuracy, out.resolve("pretrain.json"));
     return 0;
+  }
+
+  /** The upstream head must have one output per class of the data. */
+  private static void requireClasses(Settings s, String m, VitConfig config, int classes, String why) {
+    if (config.upstreamClasses() != classes) {
+      throw s.invalid(m + "upstream-classes", classes + " (" + why + ")");
+    }
   }
 }

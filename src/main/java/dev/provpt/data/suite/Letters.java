@@ -94,29 +94,18 @@ final class Letters extends SuiteTask {
   Source source(long seed, int size, int channels) {
     List<Face> faces = load(dirs, name());
     SplittableRandom random = new SplittableRandom(seed);
-    TreeMap<String, List<Integer>> designs = new TreeMap<>();
-    for (int f = 0; f < faces.size(); f++) {
-      designs.computeIfAbsent(faces.get(f).design(), d -> new ArrayList<>()).add(f);
-    }
-    List<String> keys = new ArrayList<>(designs.keySet());
-    int[] order = Source.range(0, keys.size());
-    Source.shuffle(order, random);
+    Deal deal = deal(faces, random, name());
     List<Integer> pool = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
-    int poolFonts = 0;
-    for (int k : order) {
-      boolean toPool = 2 * poolFonts < faces.size();
-      for (int f : designs.get(keys.get(k))) {
-        for (int letter = 0; letter < CLASS_NAMES.size(); letter++) {
-          (toPool ? pool : test).add(f * CLASS_NAMES.size() + letter);
-        }
-        poolFonts += toPool ? 1 : 0;
+    for (int f : deal.poolFonts()) {
+      for (int letter = 0; letter < CLASS_NAMES.size(); letter++) {
+        pool.add(f * CLASS_NAMES.size() + letter);
       }
     }
-    int testFonts = faces.size() - poolFonts;
-    if (poolFonts < MIN_FONTS || testFonts < MIN_FONTS) {
-      throw new DataException(name() + ": " + faces.size() + " usable fonts split " + poolFonts + "/" + testFonts
-          + ", expected at least " + MIN_FONTS + " on each side");
+    for (int f : deal.testFonts()) {
+      for (int letter = 0; letter < CLASS_NAMES.size(); letter++) {
+        test.add(f * CLASS_NAMES.size() + letter);
+      }
     }
     byte[][] images = new byte[faces.size() * CLASS_NAMES.size()][];
     int[] labels = new int[images.length];
@@ -128,6 +117,43 @@ final class Letters extends SuiteTask {
     }
     return new Source(ImageSet.ofBytes(name(), size, size, 1, images, labels, CLASS_NAMES.size(), CLASS_NAMES),
         pool.stream().mapToInt(Integer::intValue).toArray(), test.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** Indices into the usable fonts, in the order dealt: those of the train/val pool, and the unseen test fonts. */
+  record Deal(List<Integer> poolFonts, List<Integer> testFonts) {
+  }
+
+  /**
+   * Deals whole designs to the train/val pool or the test set, about half the fonts each, drawing
+   * from {@code random} first (so {@link #source} goes on with the same stream).
+   */
+  private static Deal deal(List<Face> faces, SplittableRandom random, String task) {
+    TreeMap<String, List<Integer>> designs = new TreeMap<>();
+    for (int f = 0; f < faces.size(); f++) {
+      designs.computeIfAbsent(faces.get(f).design(), d -> new ArrayList<>()).add(f);
+    }
+    List<String> keys = new ArrayList<>(designs.keySet());
+    int[] order = Source.range(0, keys.size());
+    Source.shuffle(order, random);
+    List<Integer> pool = new ArrayList<>();
+    List<Integer> test = new ArrayList<>();
+    for (int k : order) {
+      boolean toPool = 2 * pool.size() < faces.size();
+      (toPool ? pool : test).addAll(designs.get(keys.get(k)));
+    }
+    if (pool.size() < MIN_FONTS || test.size() < MIN_FONTS) {
+      throw new DataException(task + ": " + faces.size() + " usable fonts split " + pool.size() + "/" + test.size()
+          + ", expected at least " + MIN_FONTS + " on each side");
+    }
+    return new Deal(List.copyOf(pool), List.copyOf(test));
+  }
+
+  /** The font files of {@code dirs} that the task with {@code seed} deals to its train/val pool, and to its test set. */
+  static List<List<Path>> dealtFiles(List<FontDir> dirs, long seed) {
+    List<Face> faces = load(dirs, NAME);
+    Deal deal = deal(faces, new SplittableRandom(seed), NAME);
+    return List.of(deal.poolFonts().stream().map(f -> faces.get(f).file()).toList(),
+        deal.testFonts().stream().map(f -> faces.get(f).file()).toList());
   }
 
   /**
