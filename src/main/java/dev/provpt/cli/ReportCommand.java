@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 /** The results page from run directories. */
 @Command(name = "report", description = {"Turn run directories (as provpt compare or provpt sweep lay them out,",
     "e.g. one directory per task) into a results page: Tab. 1- and Tab. 3-style tables, PRO-VPT - VPT-Deep",
-    "paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures."})
+    "paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures",
+    "and results.json (per task and method: backbone, seeds, test accuracies, mean, std, settings) beside them."})
 final class ReportCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "DIR", description = "directories holding runs (searched 3 levels deep)")
   List<Path> inputs = new ArrayList<>();
@@ -20,7 +21,7 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "docs/RESULTS.md", description = "the page (default: docs/RESULTS.md)")
   Path out;
 
-  @Option(names = "--figures", description = "folder of the figures (default: results/ beside the page)")
+  @Option(names = "--figures", description = "folder of the figures and results.json (default: results/ beside the page)")
   Path figures;
 
   @Override

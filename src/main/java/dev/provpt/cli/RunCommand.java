@@ -2,17 +2,22 @@ package dev.provpt.cli;
 
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
+import dev.provpt.data.TaskSource;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.run.PreparedRun;
 import dev.provpt.run.Resume;
 import dev.provpt.run.RunOutcome;
+import dev.provpt.results.ReferenceResults;
 import dev.provpt.run.RunService;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,7 +79,44 @@ final class RunCommand implements Callable<Integer> {
         settings.method().key, (Double) s.get("best_val_acc"), s.get("best_epoch"),
         s.get("test_acc") == null ? "n/a" : String.format("%.4f", (Double) s.get("test_acc")), s.get("relocations"),
         dir.root());
+    printReference(Path.of(config.getString("provpt.reference-results")), settings, s, dir);
     return 0;
+  }
+
+  /**
+   * For a suite task: the committed VPT-Deep and linear-probe results of the task on the run's backbone, printed
+   * as one line after the summary and added to summary.json under {@code reference}. Nothing when {@code file} is
+   * absent or lacks them; one warning line, never a failure, when it is malformed.
+   */
+  static void printReference(Path file, ExperimentSettings settings, Map<String, Object> summary, RunDirectory dir) {
+    if (!(settings.data().source() instanceof TaskSource.Suite suite)) {
+      return;
+    }
+    Optional<ReferenceResults.Reference> found;
+    try {
+      Optional<ReferenceResults> results = ReferenceResults.load(file);
+      if (results.isEmpty()) {
+        return;
+      }
+      found = results.get().lookup(settings.backbone().toString(), suite.task());
+    } catch (IOException | RuntimeException e) {
+      String message = e instanceof IOException ? e.getMessage() : file + ": " + e;
+      System.err.println("provpt: warning: " + message + "; no reference results printed");
+      return;
+    }
+    if (found.isEmpty()) {
+      return;
+    }
+    String task = String.valueOf(summary.get("task"));
+    String split = task.contains("/") ? task.substring(task.indexOf('/') + 1) : null;
+    System.out.println(found.get().line((Double) summary.get("test_acc"), split));
+    Map<String, Object> withReference = new LinkedHashMap<>(summary);
+    withReference.put("reference", found.get().toMap());
+    try {
+      dir.writeSummary(withReference);
+    } catch (RuntimeException e) {
+      System.err.println("provpt: warning: cannot add the reference to " + dir.resolve(RunDirectory.SUMMARY) + ": " + e);
+    }
   }
 
   static void printEpoch(EpochRecord line) {

@@ -1,5 +1,6 @@
 package dev.provpt.results;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -31,6 +32,8 @@ public final class ResultsReport {
   public static final String PAIRED_CHART = "pro-vpt-vs-vpt-deep.png";
   public static final String DIFFERENCE_CHART = "paired-differences.png";
   public static final String DISTRIBUTION_CHART = "prompt-distributions.png";
+  /** The machine-readable numbers, written beside the figures ({@link ReferenceResults} reads them). */
+  public static final String RESULTS_JSON = "results.json";
 
   /** Values over seeds (in seed order) with their mean and sample standard deviation (0 for one value). */
   public record Stat(List<Long> seeds, List<Double> values, double mean, double std) {
@@ -38,6 +41,8 @@ public final class ResultsReport {
       return new Stat(List.copyOf(seeds), List.copyOf(values), Moments.mean(values), Moments.sampleStd(values));
     }
   }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Path> inputs;
   private final List<RunResult> runs = new ArrayList<>();
@@ -197,10 +202,81 @@ public final class ResultsReport {
     Path parent = markdown.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     List<Path> written = new ArrayList<>(ResultsCharts.write(this, figures));
+    Path json = figures.resolve(RESULTS_JSON);
+    Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(markdown.toString(), command))
+        + "\n");
+    written.add(json);
     String link = parent.relativize(figures.toAbsolutePath()).toString().replace('\\', '/');
     Files.writeString(markdown, markdown(link.isEmpty() ? "." : link, command, written));
     written.add(0, markdown);
     return written;
+  }
+
+  /**
+   * results.json: per task (in page order, with its group) and per configuration (Tab. 1's methods, then PRO-VPT's
+   * variants): the backbone, training split, base-lr, weight decay and epochs its runs share (null when they
+   * differ or none records it: {@code runs} has each seed's own), the seeds, their test accuracies, mean and
+   * sample std (0 for one seed), the trainable parameters, and each run's directory and settings.
+   *
+   * @param page the results page as written ({@code --out}), which the numbers belong to
+   */
+  public Map<String, Object> json(String page, String command) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("command", command);
+    root.put("page", page.replace('\\', '/'));
+    Map<String, Object> tasks = new LinkedHashMap<>();
+    List<String> configurations = new ArrayList<>(METHODS.stream().filter(byConfiguration::containsKey).toList());
+    proVptConfigurations().stream().filter(c -> !configurations.contains(c)).forEach(configurations::add);
+    for (String task : tasks()) {
+      Map<String, Object> methods = new LinkedHashMap<>();
+      for (String configuration : configurations) {
+        Stat stat = accuracy(configuration, task);
+        if (stat == null) {
+          continue;
+        }
+        List<RunResult> seedRuns = seedRuns(configuration, task);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("method", seedRuns.get(0).method());
+        entry.put("configuration", configuration);
+        entry.put("backbone", common(seedRuns, RunResult::backbone));
+        entry.put("split", common(seedRuns, RunResult::split));
+        entry.put("n", stat.seeds().size());
+        entry.put("seeds", stat.seeds());
+        entry.put("test_acc", stat.values());
+        entry.put("mean", stat.mean());
+        entry.put("std", stat.std());
+        entry.put("trainable_parameters", trainableParameters(configuration, task));
+        entry.put("base_lr", common(seedRuns, RunResult::baseLr));
+        entry.put("weight_decay", common(seedRuns, RunResult::weightDecay));
+        entry.put("epochs", common(seedRuns, RunResult::epochs));
+        List<Map<String, Object>> runList = new ArrayList<>();
+        for (RunResult r : seedRuns) {
+          Map<String, Object> run = new LinkedHashMap<>();
+          run.put("seed", r.seed());
+          run.put("test_acc", r.testAccuracy());
+          run.put("directory", r.directory().toString().replace('\\', '/'));
+          run.put("backbone", r.backbone());
+          run.put("split", r.split());
+          run.put("base_lr", r.baseLr());
+          run.put("weight_decay", r.weightDecay());
+          run.put("epochs", r.epochs());
+          runList.add(run);
+        }
+        entry.put("runs", runList);
+        methods.put(configuration, entry);
+      }
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("group", RunResult.groupOf(task));
+      t.put("methods", methods);
+      tasks.put(task, t);
+    }
+    root.put("tasks", tasks);
+    return root;
+  }
+
+  private static <T> T common(List<RunResult> runs, java.util.function.Function<RunResult, T> field) {
+    T first = field.apply(runs.get(0));
+    return runs.stream().allMatch(r -> Objects.equals(field.apply(r), first)) ? first : null;
   }
 
   /** The page; {@code figures} is the figures' folder relative to the page. */
@@ -220,7 +296,9 @@ public final class ResultsReport {
         .append("\"PRO-VPT\" is `method = pro-vpt` with its defaults (prune taylor, allocate ppo, scoring online, ")
         .append("idleness input-gate); other PRO-VPT settings appear in the ablation table only. ")
         .append("Differences are paired by seed (same seed, so the same split draw, initialisation and batches up ")
-        .append("to the method's own choices). Blank cells (—) were not run.\n\n");
+        .append("to the method's own choices). Blank cells (—) were not run. The same numbers, per seed and with ")
+        .append("each configuration's backbone, split, base-lr, weight decay and epochs, are in `").append(figures)
+        .append("/").append(RESULTS_JSON).append("`.\n\n");
 
     md.append("## Tab. 1: methods across tasks\n\n");
     md.append("Trainable parameters = prompts × width + width × classes + classes (prompts: the final ")

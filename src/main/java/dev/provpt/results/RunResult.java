@@ -27,10 +27,18 @@ import java.util.TreeMap;
  * @param configuration {@code method} for all but PRO-VPT; for PRO-VPT "pro-vpt" with its defaults (taylor,
  *     ppo, online, input-gate) or "pro-vpt (key=value, …)" naming what differs
  * @param trainableParameters prompts × width + width × classes + classes, or null when not derivable
+ * @param backbone the backbone directory as config.conf's {@code provpt.backbone} gives it (else the summary's),
+ *     normalised by {@link #normalizeBackbone}; null when neither records it
+ * @param split the training split's name after the task's ({@code digits/train800val200} → train800val200); null
+ *     when the name has no '/'
+ * @param baseLr config.conf's {@code provpt.train.base-lr}; null without it
+ * @param weightDecay config.conf's {@code provpt.train.weight-decay}; null without it
+ * @param epochs the summary's {@code epochs} (else config.conf's {@code provpt.train.epochs}); null without either
  */
 public record RunResult(Path directory, String task, String group, String method, String configuration,
     String prune, String allocate, String scoring, String idleness, long seed, double testAccuracy,
-    int trainSize, int[] distribution, List<Double> epochSeconds, List<Double> tuneSeconds, Long trainableParameters) {
+    int trainSize, int[] distribution, List<Double> epochSeconds, List<Double> tuneSeconds, Long trainableParameters,
+    String backbone, String split, Double baseLr, Double weightDecay, Integer epochs) {
 
   /** PRO-VPT's defaults: a run with all of them is the method of Tab. 1. */
   public static final List<Map.Entry<String, String>> PRO_VPT_DEFAULTS = List.of(Map.entry("prune", "taylor"),
@@ -78,9 +86,39 @@ public record RunResult(Path directory, String task, String group, String method
         }
       }
     }
+    Config config = config(dir);
+    String t = "provpt.train.";
+    String backbone = config.hasPath("provpt.backbone") ? config.getString("provpt.backbone")
+        : text(summary, "backbone", null);
+    Integer epochs = summary.hasNonNull("epochs") ? Integer.valueOf(summary.get("epochs").asInt())
+        : config.hasPath(t + "epochs") ? Integer.valueOf(config.getInt(t + "epochs")) : null;
     return new RunResult(dir, task, groupOf(task), method, configuration, prune, allocate, scoring, idleness,
         summary.path("seed").asLong(), summary.get("test_acc").asDouble(), summary.path("train_size").asInt(),
-        distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution));
+        distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution),
+        backbone == null ? null : normalizeBackbone(backbone),
+        trainName.contains("/") ? trainName.substring(trainName.indexOf('/') + 1) : null,
+        config.hasPath(t + "base-lr") ? Double.valueOf(config.getDouble(t + "base-lr")) : null,
+        config.hasPath(t + "weight-decay") ? Double.valueOf(config.getDouble(t + "weight-decay")) : null, epochs);
+  }
+
+  /**
+   * A backbone directory as one path string, so that runs and lookups agree however it was written: normalised
+   * ({@code ./models/x/} → {@code models/x}), relative to the working directory when it lies under it, with '/'.
+   */
+  public static String normalizeBackbone(String backbone) {
+    Path path = Path.of(backbone).normalize();
+    if (path.isAbsolute()) {
+      Path here = Path.of("").toAbsolutePath().normalize();
+      if (path.startsWith(here) && !path.equals(here)) {
+        path = here.relativize(path);
+      }
+    }
+    return path.toString().replace('\\', '/');
+  }
+
+  private static Config config(Path dir) {
+    return Files.isRegularFile(dir.resolve(RunDirectory.CONFIG))
+        ? ConfigFactory.parseFile(dir.resolve(RunDirectory.CONFIG).toFile()) : ConfigFactory.empty();
   }
 
   /** natural, specialized or structured for a suite task; "other" for any other task. */
@@ -101,8 +139,7 @@ public record RunResult(Path directory, String task, String group, String method
     if (summary.hasNonNull("trainable_parameters")) {
       return summary.get("trainable_parameters").asLong();
     }
-    Config config = Files.isRegularFile(dir.resolve(RunDirectory.CONFIG))
-        ? ConfigFactory.parseFile(dir.resolve(RunDirectory.CONFIG).toFile()) : ConfigFactory.empty();
+    Config config = config(dir);
     Long width = summary.hasNonNull("width") ? Long.valueOf(summary.get("width").asLong()) : widthOf(summary);
     Long classes = summary.hasNonNull("classes") ? Long.valueOf(summary.get("classes").asLong()) : classesOf(config);
     long prompts = switch (method) {

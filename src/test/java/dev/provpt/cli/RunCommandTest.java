@@ -57,4 +57,87 @@ class RunCommandTest {
     // 10 batches per epoch: a per-batch or per-decile progress line would exceed this at once
     assertTrue(lines.size() <= 4 + 4, "at most a few lines besides one per epoch: " + lines);
   }
+
+  /** A results.json holding VPT-Deep and the linear probe of {@code task} on {@code backbone}. */
+  static Path referenceFile(Path file, String backbone, String task) throws Exception {
+    return Files.writeString(file, "{\"page\": \"docs/RESULTS.md\", \"tasks\": {\"" + task + "\": {\"methods\": {"
+        + "\"vpt-deep\": {\"backbone\": \"" + backbone + "\", \"split\": \"train800val200\", \"n\": 3, "
+        + "\"seeds\": [1, 2, 3], \"mean\": 0.712, \"std\": 0.01, \"base_lr\": 0.5, \"weight_decay\": 0.001, \"epochs\": 30}, "
+        + "\"linear\": {\"backbone\": \"" + backbone + "\", \"split\": \"train800val200\", \"n\": 3, "
+        + "\"seeds\": [1, 2, 3], \"mean\": 0.55, \"std\": 0.02}}}}}");
+  }
+
+  /** Runs {@code body} with stdout and stderr captured; returns what they printed. */
+  static String captured(Runnable body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    PrintStream originalOut = System.out;
+    try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      System.setErr(capture);
+      System.setOut(capture);
+      body.run();
+    } finally {
+      System.setErr(original);
+      System.setOut(originalOut);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  static dev.provpt.config.ExperimentSettings settings(Path backbone, String data) {
+    return dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.parse(
+        "provpt.backbone = \"" + backbone + "\"\n" + data, "test", List.of()));
+  }
+
+  @Test
+  void aSuiteRunPrintsAndRecordsTheReferenceOfItsTaskAndBackbone() throws Exception {
+    Path backbone = Files.createDirectories(tmp.resolve("models/vit"));
+    Path file = referenceFile(tmp.resolve("results.json"), backbone + "/", "count");
+    var dir = dev.provpt.report.RunDirectory.at(Files.createDirectories(tmp.resolve("run")));
+    java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+    summary.put("task", "count/train800val200");
+    summary.put("test_acc", 0.7014);
+    var suite = settings(backbone, "provpt.data { kind = suite, suite.task = count }");
+    String printed = captured(() -> RunCommand.printReference(file, suite, summary, dir));
+    assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, linear probe "
+        + "0.550 ± 0.020 — this run: 0.701\n", printed);
+    var written = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertEquals(0.7014, written.get("test_acc").asDouble());
+    assertEquals(file.toString(), written.at("/reference/file").asText());
+    assertEquals(0.712, written.at("/reference/vpt-deep/mean").asDouble());
+    assertEquals(3, written.at("/reference/linear/n").asInt());
+    assertEquals(30, written.at("/reference/vpt-deep/epochs").asInt());
+
+    // another task, a shapes run, an absent file: nothing at all
+    var digits = settings(backbone, "provpt.data { kind = suite, suite.task = digits }");
+    assertEquals("", captured(() -> RunCommand.printReference(file, digits, summary, dir)));
+    assertEquals("", captured(() -> RunCommand.printReference(file, settings(backbone, ""), summary, dir)));
+    assertEquals("", captured(() -> RunCommand.printReference(tmp.resolve("none.json"), suite, summary, dir)));
+    // a malformed file: one warning line naming it, and the run is not failed
+    Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"tasks\": ");
+    String warning = captured(() -> RunCommand.printReference(broken, suite, summary, dir));
+    assertEquals(1, warning.lines().count(), warning);
+    assertTrue(warning.startsWith("provpt: warning: " + broken + ": not valid JSON"), warning);
+  }
+
+  /** provpt run end to end on a suite task, with the reference file named by provpt.reference-results. */
+  @Test
+  void provptRunOnASuiteTaskEndsWithTheReferenceLine() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    Path file = referenceFile(tmp.resolve("results.json"), backbone.toString(), "count");
+    Path experiment = Files.writeString(tmp.resolve("e.conf"), String.join("\n",
+        "provpt.backbone = \"" + backbone + "\"", "provpt.reference-results = \"" + file + "\"",
+        "provpt.method = linear", "provpt.train.epochs = 1", "provpt.train.batch-size = 100",
+        "provpt.data { kind = suite, suite.task = count }"));
+    int[] code = new int[1];
+    String printed = captured(() -> code[0] = Main.execute("run", "-c", experiment.toString(), "--quiet", "--run-dir",
+        tmp.resolve("run").toString()));
+    assertEquals(0, code[0], printed);
+    List<String> lines = printed.lines().toList();
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.matches("reference \\(docs/RESULTS.md, 3 seeds, train800val200\\): VPT-Deep 0.712 ± 0.010, "
+        + "linear probe 0.550 ± 0.020 — this run \\(train800\\): [01]\\.\\d{3}"), printed);
+    var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("run/summary.json").toFile());
+    assertEquals(0.712, summary.at("/reference/vpt-deep/mean").asDouble());
+    assertEquals("count", summary.at("/reference/task").asText());
+  }
 }

@@ -60,8 +60,12 @@ class ResultsReportTest {
           distribution, null, null, null, null, epochSeconds[e], phases).toJson()).append('\n');
     }
     Files.writeString(dir.resolve(RunDirectory.METRICS), lines);
-    Files.writeString(dir.resolve(RunDirectory.CONFIG), "provpt {\n  data {\n    kind = \"suite\"\n    suite {\n"
-        + "      task = \"" + task + "\"\n    }\n  }\n  prompts {\n    shallow-count = 32\n  }\n}\n");
+    // the backbone as a config gives it (relative to the working directory, with a redundant ./), unlike the summary
+    Files.writeString(dir.resolve(RunDirectory.CONFIG), "provpt {\n  backbone = \"./models/fixture-vit/\"\n"
+        + "  data {\n    kind = \"suite\"\n    suite {\n"
+        + "      task = \"" + task + "\"\n    }\n  }\n  prompts {\n    shallow-count = 32\n  }\n"
+        + "  train {\n    base-lr = " + (method.equals("linear") ? "2.5" : "0.5") + "\n    weight-decay = 0.001\n"
+        + "    epochs = " + epochSeconds.length + "\n  }\n}\n");
   }
 
   static Path fixture(Path root) throws Exception {
@@ -138,6 +142,81 @@ class ResultsReportTest {
       assertTrue(Files.size(png) > 1000, png.toString());
       assertTrue(md.contains("](results/" + figure + ")"), md);
     }
+  }
+
+  /** results.json beside the figures: per task and configuration, the numbers of the page and the runs' settings. */
+  @Test
+  void provptReportAlsoWritesResultsJson() throws Exception {
+    Path results = fixture(tmp);
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", results.resolve("digits").toString(), results.resolve("count").toString(),
+        "--out", page.toString()));
+    assertTrue(Files.readString(page).contains("`results/results.json`"));
+    var json = JSON.readTree(tmp.resolve("docs/results").resolve(ResultsReport.RESULTS_JSON).toFile());
+    assertEquals(page.toString(), json.get("page").asText());
+    assertTrue(json.get("command").asText().startsWith("provpt report "));
+    // tasks in page order, with their groups; configurations: Tab. 1's methods, then the variants
+    assertEquals(List.of("digits", "count"), iterable(json.get("tasks").fieldNames()));
+    assertEquals("natural", json.at("/tasks/digits/group").asText());
+    assertEquals("structured", json.at("/tasks/count/group").asText());
+    assertEquals(List.of("linear", "vpt-deep", "pro-vpt", "pro-vpt (prune=random)"),
+        iterable(json.at("/tasks/digits/methods").fieldNames()));
+    assertEquals(List.of("linear", "vpt-deep", "pro-vpt"), iterable(json.at("/tasks/count/methods").fieldNames()));
+
+    var deep = json.at("/tasks/digits/methods/vpt-deep");
+    assertEquals("vpt-deep", deep.get("method").asText());
+    assertEquals("models/fixture-vit", deep.get("backbone").asText()); // config.conf's, normalised
+    assertEquals("train800val200", deep.get("split").asText());
+    assertEquals(2, deep.get("n").asInt());
+    assertEquals(List.of(1L, 2L), longs(deep.get("seeds")));
+    assertEquals(0.70, deep.get("test_acc").get(0).asDouble(), 1e-12);
+    assertEquals(0.74, deep.get("test_acc").get(1).asDouble(), 1e-12);
+    assertEquals(0.72, deep.get("mean").asDouble(), 1e-12);
+    assertEquals(Math.sqrt(0.0008), deep.get("std").asDouble(), 1e-12);
+    assertEquals(16 * 64 + 64 * 10 + 10, deep.get("trainable_parameters").asLong());
+    assertEquals(0.5, deep.get("base_lr").asDouble());
+    assertEquals(0.001, deep.get("weight_decay").asDouble());
+    assertEquals(3, deep.get("epochs").asInt());
+    assertEquals(2, deep.get("runs").size());
+    assertTrue(deep.at("/runs/1/directory").asText().endsWith("digits/vpt-deep-seed2"));
+
+    var linear = json.at("/tasks/count/methods/linear");
+    assertEquals(0.32, linear.get("mean").asDouble(), 1e-12);
+    assertEquals(Math.sqrt(0.0008), linear.get("std").asDouble(), 1e-12);
+    assertEquals(64 * 8 + 8, linear.get("trainable_parameters").asLong()); // from model.conf and config.conf
+    assertEquals(2.5, linear.get("base_lr").asDouble());
+    assertEquals(0.73, json.at("/tasks/digits/methods/pro-vpt (prune=random)/mean").asDouble(), 1e-12);
+  }
+
+  /** ReferenceResults answers (backbone, task) from the results.json the report wrote. */
+  @Test
+  void referenceResultsReadTheReportsJson() throws Exception {
+    Path results = fixture(tmp);
+    Path figures = tmp.resolve("docs/results");
+    ResultsReport.read(List.of(results)).write(tmp.resolve("docs/RESULTS.md"), figures, "provpt report results");
+    var reference = ReferenceResults.load(figures.resolve(ResultsReport.RESULTS_JSON)).orElseThrow()
+        .lookup("models/fixture-vit/", "count").orElseThrow();
+    assertEquals("models/fixture-vit", reference.backbone());
+    assertEquals(0.45, reference.vptDeep().mean(), 1e-12);
+    assertEquals(Math.sqrt(0.005), reference.vptDeep().std(), 1e-12);
+    assertEquals(2, reference.linear().n());
+    assertEquals("reference (" + tmp.resolve("docs/RESULTS.md") + ", 2 seeds, train800val200): VPT-Deep 0.450 ± 0.071, "
+        + "linear probe 0.320 ± 0.028 — this run: 0.431", reference.line(0.4312, "train800val200"));
+    assertTrue(ReferenceResults.load(figures.resolve(ResultsReport.RESULTS_JSON)).orElseThrow()
+        .lookup("models/other-vit", "count").isEmpty(), "another backbone has no reference");
+    assertTrue(ReferenceResults.load(tmp.resolve("absent.json")).isEmpty());
+  }
+
+  static List<String> iterable(java.util.Iterator<String> names) {
+    List<String> list = new java.util.ArrayList<>();
+    names.forEachRemaining(list::add);
+    return list;
+  }
+
+  static List<Long> longs(com.fasterxml.jackson.databind.JsonNode array) {
+    List<Long> list = new java.util.ArrayList<>();
+    array.forEach(n -> list.add(n.asLong()));
+    return list;
   }
 
   @Test

@@ -1,0 +1,79 @@
+package dev.provpt.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Looking up VPT-Deep and the linear probe in a results.json, and the line provpt run prints. */
+class ReferenceResultsTest {
+  @TempDir
+  Path tmp;
+
+  static String entry(String backbone, String split, int n, double mean, double std) {
+    return "{\"backbone\": \"" + backbone + "\", \"split\": \"" + split + "\", \"n\": " + n + ", \"seeds\": [1, 2, 3], "
+        + "\"mean\": " + mean + ", \"std\": " + std + ", \"base_lr\": 0.5, \"weight_decay\": 0.001, \"epochs\": 30}";
+  }
+
+  Path file(String tasks) throws IOException {
+    return Files.writeString(tmp.resolve("results.json"), "{\"page\": \"docs/RESULTS.md\", \"tasks\": {" + tasks + "}}");
+  }
+
+  @Test
+  void bothEntriesWithTheSameSeedsAndSplitShareTheParentheses() throws Exception {
+    Path f = file("\"count\": {\"group\": \"structured\", \"methods\": {"
+        + "\"linear\": " + entry("models/fmnist-vit8", "train800val200", 3, 0.55, 0.02) + ", "
+        + "\"vpt-deep\": " + entry("./models/fmnist-vit8/", "train800val200", 3, 0.712, 0.01) + "}}");
+    var ref = ReferenceResults.load(f).orElseThrow().lookup("models/fmnist-vit8", "count").orElseThrow();
+    assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, "
+        + "linear probe 0.550 ± 0.020 — this run: 0.701", ref.line(0.7014, "train800val200"));
+    // a run on another split says so; a run without a test accuracy prints n/a
+    assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, "
+        + "linear probe 0.550 ± 0.020 — this run (train800): n/a", ref.line(null, "train800"));
+    assertEquals(3, ref.vptDeep().n());
+    assertEquals(30, ref.toMap().get("vpt-deep") instanceof java.util.Map<?, ?> m ? m.get("epochs") : null);
+  }
+
+  @Test
+  void entriesThatDifferCarryTheirOwnSeedsAndSplit() throws Exception {
+    Path f = file("\"digits\": {\"methods\": {"
+        + "\"linear\": " + entry("models/v", "train800", 1, 0.5, 0.0) + ", "
+        + "\"vpt-deep\": " + entry("models/v", "train800val200", 3, 0.7, 0.01) + "}}");
+    var ref = ReferenceResults.load(f).orElseThrow().lookup("models/v", "digits").orElseThrow();
+    assertEquals("reference (docs/RESULTS.md): VPT-Deep 0.700 ± 0.010 (3 seeds, train800val200), "
+        + "linear probe 0.500 ± 0.000 (1 seed, train800) — this run (train800val200): 0.690", ref.line(0.69, "train800val200"));
+  }
+
+  @Test
+  void onlyTheEntriesOfTheRunsBackboneCount() throws Exception {
+    Path f = file("\"digits\": {\"methods\": {"
+        + "\"linear\": " + entry("models/other", "train800val200", 3, 0.5, 0.0) + ", "
+        + "\"vpt-deep\": " + entry("models/v", "train800val200", 3, 0.7, 0.01) + "}}");
+    var results = ReferenceResults.load(f).orElseThrow();
+    var ref = results.lookup("models/v", "digits").orElseThrow();
+    assertEquals(null, ref.linear());
+    assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.700 ± 0.010 — this run: 0.650",
+        ref.line(0.65, "train800val200"));
+    assertTrue(results.lookup("models/none", "digits").isEmpty());
+    assertTrue(results.lookup("models/v", "count").isEmpty());
+  }
+
+  @Test
+  void aMalformedFileIsAnErrorNamingIt() throws Exception {
+    Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"tasks\": {");
+    IOException e = assertThrows(IOException.class, () -> ReferenceResults.load(broken));
+    assertTrue(e.getMessage().startsWith(broken + ": not valid JSON"), e.getMessage());
+    Path wrong = Files.writeString(tmp.resolve("wrong.json"), "[1, 2]");
+    e = assertThrows(IOException.class, () -> ReferenceResults.load(wrong));
+    assertTrue(e.getMessage().startsWith(wrong + ": not a results.json"), e.getMessage());
+    Path badEntry = file("\"digits\": {\"methods\": {\"vpt-deep\": {\"backbone\": \"models/v\", \"mean\": \"high\"}}}");
+    var results = ReferenceResults.load(badEntry).orElseThrow();
+    e = assertThrows(IOException.class, () -> results.lookup("models/v", "digits"));
+    assertTrue(e.getMessage().contains("tasks.digits.methods.vpt-deep.n is not a number"), e.getMessage());
+  }
+}
