@@ -35,30 +35,57 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--url", description = "daemon URL for --submit and --collect (default: provpt.daemon.url)")
   String url;
 
-  @Option(names = "--out", description = "--collect: the report's directory (default: <out>/<name>-sweep-<id>)")
+  @Option(names = "--out", description = "--collect: the report's directory (default: <out>/<name>-sweep-<id>); "
+      + "it receives report.json, report.md, commands.txt and each final run's summary.json, metrics.jsonl and "
+      + "config.conf in <variant>-seed<N>/ (final-seed<N>/ without variants)")
   Path out;
+
+  @Option(names = "--configs", description = "where the ready experiment files go, one per variant (or one named "
+      + "after the method): DIR/<variant>.conf with the chosen base-lr and weight-decay (default: the sweep's "
+      + "directory/configs)")
+  Path configs;
 
   @Override
   public Integer call() throws Exception {
     Path file = Main.experimentOrDefault(configFile);
     Sweep sweep = new Sweep(file, overrides);
     if (submit || collect) {
-      return new SweepJobs(sweep, url).run(submit, out != null ? out
+      return new SweepJobs(sweep, url).run(submit, configs, out != null ? out
           : ExperimentSettings.from(ConfigLoader.load(file, overrides)).out().resolve(
               ExperimentSettings.from(ConfigLoader.load(file, overrides)).name() + "-sweep-" + sweep.id()));
     }
     if (dryRun) {
       sweep.gridRuns().forEach(r -> System.out.println(r.name() + " " + r.overrides()));
-      System.out.println("then final-seed<N> for each seed, with the best grid setting, on train+val");
+      if (sweep.variants().isEmpty()) {
+        System.out.println("then final-seed<N> for each seed, with the best grid setting, on train+val");
+      } else {
+        sweep.variants().forEach(v -> System.out.println("then " + v.name() + "-seed<N> for each seed, with the best "
+            + "grid setting, on train+val: " + v.overrides()));
+      }
       return 0;
     }
     ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.load(file, overrides));
     Path directory = settings.out().resolve(settings.name() + "-sweep-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Map<String, Object> report = sweep.run(directory, System.err::println);
-    System.out.printf("chosen %s: test acc %.4f ± %.4f over seeds %s -> %s%n", report.get("chosen"),
-        (Double) report.get("test_acc_mean"), (Double) report.get("test_acc_std"), report.get("seeds"),
-        directory.resolve("report.md"));
+    Map<String, Object> report = sweep.run(directory, configs, System.err::println);
+    printReport(report, directory.resolve("report.md"));
     return 0;
+  }
+
+  /** One line per variant (or one for the sweep): the chosen setting and test accuracy over seeds. */
+  static void printReport(Map<String, Object> report, Path markdown) {
+    if (!report.containsKey("variants")) {
+      System.out.printf("chosen %s: test acc %.4f ± %.4f over seeds %s -> %s%n", report.get("chosen"),
+          (Double) report.get("test_acc_mean"), (Double) report.get("test_acc_std"), report.get("seeds"), markdown);
+      return;
+    }
+    System.out.printf("chosen %s (grid shared by every variant), seeds %s -> %s%n", report.get("chosen"),
+        report.get("seeds"), markdown);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("variants");
+    for (Map<String, Object> r : rows) {
+      System.out.printf("  %s: test acc %.4f ± %.4f%n", r.get("variant"), (Double) r.get("test_acc_mean"),
+          (Double) r.get("test_acc_std"));
+    }
   }
 }

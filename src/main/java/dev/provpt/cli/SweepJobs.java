@@ -7,6 +7,7 @@ import dev.provpt.config.ExperimentSettings;
 import dev.provpt.sweep.Sweep;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,10 @@ final class SweepJobs {
     this.url = url;
   }
 
-  int run(boolean submit, Path reportDirectory) throws Exception {
+  /** The files of a final run that --collect copies (what provpt report reads; no checkpoints, no event files). */
+  static final List<String> COPIED = List.of("summary.json", "metrics.jsonl", "config.conf");
+
+  int run(boolean submit, Path configs, Path reportDirectory) throws Exception {
     Map<String, JsonNode> jobs = jobs();
     List<Sweep.RunSpec> grid = sweep.gridRuns();
     if (submit) {
@@ -44,7 +48,8 @@ final class SweepJobs {
           added += submit(spec);
         }
         System.out.println("sweep " + sweep.id() + ": grid done, best " + best.get("run") + "; " + added
-            + " job(s) added");
+            + " job(s) added" + (sweep.variants().isEmpty() ? "" : " (" + sweep.variants().size() + " variant(s) x "
+            + sweep.seeds().size() + " seed(s))"));
       } else {
         System.out.println("sweep " + sweep.id() + ": " + added + " job(s) added; submit again once the grid is done "
             + "to queue the final runs");
@@ -65,10 +70,47 @@ final class SweepJobs {
           + states(finals, jobs) + "); provpt sweep --submit queues them once the grid is done");
     }
     Map<String, Object> report = sweep.report(reportDirectory, gridRows, finalRows);
-    System.out.printf("chosen %s: test acc %.4f ± %.4f over seeds %s -> %s%n", report.get("chosen"),
-        (Double) report.get("test_acc_mean"), (Double) report.get("test_acc_std"), report.get("seeds"),
-        reportDirectory.resolve("report.md"));
+    for (Sweep.RunSpec spec : finals) {
+      copyFiles(jobs.get(sweep.key(spec)), reportDirectory.resolve(spec.name()));
+    }
+    Path configDirectory = configs != null ? configs : reportDirectory.resolve("configs");
+    List<Path> written = sweep.writeConfigs(configDirectory, best);
+    Files.writeString(reportDirectory.resolve("commands.txt"), commands(reportDirectory, configDirectory, finals,
+        jobs));
+    SweepCommand.printReport(report, reportDirectory.resolve("report.md"));
+    System.out.println("experiment files: " + written);
     return 0;
+  }
+
+  /** Copies a finished job's small files (COPIED) through the API into {@code directory}. */
+  private void copyFiles(JsonNode job, Path directory) throws Exception {
+    Files.createDirectories(directory);
+    for (String name : COPIED) {
+      String text = DaemonCommands.request(url, "GET", "/jobs/" + job.get("id").asLong() + "/files/" + name, null);
+      Files.writeString(directory.resolve(name), text);
+    }
+  }
+
+  /** commands.txt: how the runs in the report's directory were made, and how to make each again. */
+  private String commands(Path reportDirectory, Path configDirectory, List<Sweep.RunSpec> finals,
+      Map<String, JsonNode> jobs) {
+    String where = url != null ? " --url " + url : "";
+    StringBuilder c = new StringBuilder();
+    c.append("# sweep ").append(sweep.id()).append(": grid and final runs as jobs on a provpt daemon").append(where.isEmpty()
+        ? "" : " (" + url + ")").append("\n");
+    c.append("# queue the grid; once it is done, the same command queues the final runs with its best setting\n");
+    c.append(sweep.command("sweep")).append(" --submit").append(where).append("\n");
+    c.append("# then this directory and the experiment files were written by\n");
+    c.append(sweep.command("sweep")).append(" --collect").append(where).append(" --out ").append(reportDirectory)
+        .append(" --configs ").append(configDirectory).append("\n");
+    c.append("# each final run (directory: job) again, locally, without the search:\n");
+    for (Sweep.RunSpec spec : finals) {
+      long seed = Long.parseLong(spec.name().substring(spec.name().lastIndexOf("seed") + 4));
+      c.append("./provpt run -c ").append(configDirectory.resolve(sweep.configName(spec) + ".conf"))
+          .append(" --set seed=").append(seed).append("   # ").append(spec.name()).append(": job ")
+          .append(jobs.get(sweep.key(spec)).get("id").asLong()).append(", key ").append(sweep.key(spec)).append("\n");
+    }
+    return c.toString();
   }
 
   private int submit(Sweep.RunSpec spec) throws Exception {
@@ -101,7 +143,7 @@ final class SweepJobs {
           + "/files/summary.json", null), Map.class);
       ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.parse(sweep.jobText(spec), spec.name(),
           List.of()));
-      rows.add(Sweep.row(spec.name(), settings, summary));
+      rows.add(Sweep.row(spec, settings, summary));
     }
     return rows;
   }

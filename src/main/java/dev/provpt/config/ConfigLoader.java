@@ -15,6 +15,9 @@ import java.util.List;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
+  /** provpt.sweep.variants: name → overrides, checked by the sweep rather than against reference.conf. */
+  public static final String VARIANTS = "provpt.sweep.variants";
+
   public static Config load(Path file, List<String> overrides) {
     Config experiment = ConfigFactory.empty();
     if (file != null) {
@@ -51,6 +54,9 @@ public final class ConfigLoader {
     Config reference = ConfigFactory.defaultReference();
     for (var entry : given.getConfig("provpt").entrySet()) {
       String key = "provpt." + entry.getKey();
+      if (key.startsWith(VARIANTS + ".")) {
+        continue; // a sweep variant's overrides: the sweep checks them as overrides of the experiment
+      }
       if (!reference.hasPath(key)) {
         throw new SettingsException("unknown key " + key + " (" + Settings.origin(entry.getValue()) + "); every key and its default is in "
             + "reference.conf" + suggestion(reference, key));

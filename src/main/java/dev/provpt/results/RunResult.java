@@ -190,9 +190,10 @@ public record RunResult(Path directory, String task, String group, String method
     try (var paths = Files.walk(root, 4)) {
       for (Path summary : paths.filter(p -> p.getFileName().toString().equals(RunDirectory.SUMMARY)).toList()) {
         Path dir = summary.getParent();
-        // a sweep's directory (report.json) holds grid runs on train/val: only its final runs count
+        // a sweep's directory (report.json) holds grid runs (grid-*) on train/val: only its final runs count
+        // (final-seed<N>, or <variant>-seed<N> with variants)
         if (dir.getParent() != null && Files.isRegularFile(dir.getParent().resolve("report.json"))
-            && !dir.getFileName().toString().startsWith("final-")) {
+            && dir.getFileName().toString().startsWith("grid-")) {
           continue;
         }
         RunResult run = read(dir);

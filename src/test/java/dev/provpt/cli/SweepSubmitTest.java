@@ -103,4 +103,59 @@ class SweepSubmitTest {
       assertTrue(Files.readString(report.resolve("report.md")).contains("Test accuracy over seeds"));
     }
   }
+
+  @Test
+  void variantsAreQueuedOnceAfterTheGridAndCollectedWithTheirFilesAndReadyConfigs() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    Path file = Files.writeString(tmp.resolve("sweep.conf"), String.join("\n", "provpt {", "  name = small",
+        "  backbone = \"" + backbone + "\"", "  method = vpt-deep", "  train.epochs = 1", "  train.batch-size = 16",
+        "  prompts.per-block = 1",
+        "  data { train-size = 40, val-size = 20, shapes.pool-per-class = 6, shapes.test-per-class = 3 }",
+        "  sweep { base-lr = [0.5], weight-decay = [0, 0.001], seeds = [1, 2]",
+        "    variants { vpt-deep { method = vpt-deep }, pro-vpt { method = pro-vpt } } }", "}") + "\n");
+    try (Daemon daemon = Daemon.start(ConfigLoader.load(null, List.of("daemon.port=0",
+        "daemon.state-dir=\"" + tmp.resolve("state") + "\"")))) {
+      String url = "http://127.0.0.1:" + daemon.port();
+      assertTrue(execute("sweep", "-c", file.toString(), "--submit", "--url", url).out().contains("2 job(s) added"));
+      assertTrue(execute("sweep", "-c", file.toString(), "--submit", "--url", url).out().contains("0 job(s) added"));
+      assertEquals(2, jobs(url).size(), "only the grid until it is done");
+      awaitAllEnded(url);
+      Outcome finals = execute("sweep", "-c", file.toString(), "--submit", "--url", url);
+      assertTrue(finals.out().contains("grid done") && finals.out().contains("4 job(s) added"), finals.out());
+      assertTrue(execute("sweep", "-c", file.toString(), "--submit", "--url", url).out().contains("0 job(s) added"));
+      assertEquals(6, jobs(url).size(), "every variant x seed is queued once");
+      awaitAllEnded(url);
+      for (JsonNode job : jobs(url)) {
+        assertEquals("done", job.get("state").asText(), job.toString());
+        assertTrue(job.get("key").asText().matches("sweep-[0-9a-f]{12}/(grid-lr.*|(vpt-deep|pro-vpt)-seed[12])"),
+            job.toString());
+      }
+      Path report = tmp.resolve("results").resolve("deep");
+      Path configs = tmp.resolve("configs");
+      Outcome collected = execute("sweep", "-c", file.toString(), "--collect", "--url", url, "--out",
+          report.toString(), "--configs", configs.toString());
+      assertEquals(0, collected.code(), collected.err());
+      JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
+      assertEquals(2, json.get("variants").size());
+      assertEquals(4, json.get("final").size());
+      for (String variant : List.of("vpt-deep", "pro-vpt")) {
+        for (int seed : List.of(1, 2)) {
+          Path run = report.resolve(variant + "-seed" + seed);
+          for (String name : List.of("summary.json", "metrics.jsonl", "config.conf")) {
+            assertTrue(Files.isRegularFile(run.resolve(name)), run + "/" + name);
+          }
+          assertTrue(!Files.exists(run.resolve("checkpoints")) && !Files.exists(run.resolve("tensorboard")));
+          assertEquals(variant, JSON.readTree(run.resolve("summary.json").toFile()).get("method").asText());
+        }
+        String conf = Files.readString(configs.resolve(variant + ".conf"));
+        assertTrue(conf.contains("train-on-train-val=true") && conf.contains("method=" + variant), conf);
+      }
+      String commands = Files.readString(report.resolve("commands.txt"));
+      assertTrue(commands.contains("--submit") && commands.contains("--collect")
+          && commands.contains(configs.resolve("pro-vpt.conf") + " --set seed=2"), commands);
+      // the collected directory is what provpt report reads: the four final runs
+      var results = dev.provpt.results.ResultsReport.read(List.of(report));
+      assertEquals(4, results.runs().size());
+    }
+  }
 }

@@ -1,6 +1,8 @@
 package dev.provpt.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,5 +63,104 @@ class SweepTest {
     assertEquals(mean, (Double) report.get("test_acc_mean"), 1e-12);
     assertEquals(std, (Double) report.get("test_acc_std"), 1e-12);
     assertTrue(Files.readString(out.resolve("report.md")).contains(String.format("%.4f ± %.4f", mean, std)));
+  }
+
+  /** The experiment settings without {@code source} (the raw Config, which also holds the sweep section). */
+  static List<Object> comparable(dev.provpt.config.ExperimentSettings s) {
+    return List.of(s.name(), s.seed(), s.out(), s.backbone(), s.data(), s.method(), s.prompts(), s.train(),
+        s.proVpt(), s.ppo(), s.tensorflowThreads(), s.precision(), s.xla(), s.keptCheckpoints());
+  }
+
+  private Path variantsExperiment(Path backbone, String extra) throws Exception {
+    return Files.writeString(tmp.resolve("variants.conf"), String.join("\n", "provpt {", "  name = small",
+        "  backbone = \"" + backbone + "\"", "  method = vpt-deep", "  train.epochs = 1", "  train.batch-size = 16",
+        "  prompts.per-block = 1", "  tensorflow-threads = 1",
+        "  data { train-size = 40, val-size = 20, shapes.pool-per-class = 6, shapes.test-per-class = 3 }",
+        "  sweep {", "    base-lr = [0.1, 1.0], weight-decay = [0], seeds = [1, 2]",
+        "    variants {", "      vpt-deep { method = vpt-deep }",
+        "      random-thompson { method = pro-vpt, pro-vpt { prune = random, allocate = thompson } }", extra, "    }",
+        "  }", "}", ""));
+  }
+
+  @Test
+  void variantsShareTheGridsChoiceRunEverySeedAndWriteFilesThatReproduceTheFinalRuns() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    Path experiment = variantsExperiment(backbone, "");
+    Sweep sweep = new Sweep(experiment, List.of());
+    // written order, not alphabetical
+    assertEquals(List.of("vpt-deep", "random-thompson"), sweep.variants().stream().map(Sweep.Variant::name).toList());
+    assertEquals(2, sweep.gridRuns().size(), "the grid is the base experiment's, once");
+    assertEquals(List.of("vpt-deep-seed1", "vpt-deep-seed2", "random-thompson-seed1", "random-thompson-seed2"),
+        sweep.finalRuns(0.1, 0).stream().map(Sweep.RunSpec::name).toList());
+
+    Path out = tmp.resolve("out");
+    Path configs = tmp.resolve("configs");
+    var report = sweep.run(out, configs, line -> { });
+    ObjectMapper json = new ObjectMapper();
+    @SuppressWarnings("unchecked")
+    var chosen = (java.util.Map<String, Object>) report.get("chosen");
+    double lr = ((Number) chosen.get("base_lr")).doubleValue();
+    for (String variant : List.of("vpt-deep", "random-thompson")) {
+      for (long seed : List.of(1L, 2L)) {
+        JsonNode summary = json.readTree(out.resolve(variant + "-seed" + seed).resolve("summary.json").toFile());
+        assertEquals(60, summary.get("train_size").asInt(), "final runs train on train+val");
+        assertEquals(seed, summary.get("seed").asLong());
+        assertEquals(variant.equals("vpt-deep") ? "vpt-deep" : "pro-vpt", summary.get("method").asText());
+        assertEquals(lr * 16 / 256, summary.get("learning_rate").asDouble(), 1e-12, "every variant uses the grid's choice");
+      }
+    }
+    assertFalse(Files.exists(out.resolve("final-seed1")));
+    JsonNode written = json.readTree(out.resolve("report.json").toFile());
+    assertEquals(2, written.get("variants").size());
+    for (JsonNode row : written.get("variants")) {
+      List<Double> tests = new ArrayList<>();
+      for (long seed : List.of(1L, 2L)) {
+        tests.add(json.readTree(out.resolve(row.get("variant").asText() + "-seed" + seed).resolve("summary.json")
+            .toFile()).get("test_acc").asDouble());
+      }
+      assertEquals((tests.get(0) + tests.get(1)) / 2, row.get("test_acc_mean").asDouble(), 1e-12);
+      assertEquals(Math.abs(tests.get(0) - tests.get(1)) / Math.sqrt(2), row.get("test_acc_std").asDouble(), 1e-12);
+      assertEquals(2, row.get("test_acc_per_seed").size());
+    }
+    String md = Files.readString(out.resolve("report.md"));
+    assertTrue(md.contains("| random-thompson |") && md.contains("searched once with"), md);
+
+    // provpt report sees the variants' final runs, not the grid
+    var results = dev.provpt.results.ResultsReport.read(List.of(out));
+    assertEquals(4, results.runs().size(), results.runs().toString());
+    assertTrue(results.runs().stream().noneMatch(r -> r.directory().getFileName().toString().startsWith("grid-")));
+    assertEquals(java.util.Set.of("vpt-deep", "pro-vpt (prune=random, allocate=thompson)"),
+        results.runs().stream().map(dev.provpt.results.RunResult::configuration).collect(java.util.stream.Collectors.toSet()));
+
+    // the ready files: loaded as provpt run -c FILE --set seed=N loads them, they are the final runs' settings
+    for (var spec : sweep.finalRuns(lr, ((Number) chosen.get("weight_decay")).doubleValue())) {
+      Path file = configs.resolve(spec.variant() + ".conf");
+      String text = Files.readString(file);
+      assertTrue(text.contains("sweep " + sweep.id()) && text.contains("val accuracy"), text);
+      var parsed = com.typesafe.config.ConfigFactory.parseFile(file.toFile());
+      assertFalse(parsed.hasPath("provpt.sweep"), text);
+      assertTrue(parsed.getBoolean("provpt.data.train-on-train-val"), text);
+      long seed = Long.parseLong(spec.name().substring(spec.name().lastIndexOf("seed") + 4));
+      var fromFile = dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.load(file,
+          seed == 1 ? List.of() : List.of("seed=" + seed)));
+      var finalRun = dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.load(experiment,
+          spec.overrides()));
+      assertEquals(comparable(finalRun), comparable(fromFile), spec.name());
+    }
+  }
+
+  @Test
+  void aVariantWithATypoOrAReservedKeyOrNameIsRefusedBeforeAnythingRuns() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    var typo = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(variantsExperiment(backbone,
+        "      bad { pro-vpt.prunning = random }"), List.of()));
+    assertTrue(typo.getMessage().contains("sweep variant bad") && typo.getMessage().contains("prunning"),
+        typo.getMessage());
+    var reserved = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(variantsExperiment(backbone,
+        "      fixed { train.base-lr = 2 }"), List.of()));
+    assertTrue(reserved.getMessage().contains("train.base-lr"), reserved.getMessage());
+    var name = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(variantsExperiment(backbone,
+        "      grid-x { method = linear }"), List.of()));
+    assertTrue(name.getMessage().contains("grid-"), name.getMessage());
   }
 }

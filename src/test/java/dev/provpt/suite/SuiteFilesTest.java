@@ -1,0 +1,64 @@
+package dev.provpt.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.provpt.config.ConfigLoader;
+import dev.provpt.config.ExperimentSettings;
+import dev.provpt.data.suite.SuiteTasks;
+import dev.provpt.sweep.Sweep;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** suite/: every sweep file parses (with its include of protocol.conf) and every run it expands into validates. */
+class SuiteFilesTest {
+  private static final Path SUITE = Path.of("suite");
+  private static final List<String> ABLATION = List.of("digits", "letters-lowres", "count");
+
+  @Test
+  void everyTaskHasItsThreeSweepFilesAndEveryRunTheyExpandIntoIsValidLocallyAndAsADaemonJob() throws Exception {
+    Sweep protocol = new Sweep(SUITE.resolve("protocol.conf"), List.of());
+    int files = 0;
+    for (String task : SuiteTasks.names()) {
+      for (String kind : List.of("deep", "linear", "shallow")) {
+        Path file = SUITE.resolve(task).resolve(kind + ".conf");
+        assertTrue(Files.isRegularFile(file), file + " is missing");
+        Sweep sweep = new Sweep(file, List.of());
+        List<Sweep.RunSpec> runs = new ArrayList<>(sweep.gridRuns());
+        assertEquals(protocol.gridRuns().size(), runs.size(), file + ": the protocol's grid");
+        runs.addAll(sweep.finalRuns(1, 0));
+        for (Sweep.RunSpec spec : runs) {
+          ExperimentSettings local = ExperimentSettings.from(ConfigLoader.load(file, spec.overrides()));
+          ExperimentSettings job = ExperimentSettings.from(ConfigLoader.parse(sweep.jobText(spec), spec.name(),
+              List.of()));
+          assertEquals(task, local.source().getString("provpt.data.suite.task"), file + " " + spec.name());
+          assertEquals("suite", local.source().getString("provpt.data.kind"), file + " " + spec.name());
+          assertEquals(local.train(), job.train(), file + " " + spec.name());
+          assertEquals(local.method(), job.method(), file + " " + spec.name());
+          assertEquals(local.proVpt(), job.proVpt(), file + " " + spec.name());
+          assertEquals(protocol.seeds(), sweep.seeds());
+        }
+        List<String> variants = sweep.variants().stream().map(Sweep.Variant::name).toList();
+        switch (kind) {
+          case "deep" -> {
+            assertEquals("vpt-deep", ExperimentSettings.from(ConfigLoader.load(file, List.of())).method().key);
+            assertEquals(ABLATION.contains(task) ? List.of("vpt-deep", "pro-vpt", "random-ppo", "taylor-thompson",
+                "random-thompson", "scaled-input-gate", "attention-gate", "leave-one-out")
+                : List.of("vpt-deep", "pro-vpt"), variants, file.toString());
+          }
+          case "linear", "shallow" -> {
+            assertEquals(List.of(), variants, file.toString());
+            assertEquals(kind.equals("linear") ? "linear" : "vpt-shallow",
+                ExperimentSettings.from(ConfigLoader.load(file, List.of())).method().key);
+          }
+          default -> throw new AssertionError(kind);
+        }
+        files++;
+      }
+    }
+    assertEquals(27, files);
+  }
+}
