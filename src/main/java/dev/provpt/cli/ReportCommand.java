@@ -1,5 +1,6 @@
 package dev.provpt.cli;
 
+import dev.provpt.results.ResultsNotes;
 import dev.provpt.results.ResultsReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** The results page from run directories. */
 @Command(name = "report", description = {"Turn run directories (as provpt compare or provpt sweep lay them out,",
-    "e.g. one directory per task) into a results page: Tab. 1- and Tab. 3-style tables, PRO-VPT - VPT-Deep",
+    "e.g. one directory per task) into a results page: a computed reading (VPT-Deep - linear probe, PRO-VPT and",
+    "its variants - VPT-Deep, each task classed against the seed spread), Tab. 1- and Tab. 3-style tables, PRO-VPT - VPT-Deep",
     "paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures",
     "and results.json (per task and method: backbone, seeds, test accuracies, mean, std, settings) beside them."})
 final class ReportCommand implements Callable<Integer> {
@@ -23,6 +25,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--figures", description = "folder of the figures and results.json (default: results/ beside the page)")
   Path figures;
+
+  @Option(names = "--notes", paramLabel = "FILE", description = {"Markdown included verbatim as the page's Notes section",
+      "(after the Reading); refused when it types a decimal number or a percentage (integers are allowed)"})
+  Path notes;
 
   @Override
   public Integer call() throws Exception {
@@ -36,8 +42,14 @@ final class ReportCommand implements Callable<Integer> {
       words.add("--figures");
       words.add(figures.toString());
     }
+    String notesText = null;
+    if (notes != null) {
+      words.add("--notes");
+      words.add(notes.toString());
+      notesText = ResultsNotes.read(notes);
+    }
     ResultsReport report = ResultsReport.read(inputs);
-    for (Path written : report.write(out, figureDir, String.join(" ", words))) {
+    for (Path written : report.write(out, figureDir, String.join(" ", words), notesText)) {
       System.out.println("-> " + written);
     }
     return 0;

@@ -18,7 +18,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The results page ({@code docs/RESULTS.md}) computed from run directories, with its figures: a Tab. 1-style
+ * The results page ({@code docs/RESULTS.md}) computed from run directories, with its figures: a reading
+ * ({@link ResultsReading}) and the authors' notes ({@link ResultsNotes}, no typed numbers), a Tab. 1-style
  * table (methods × tasks grouped as VTAB's natural / specialized / structured, mean ± sample std over seeds,
  * group means and the global mean of group means, trainable parameters), a Tab. 3-style table of PRO-VPT's
  * variants, PRO-VPT − VPT-Deep paired by seed, the learned prompt distributions, the epoch-cost ratio and
@@ -89,6 +90,11 @@ public final class ResultsReport {
     return runs.stream().map(RunResult::task).distinct()
         .sorted(Comparator.comparing((String t) -> GROUPS.indexOf(RunResult.groupOf(t))).thenComparing(t -> t))
         .toList();
+  }
+
+  /** The tasks, in page order, where {@code configuration} has at least one run. */
+  public List<String> tasksOf(String configuration) {
+    return tasks().stream().filter(t -> accuracy(configuration, t) != null).toList();
   }
 
   /** The groups that hold at least one task, in order. */
@@ -198,6 +204,14 @@ public final class ResultsReport {
 
   /** Writes the page to {@code markdown} and its figures into {@code figures}; returns the files written. */
   public List<Path> write(Path markdown, Path figures, String command) throws IOException {
+    return write(markdown, figures, command, null);
+  }
+
+  /**
+   * As {@link #write(Path, Path, String)}, with {@code notes} (Markdown, checked by {@link ResultsNotes}) as the
+   * page's "Notes" section after the Reading; null for none.
+   */
+  public List<Path> write(Path markdown, Path figures, String command, String notes) throws IOException {
     Files.createDirectories(figures);
     Path parent = markdown.toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -207,7 +221,7 @@ public final class ResultsReport {
         + "\n");
     written.add(json);
     String link = parent.relativize(figures.toAbsolutePath()).toString().replace('\\', '/');
-    Files.writeString(markdown, markdown(link.isEmpty() ? "." : link, command, written));
+    Files.writeString(markdown, markdown(link.isEmpty() ? "." : link, command, written, notes));
     written.add(0, markdown);
     return written;
   }
@@ -279,8 +293,8 @@ public final class ResultsReport {
     return runs.stream().allMatch(r -> Objects.equals(field.apply(r), first)) ? first : null;
   }
 
-  /** The page; {@code figures} is the figures' folder relative to the page. */
-  public String markdown(String figures, String command, List<Path> charts) {
+  /** The page; {@code figures} is the figures' folder relative to the page; {@code notes} null for none. */
+  public String markdown(String figures, String command, List<Path> charts, String notes) {
     List<String> tasks = tasks();
     List<String> groups = groups();
     StringBuilder md = new StringBuilder();
@@ -299,6 +313,10 @@ public final class ResultsReport {
         .append("to the method's own choices). Blank cells (—) were not run. The same numbers, per seed and with ")
         .append("each configuration's backbone, split, base-lr, weight decay and epochs, are in `").append(figures)
         .append("/").append(RESULTS_JSON).append("`.\n\n");
+    md.append(ResultsReading.markdown(this));
+    if (notes != null) {
+      md.append("## Notes\n\n").append(notes.replaceFirst("^(\\s*\\n)+", "").stripTrailing()).append("\n\n");
+    }
 
     md.append("## Tab. 1: methods across tasks\n\n");
     md.append("Trainable parameters = prompts × width + width × classes + classes (prompts: the final ")

@@ -234,6 +234,239 @@ class ResultsReportTest {
     assertEquals(1000.0, report.imagesPerSecond("pro-vpt", "count"), 1e-12);
   }
 
+  /** The fixture plus a within-the-spread variant (count) and a one-seed task without a linear probe (letters). */
+  static Path extendedFixture(Path root) throws Exception {
+    Path results = fixture(root);
+    int[] uniform = {4, 4, 4, 4};
+    double[] fast = {1.0, 1.5, 1.5};
+    Path count = results.resolve("count");
+    run(count.resolve("random-seed1"), "count", "pro-vpt", "random", 1, 0.41, uniform, fast, true);
+    run(count.resolve("random-seed2"), "count", "pro-vpt", "random", 2, 0.49, uniform, fast, true);
+    Path letters = results.resolve("letters");
+    run(letters.resolve("vpt-deep-seed1"), "letters", "vpt-deep", null, 1, 0.60, uniform, fast, true);
+    run(letters.resolve("pro-vpt-seed1"), "letters", "pro-vpt", "taylor", 1, 0.55, uniform, fast, true);
+    return results;
+  }
+
+  /** The Reading on the fixture: for this test's own account of it see {@link #assertReading}. */
+  @Test
+  void theReadingClassesEachTaskAsTheFixturesSeedsSay() throws Exception {
+    Path results = fixture(tmp);
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", results.toString(), "--out", page.toString()));
+    String md = Files.readString(page);
+    assertReading(results, md);
+    // on the plain fixture every comparison is above the spread (a check on assertReading's arithmetic)
+    assertTrue(md.contains("VPT-Deep is above the linear probe by more than the seed spread on 2 of 2 tasks "
+        + "(digits, count); below it by more than the spread on 0; within the spread on 0."), md);
+  }
+
+  @Test
+  void theReadingSaysWhatIsWithinTheSpreadBehindItAndNotRun() throws Exception {
+    Path results = extendedFixture(tmp);
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", results.toString(), "--out", page.toString()));
+    String md = Files.readString(page);
+    assertReading(results, md);
+    // letters has one seed each: the means decide, PRO-VPT 0.55 < VPT-Deep 0.60; count's random variant straddles 0
+    assertTrue(md.contains("behind by more than the spread on 1 (letters)"), md);
+    assertTrue(md.contains("| pro-vpt (prune=random) | 2 | "), md);
+    // random pruning: ahead on digits, behind nowhere, within on count (its numbers are checked by assertReading)
+    assertTrue(md.contains(" | digits | — | count | — |"), md);
+    assertTrue(md.contains("Not run, so not compared: the linear probe on letters."), md);
+    assertTrue(md.contains("Methods of Tab. 1 not run on any task: vpt-shallow."), md);
+  }
+
+  @Test
+  void theReadingSaysNotRunWhenAMethodIsAbsent() throws Exception {
+    int[] uniform = {4, 4, 4, 4};
+    Files.createDirectories(tmp.resolve("backbone"));
+    Path digits = tmp.resolve("results/digits");
+    run(digits.resolve("vpt-deep-seed1"), "digits", "vpt-deep", null, 1, 0.70, uniform, new double[] {1.0}, true);
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", digits.toString(), "--out", page.toString()));
+    String md = Files.readString(page);
+    assertTrue(md.contains("**Transfer: VPT-Deep − linear probe.** Not run: the linear probe has no runs."), md);
+    assertTrue(md.contains("**PRO-VPT vs VPT-Deep.** Not run: PRO-VPT has no runs."), md);
+    assertTrue(md.contains("Not run: no PRO-VPT variant other than the default."), md);
+    assertTrue(md.contains("Methods of Tab. 1 not run on any task: linear, vpt-shallow, pro-vpt."), md);
+  }
+
+  /**
+   * Checks the Reading of {@code md} against an account computed here from the runs' summary.json files (their
+   * test_acc per seed), by the rule the page states: paired by seed with ≥ 2 common seeds (mean of the differences
+   * against their sample std), else the difference of the means against the larger std.
+   */
+  static void assertReading(Path results, String md) throws Exception {
+    Map<String, Map<String, java.util.TreeMap<Long, Double>>> acc = new LinkedHashMap<>();
+    try (var files = Files.walk(results)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().equals(RunDirectory.SUMMARY)).toList()) {
+        var s = JSON.readTree(f.toFile());
+        String task = s.get("task").asText().split("/")[0];
+        String prune = s.path("prune").asText("taylor");
+        String configuration = s.get("method").asText() + (prune.equals("taylor") ? "" : " (prune=" + prune + ")");
+        acc.computeIfAbsent(task, t -> new LinkedHashMap<>()).computeIfAbsent(configuration, c -> new java.util.TreeMap<>())
+            .put(s.get("seed").asLong(), s.get("test_acc").asDouble());
+      }
+    }
+    // page order: natural (digits, letters), then structured (count)
+    List<String> tasks = java.util.stream.Stream.of("digits", "letters", "count").filter(acc::containsKey).toList();
+    assertTrue(md.indexOf("## Reading") > md.indexOf("**How to read.**") && md.indexOf("## Reading") < md.indexOf("## Tab. 1"));
+
+    List<double[]> transfer = new java.util.ArrayList<>();
+    List<String> transferTasks = new java.util.ArrayList<>();
+    for (String t : tasks) {
+      double[] c = expected(acc.get(t).get("vpt-deep"), acc.get(t).get("linear"));
+      if (c != null) {
+        transfer.add(c);
+        transferTasks.add(t);
+        assertTrue(md.contains(row(t, c, "above", "below")), row(t, c, "above", "below") + "\n" + md);
+      }
+    }
+    assertTrue(md.contains("VPT-Deep is above the linear probe by more than the seed spread on "
+        + classed(transfer, transferTasks, 1) + " of " + transfer.size() + " tasks"), md);
+
+    List<double[]> pro = new java.util.ArrayList<>();
+    List<String> proTasks = new java.util.ArrayList<>();
+    for (String t : tasks) {
+      double[] c = expected(acc.get(t).get("pro-vpt"), acc.get(t).get("vpt-deep"));
+      if (c != null) {
+        pro.add(c);
+        proTasks.add(t);
+        assertTrue(md.contains(row(t, c, "ahead", "behind")), row(t, c, "ahead", "behind") + "\n" + md);
+      }
+    }
+    String sentence = "PRO-VPT is ahead of VPT-Deep by more than the spread on " + classed(pro, proTasks, 1) + " of "
+        + pro.size() + " tasks" + listed(pro, proTasks, 1) + "; behind by more than the spread on "
+        + classed(pro, proTasks, -1) + listed(pro, proTasks, -1) + "; within the spread on " + classed(pro, proTasks, 0)
+        + listed(pro, proTasks, 0) + ". Mean difference over the " + pro.size() + " tasks: "
+        + meanStd(pro.stream().map(c -> c[0]).toList());
+    assertTrue(md.contains(sentence), sentence + "\n" + md);
+    List<Double> natural = new java.util.ArrayList<>();
+    for (int i = 0; i < proTasks.size(); i++) {
+      if (!proTasks.get(i).equals("count")) {
+        natural.add(pro.get(i)[0]);
+      }
+    }
+    assertTrue(md.contains("; natural: " + meanStd(natural) + " (" + natural.size()
+        + (natural.size() == 1 ? " task)" : " tasks)")), md);
+
+    // Tab. 3's rows against VPT-Deep
+    for (String variant : List.of("pro-vpt", "pro-vpt (prune=random)")) {
+      List<double[]> cs = new java.util.ArrayList<>();
+      List<String> ts = new java.util.ArrayList<>();
+      for (String t : tasks) {
+        double[] c = expected(acc.get(t).get(variant), acc.get(t).get("vpt-deep"));
+        if (c != null) {
+          cs.add(c);
+          ts.add(t);
+        }
+      }
+      String expectedRow = "| " + (variant.equals("pro-vpt") ? "pro-vpt (default)" : variant) + " | " + cs.size() + " | "
+          + meanStd(cs.stream().map(c -> c[0]).toList()) + " | " + names(cs, ts, 1) + " | " + names(cs, ts, -1) + " | "
+          + names(cs, ts, 0) + " | — |";
+      assertTrue(md.contains(expectedRow), expectedRow + "\n" + md);
+    }
+  }
+
+  /** {mean difference, spread, side (1 above, -1 below, 0 within), common seeds, paired 1/0}; null if one is absent. */
+  static double[] expected(java.util.TreeMap<Long, Double> a, java.util.TreeMap<Long, Double> b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    List<Long> common = a.keySet().stream().filter(b::containsKey).toList();
+    double m;
+    double s;
+    if (common.size() >= 2) {
+      List<Double> d = common.stream().map(k -> a.get(k) - b.get(k)).toList();
+      m = d.stream().mapToDouble(x -> x).sum() / d.size();
+      s = std(d);
+    } else {
+      m = a.values().stream().mapToDouble(x -> x).sum() / a.size() - b.values().stream().mapToDouble(x -> x).sum() / b.size();
+      s = Math.max(std(List.copyOf(a.values())), std(List.copyOf(b.values())));
+    }
+    return new double[] {m, s, m > s ? 1 : m < -s ? -1 : 0, common.size(), common.size() >= 2 ? 1 : 0};
+  }
+
+  static double std(List<Double> v) {
+    if (v.size() < 2) {
+      return 0;
+    }
+    double m = v.stream().mapToDouble(x -> x).sum() / v.size();
+    return Math.sqrt(v.stream().mapToDouble(x -> (x - m) * (x - m)).sum() / (v.size() - 1));
+  }
+
+  static String row(String task, double[] c, String above, String below) {
+    return String.format(java.util.Locale.ROOT, "| %s | %s | %d | %+.2f | %.2f | %s | %s |", task,
+        task.equals("count") ? "structured" : "natural", (int) c[3], 100 * c[0], 100 * c[1], c[4] == 1 ? "paired" : "means",
+        c[2] == 1 ? above : c[2] == -1 ? below : "within");
+  }
+
+  static String meanStd(List<Double> d) {
+    return String.format(java.util.Locale.ROOT, "%+.2f ± %.2f", 100 * d.stream().mapToDouble(x -> x).sum() / d.size(),
+        100 * std(d));
+  }
+
+  static long classed(List<double[]> cs, List<String> tasks, int side) {
+    return cs.stream().filter(c -> c[2] == side).count();
+  }
+
+  static String names(List<double[]> cs, List<String> tasks, int side) {
+    List<String> in = new java.util.ArrayList<>();
+    for (int i = 0; i < cs.size(); i++) {
+      if (cs.get(i)[2] == side) {
+        in.add(tasks.get(i));
+      }
+    }
+    return in.isEmpty() ? "—" : String.join(", ", in);
+  }
+
+  static String listed(List<double[]> cs, List<String> tasks, int side) {
+    String n = names(cs, tasks, side);
+    return n.equals("—") ? "" : " (" + n + ")";
+  }
+
+  @Test
+  void notesAreIncludedVerbatimAfterTheReading() throws Exception {
+    Path results = fixture(tmp);
+    Path notes = tmp.resolve("notes.md");
+    Files.writeString(notes, "We ran 3 seeds of 20 epochs per task; see results.json for the settings.\n\n"
+        + "- ViT-B/16 was not tried.\n");
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", results.toString(), "--out", page.toString(), "--notes", notes.toString()));
+    String md = Files.readString(page);
+    int reading = md.indexOf("## Reading");
+    int section = md.indexOf("## Notes\n\nWe ran 3 seeds of 20 epochs per task; see results.json for the settings.\n\n"
+        + "- ViT-B/16 was not tried.\n\n## Tab. 1");
+    assertTrue(reading > 0 && section > reading, md);
+    assertTrue(md.contains("--notes " + notes), "the command on the page names the notes");
+  }
+
+  @Test
+  void notesTypingADecimalOrAPercentageAreRefusedWithOneLine() throws Exception {
+    Path results = fixture(tmp);
+    Path page = tmp.resolve("docs/RESULTS.md");
+    for (String typed : List.of("0.71", "71.2", "12%", "12 %")) {
+      Path notes = tmp.resolve("notes.md");
+      Files.writeString(notes, "# What we tried\n\n3 seeds; PRO-VPT reached " + typed + " on digits.\n");
+      var err = new java.io.ByteArrayOutputStream();
+      var saved = System.err;
+      int code;
+      try {
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        code = Main.execute("report", results.toString(), "--out", page.toString(), "--notes", notes.toString());
+      } finally {
+        System.setErr(saved);
+      }
+      String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(2, code, message);
+      assertEquals(1, message.strip().lines().count(), message);
+      assertTrue(message.contains(notes + ":3: ") && message.contains("\"" + typed + "\"")
+          && message.contains("PRO-VPT reached " + typed + " on digits."), message);
+      assertTrue(!Files.exists(page), "nothing written");
+    }
+  }
+
   @Test
   void anEmptyDirectoryIsRefusedWithOneLine() throws Exception {
     Files.createDirectories(tmp.resolve("none"));
