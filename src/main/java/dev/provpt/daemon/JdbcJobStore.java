@@ -48,7 +48,16 @@ abstract class JdbcJobStore implements JobStore {
         s.setString(1, key);
         try (ResultSet r = s.executeQuery()) {
           if (r.next()) {
-            return new Submitted(r.getLong(1), false);
+            long id = r.getLong(1);
+            // a cancelled run of a sweep is queued again (resuming from its checkpoint, if it had one):
+            // cancelling part of a sweep postpones it rather than dropping it for good
+            List<Job> requeued = query(c, "UPDATE jobs SET state = ?, config = ?, error = NULL, cancel_requested = 0, "
+                + "updated = ? WHERE id = ? AND state = ? RETURNING *", QUEUED, config, Instant.now().toString(), id,
+                CANCELLED);
+            if (!requeued.isEmpty()) {
+              event(c, id, requeued.get(0).fence(), QUEUED, null);
+            }
+            return new Submitted(id, !requeued.isEmpty());
           }
         }
       }

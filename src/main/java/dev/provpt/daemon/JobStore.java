@@ -74,8 +74,9 @@ public interface JobStore extends AutoCloseable {
   long submit(String name, String config);
 
   /**
-   * Queues a job under {@code key} unless a job with that key exists already (of any state):
-   * submitting the same sweep twice adds nothing. Returns the id and whether it was added now.
+   * Queues a job under {@code key} unless a job with that key exists already: submitting the same
+   * sweep twice adds nothing, except that a cancelled job under the key is queued again (with
+   * {@code config}). Returns the id and whether it was added or re-queued now.
    */
   Submitted submitOnce(String key, String name, String config);
 

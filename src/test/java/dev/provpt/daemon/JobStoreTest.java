@@ -122,6 +122,24 @@ class JobStoreTest {
 
   @ParameterizedTest
   @MethodSource("stores")
+  void aCancelledKeyedJobIsQueuedAgainByTheNextSubmissionAndOnlyThen(String kind) throws Exception {
+    try (JobStore store = open(kind)) {
+      var first = store.submitOnce("sweep-1/final-seed1", "final", "old");
+      assertTrue(store.requestCancel(first.id()));
+      var again = store.submitOnce("sweep-1/final-seed1", "final", "new");
+      assertTrue(again.added(), "re-queued");
+      assertEquals(first.id(), again.id());
+      JobStore.Job job = store.get(first.id()).orElseThrow();
+      assertEquals(JobStore.QUEUED, job.state());
+      assertEquals("new", job.config());
+      assertEquals(null, job.error());
+      assertFalse(store.submitOnce("sweep-1/final-seed1", "final", "new").added(), "queued now: nothing to add");
+      assertEquals(1, store.list().size());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
   void submittingTheSameKeyTwiceAddsNothing(String kind) throws Exception {
     try (JobStore store = open(kind)) {
       var first = store.submitOnce("sweep-1/grid-a", "grid-a", "x");
