@@ -7,7 +7,7 @@
 #   scripts/suite.sh status           jobs per state
 #   scripts/suite.sh collect [TASK…]  for each finished sweep: results/<task>/<sweep>/ (report, the final runs'
 #                                      small files, commands.txt) and configs/<task>/<variant>.conf
-#   scripts/suite.sh report           docs/RESULTS.md from results/
+#   scripts/suite.sh report           docs/RESULTS.md from results/ (with suite/notes.md, the authors' notes)
 #
 # The daemon: PROVPT_URL, default http://127.0.0.1:8765 (start it with ./provpt serve).
 set -uo pipefail
@@ -68,7 +68,9 @@ case "$cmd" in
     dirs=()
     for d in results/*/*/; do [ -f "$d/report.json" ] && dirs+=("${d%/}"); done
     [ ${#dirs[@]} -gt 0 ] || { echo "no collected sweep under results/ (scripts/suite.sh collect)" >&2; exit 2; }
-    ./provpt report "${dirs[@]}" --out docs/RESULTS.md
+    notes=()
+    [ -f suite/notes.md ] && notes=(--notes suite/notes.md)
+    ./provpt report "${dirs[@]}" --out docs/RESULTS.md "${notes[@]}"
     ;;
   *)
     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Integration: the shipped backbone (models/fmnist-vit8) on the embedded default task (application.conf). */
+/** Integration: the default experiment (application.conf: its backbone and task) for real. */
 @Tag("slow")
 class ShippedBackboneTest {
   @TempDir
@@ -45,6 +45,8 @@ class ShippedBackboneTest {
   @Test
   void proVptRelocatesRewardsAndUpdatesItsPolicy() throws Exception {
     var summary = run("pro-vpt", "method=pro-vpt", "train.epochs=12");
+    int perBlock = ExperimentSettings.from(ConfigLoader.load(Path.of("application.conf"), List.of()))
+        .prompts().perBlock();
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> lines = new ArrayList<>();
     for (String line : Files.readAllLines(tmp.resolve("pro-vpt").resolve(RunDirectory.METRICS))) {
@@ -56,15 +58,16 @@ class ShippedBackboneTest {
     assertTrue(moved >= 1, "no prompt changed block");
     assertTrue(lines.stream().anyMatch(l -> !l.get("reward").isNull()), "no reward logged");
     assertTrue(lines.stream().anyMatch(l -> !l.get("ppo_loss").isNull()), "no PPO update logged");
-    int[] start = new int[8];
-    Arrays.fill(start, 8);
     JsonNode last = lines.get(lines.size() - 1).get("distribution");
-    int[] end = new int[8];
-    for (int b = 0; b < 8; b++) {
+    int blocks = last.size();
+    int[] start = new int[blocks];
+    Arrays.fill(start, perBlock);
+    int[] end = new int[blocks];
+    for (int b = 0; b < blocks; b++) {
       end[b] = last.get(b).asInt();
     }
     assertTrue(!Arrays.equals(start, end), "distribution unchanged: " + last);
-    assertEquals(64, Arrays.stream(end).sum());
+    assertEquals(blocks * perBlock, Arrays.stream(end).sum(), "prompt count conserved");
     assertTrue((Integer) summary.get("ppo_updates") >= 1);
   }
 }

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * @param group the suite group of the task, or "other" for a task outside the mini-VTAB-1k suite
  * @param method linear, vpt-shallow, vpt-deep or pro-vpt
  * @param configuration {@code method} for all but PRO-VPT; for PRO-VPT "pro-vpt" with its defaults (taylor,
- *     ppo, online, input-gate) or "pro-vpt (key=value, …)" naming what differs
+ *     ppo, online, input-gate, and the reference.conf values of {@link #KNOBS}) or "pro-vpt (key=value, …)"
+ *     naming what differs
  * @param trainableParameters prompts × width + width × classes + classes, or null when not derivable
  * @param backbone the backbone directory as config.conf's {@code provpt.backbone} gives it (else the summary's),
  *     normalised by {@link #normalizeBackbone}; null when neither records it
@@ -60,6 +61,7 @@ public record RunResult(Path directory, String task, String group, String method
     String scoring = text(summary, "scoring", null);
     String idleness = text(summary, "idleness", null);
     String configuration = method;
+    Config config = config(dir);
     if (method.equals("pro-vpt")) {
       List<String> differs = new ArrayList<>();
       Map<String, String> values = Map.of("prune", String.valueOf(prune), "allocate", String.valueOf(allocate),
@@ -70,6 +72,7 @@ public record RunResult(Path directory, String task, String group, String method
           differs.add(d.getKey() + "=" + value);
         }
       }
+      differs.addAll(knobsOffDefault(config));
       configuration = differs.isEmpty() ? method : method + " (" + String.join(", ", differs) + ")";
     }
     int[] distribution = new int[summary.path("distribution").size()];
@@ -86,7 +89,6 @@ public record RunResult(Path directory, String task, String group, String method
         }
       }
     }
-    Config config = config(dir);
     String t = "provpt.train.";
     String backbone = config.hasPath("provpt.backbone") ? config.getString("provpt.backbone")
         : text(summary, "backbone", null);
@@ -114,6 +116,24 @@ public record RunResult(Path directory, String task, String group, String method
       }
     }
     return path.toString().replace('\\', '/');
+  }
+
+  /** PRO-VPT's schedule settings a run may change (warm-up, relocation, PPO), named by their key under provpt. */
+  static final List<String> KNOBS = List.of("pro-vpt.warmup-epochs", "pro-vpt.relocation-scale",
+      "pro-vpt.scale-kept-prompt", "ppo.update-every", "ppo.k-epochs", "ppo.entropy-coefficient");
+
+  /** "key=value" for each of {@link #KNOBS} that config.conf sets to something other than its default. */
+  static List<String> knobsOffDefault(Config config) {
+    Config defaults = ConfigFactory.defaultReference();
+    List<String> differs = new ArrayList<>();
+    for (String knob : KNOBS) {
+      String path = "provpt." + knob;
+      if (config.hasPath(path) && defaults.hasPath(path)
+          && !config.getValue(path).unwrapped().toString().equals(defaults.getValue(path).unwrapped().toString())) {
+        differs.add(knob.substring(knob.indexOf('.') + 1) + "=" + config.getValue(path).unwrapped());
+      }
+    }
+    return differs;
   }
 
   private static Config config(Path dir) {

@@ -1,0 +1,19 @@
+package dev.provpt.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunResultTest {
+  @Test
+  void aProVptScheduleSettingOffItsDefaultNamesTheConfiguration() {
+    var defaults = ConfigFactory.defaultReference();
+    assertEquals(List.of(), RunResult.knobsOffDefault(defaults), "the defaults name nothing");
+    var changed = ConfigFactory.parseString("provpt.pro-vpt.warmup-epochs = 5\nprovpt.ppo.update-every = 1\n"
+        + "provpt.pro-vpt.relocation-scale = 0.001\nprovpt.train.epochs = 20").withFallback(defaults);
+    assertEquals(List.of("warmup-epochs=5", "update-every=1"), RunResult.knobsOffDefault(changed),
+        "only the schedule settings that differ, in KNOBS order; relocation-scale is at its default, epochs is no knob");
+  }
+}
