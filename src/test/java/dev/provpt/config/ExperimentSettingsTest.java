@@ -133,7 +133,7 @@ class ExperimentSettingsTest {
     var normalization = assertThrows(SettingsException.class,
         () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("data.normalization=imagenet21k"))));
     assertTrue(normalization.getMessage().contains("provpt.data.normalization must be one of "
-        + "[auto, fashion-mnist, imagenet, inception, none], got \"imagenet21k\""), normalization.getMessage());
+        + "[auto, fashion-mnist, fractal-glyphs, imagenet, inception, none], got \"imagenet21k\""), normalization.getMessage());
   }
 
   @Test
