@@ -5,7 +5,7 @@
 #                                      Safe to repeat: it adds only what is missing, and once a sweep's grid
 #                                      is done it queues that sweep's final runs (every variant x seed).
 #   scripts/suite.sh status           jobs per state
-#   scripts/suite.sh collect [TASK…]  for each finished sweep: results/<task>/<sweep>/ (report, the final runs'
+#   scripts/suite.sh collect [TASK…]  for each sweep with a finished variant (--partial): results/<task>/<sweep>/ (report, the final runs'
 #                                      small files, commands.txt) and configs/<task>/<variant>.conf
 #   scripts/suite.sh report           docs/RESULTS.md from results/ (with suite/notes.md, the authors' notes)
 #
@@ -50,7 +50,7 @@ case "$cmd" in
         file="suite/$task/$sweep.conf"
         [ -f "$file" ] || continue
         err=$(mktemp)
-        if ./provpt sweep -c "$file" --collect --url "$URL" --out "results/$task/$sweep" \
+        if ./provpt sweep -c "$file" --collect --partial --url "$URL" --out "results/$task/$sweep" \
             --configs "configs/$task" 2>"$err" >/dev/null; then
           echo "$file: collected into results/$task/$sweep, configs/$task"
         elif grep -q 'not done yet' "$err"; then

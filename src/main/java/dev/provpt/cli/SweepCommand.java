@@ -32,6 +32,10 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--collect", description = "build report.json and report.md from the sweep's finished jobs")
   boolean collect;
 
+  @Option(names = "--partial", description = "--collect: write the variants whose final runs are all done and name "
+      + "the others as pending, instead of refusing until every final run is done")
+  boolean partial;
+
   @Option(names = "--url", description = "daemon URL for --submit and --collect (default: provpt.daemon.url)")
   String url;
 
@@ -50,7 +54,7 @@ final class SweepCommand implements Callable<Integer> {
     Path file = Main.experimentOrDefault(configFile);
     Sweep sweep = new Sweep(file, overrides);
     if (submit || collect) {
-      return new SweepJobs(sweep, url).run(submit, configs, out != null ? out
+      return new SweepJobs(sweep, url, partial).run(submit, configs, out != null ? out
           : ExperimentSettings.from(ConfigLoader.load(file, overrides)).out().resolve(
               ExperimentSettings.from(ConfigLoader.load(file, overrides)).name() + "-sweep-" + sweep.id()));
     }

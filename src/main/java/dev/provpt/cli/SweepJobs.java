@@ -24,9 +24,17 @@ final class SweepJobs {
   private final Sweep sweep;
   private final String url;
 
+  private final boolean partial;
+
   SweepJobs(Sweep sweep, String url) {
+    this(sweep, url, false);
+  }
+
+  /** {@code partial}: --collect writes what is done, variant by variant, instead of waiting for every final run. */
+  SweepJobs(Sweep sweep, String url, boolean partial) {
     this.sweep = sweep;
     this.url = url;
+    this.partial = partial;
   }
 
   /** The files of a final run that --collect copies (what provpt report reads; no checkpoints, no event files). */
@@ -65,6 +73,10 @@ final class SweepJobs {
     List<Sweep.RunSpec> finals = sweep.finalRuns(((Number) best.get("base_lr")).doubleValue(),
         ((Number) best.get("weight_decay")).doubleValue());
     List<Map<String, Object>> finalRows = rows(finals, jobs);
+    if (finalRows == null && partial) {
+      finals = doneVariants(finals, jobs);
+      finalRows = finals.isEmpty() ? null : rows(finals, jobs);
+    }
     if (finalRows == null) {
       throw new IllegalArgumentException("sweep " + sweep.id() + ": the final runs are not done yet ("
           + states(finals, jobs) + "); provpt sweep --submit queues them once the grid is done");
@@ -80,6 +92,25 @@ final class SweepJobs {
     SweepCommand.printReport(report, reportDirectory.resolve("report.md"));
     System.out.println("experiment files: " + written);
     return 0;
+  }
+
+  /**
+   * The final runs of the variants whose every seed is done (--partial: results committed as they arrive);
+   * a sweep without variants counts as one.
+   */
+  private List<Sweep.RunSpec> doneVariants(List<Sweep.RunSpec> finals, Map<String, JsonNode> jobs) {
+    Map<String, List<Sweep.RunSpec>> byVariant = new java.util.LinkedHashMap<>();
+    for (Sweep.RunSpec spec : finals) {
+      byVariant.computeIfAbsent(String.valueOf(spec.variant()), v -> new ArrayList<>()).add(spec);
+    }
+    List<Sweep.RunSpec> done = new ArrayList<>();
+    for (List<Sweep.RunSpec> specs : byVariant.values()) {
+      if (specs.stream().allMatch(spec -> jobs.containsKey(sweep.key(spec))
+          && jobs.get(sweep.key(spec)).get("state").asText().equals("done"))) {
+        done.addAll(specs);
+      }
+    }
+    return done;
   }
 
   /** Copies a finished job's small files (COPIED) through the API into {@code directory}. */

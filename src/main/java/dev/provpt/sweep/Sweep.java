@@ -317,8 +317,13 @@ public final class Sweep {
       report.put("grid_searched_with", "the base experiment (method " + baseMethod + "), once; its choice is shared "
           + "by every variant");
       List<Map<String, Object>> rows = new ArrayList<>();
+      List<String> pending = new ArrayList<>();
       for (Variant v : variants) {
         List<Double> test = testAccuracies(finals.stream().filter(r -> v.name().equals(r.get("variant"))).toList());
+        if (test.isEmpty()) {
+          pending.add(v.name()); // collected with --partial before its runs were done
+          continue;
+        }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("variant", v.name());
         row.put("overrides", v.overrides());
@@ -328,6 +333,9 @@ public final class Sweep {
         rows.add(row);
       }
       report.put("variants", rows);
+      if (!pending.isEmpty()) {
+        report.put("pending_variants", pending);
+      }
     }
     report.put("seeds", seeds);
     report.put("grid", grid);
@@ -509,6 +517,10 @@ public final class Sweep {
       md.append(String.format(java.util.Locale.ROOT, "| %s | `%s` | **%.4f ± %.4f** | %s |%n", r.get("variant"),
           String.join(" ", overrides), (Double) r.get("test_acc_mean"), (Double) r.get("test_acc_std"),
           String.join(", ", perSeed.stream().map(v -> String.format(java.util.Locale.ROOT, "%.4f", v)).toList())));
+    }
+    if (report.containsKey("pending_variants")) {
+      md.append(String.format("%nNot done when this report was collected (--partial): %s.%n",
+          report.get("pending_variants")));
     }
     return md.toString();
   }

@@ -156,6 +156,31 @@ class SweepSubmitTest {
       // the collected directory is what provpt report reads: the four final runs
       var results = dev.provpt.results.ResultsReport.read(List.of(report));
       assertEquals(4, results.runs().size());
+
+      // a variant added later reuses the grid; until its runs are done, --partial collects the others
+      Files.writeString(file, Files.readString(file).replace("pro-vpt { method = pro-vpt } }",
+          "pro-vpt { method = pro-vpt }, random-ppo { method = pro-vpt, pro-vpt.prune = random } }"));
+      assertTrue(execute("sweep", "-c", file.toString(), "--submit", "--url", url).out().contains("2 job(s) added"));
+      for (JsonNode job : jobs(url)) {
+        if (job.get("key").asText().contains("/random-ppo-")) {
+          DaemonCommands.request(url, "POST", "/jobs/" + job.get("id").asLong() + "/cancel", null);
+        }
+      }
+      awaitAllEnded(url);
+      Outcome waiting = execute("sweep", "-c", file.toString(), "--collect", "--url", url, "--out",
+          tmp.resolve("strict").toString());
+      assertEquals(2, waiting.code());
+      assertTrue(waiting.err().contains("not done yet"), waiting.err());
+      Path partial = tmp.resolve("partial");
+      Outcome some = execute("sweep", "-c", file.toString(), "--collect", "--partial", "--url", url, "--out",
+          partial.toString(), "--configs", configs.toString());
+      assertEquals(0, some.code(), some.err());
+      JsonNode partialJson = JSON.readTree(partial.resolve("report.json").toFile());
+      assertEquals(2, partialJson.get("variants").size());
+      assertEquals("random-ppo", partialJson.get("pending_variants").get(0).asText());
+      assertEquals(4, partialJson.get("final").size());
+      assertTrue(!Files.exists(partial.resolve("random-ppo-seed1")), "nothing of a pending variant is copied");
+      assertTrue(Files.readString(partial.resolve("report.md")).contains("random-ppo"));
     }
   }
 }
