@@ -73,13 +73,14 @@ final class SweepJobs {
     List<Sweep.RunSpec> finals = sweep.finalRuns(((Number) best.get("base_lr")).doubleValue(),
         ((Number) best.get("weight_decay")).doubleValue());
     List<Map<String, Object>> finalRows = rows(finals, jobs);
+    List<Sweep.RunSpec> allFinals = finals;
     if (finalRows == null && partial) {
       finals = doneVariants(finals, jobs);
       finalRows = finals.isEmpty() ? null : rows(finals, jobs);
     }
     if (finalRows == null) {
       throw new IllegalArgumentException("sweep " + sweep.id() + ": the final runs are not done yet ("
-          + states(finals, jobs) + "); provpt sweep --submit queues them once the grid is done");
+          + states(allFinals, jobs) + "); provpt sweep --submit queues them once the grid is done");
     }
     Map<String, Object> report = sweep.report(reportDirectory, gridRows, finalRows);
     for (Sweep.RunSpec spec : finals) {
