@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Transfer check of the shipped backbones: the linear probe and VPT-Deep (the default experiment's
-# settings, application.conf, trained on train800val200, seed 1) on three suite tasks, per backbone.
+# Transfer check of the shipped backbones: the linear probe and VPT-Deep (the settings of the default
+# experiment before the suite, docs/idleness/shapes10-pro-vpt.conf, trained on train800val200, seed 1)
+# on three suite tasks, per backbone.
 # Writes OUT/<backbone>/<task>/compare.json (and the runs), then prints a Markdown table.
 #
 #   scripts/backbone-transfer.sh [OUT]        (default OUT: transfer)
@@ -15,7 +16,7 @@ OUT="${1:-transfer}"
 if ! $table_only; then
   for b in "${BACKBONES[@]}"; do
     for t in "${TASKS[@]}"; do
-      ./provpt compare --set data.kind=suite --set data.suite.task="$t" --set data.train-on-train-val=true \
+      ./provpt compare -c docs/idleness/shapes10-pro-vpt.conf --set data.kind=suite --set data.suite.task="$t" --set data.train-on-train-val=true \
         --set backbone="models/$b" --variant linear:method=linear --variant vpt-deep:method=vpt-deep \
         --seeds 1 --out "$OUT/$b/$t" >&2
     done

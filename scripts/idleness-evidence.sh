@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EVIDENCE_DIR=${EVIDENCE_DIR:-runs/idleness-evidence}
 
-AUDIT=(idleness-audit -c application.conf --epochs 2,10,30 --seeds 1,2,3 --out "$EVIDENCE_DIR/audit")
-COMPARE=(compare -c application.conf --seeds 1,2,3 --out "$EVIDENCE_DIR/compare"
+AUDIT=(idleness-audit -c docs/idleness/shapes10-pro-vpt.conf --epochs 2,10,30 --seeds 1,2,3 --out "$EVIDENCE_DIR/audit")
+COMPARE=(compare -c docs/idleness/shapes10-pro-vpt.conf --seeds 1,2,3 --out "$EVIDENCE_DIR/compare"
   --variant vpt-deep:method=vpt-deep
   --variant input-gate:method=pro-vpt,pro-vpt.idleness=input-gate
   --variant scaled-input-gate:method=pro-vpt,pro-vpt.idleness=scaled-input-gate
