@@ -133,7 +133,8 @@ final class SweepJobs {
     c.append("# queue the grid; once it is done, the same command queues the final runs with its best setting\n");
     c.append(sweep.command("sweep")).append(" --submit").append(where).append("\n");
     c.append("# then this directory and the experiment files were written by\n");
-    c.append(sweep.command("sweep")).append(" --collect").append(where).append(" --out ").append(reportDirectory)
+    c.append(sweep.command("sweep")).append(" --collect").append(partial ? " --partial" : "").append(where)
+        .append(" --out ").append(reportDirectory)
         .append(" --configs ").append(configDirectory).append("\n");
     c.append("# each final run (directory: job) again, locally, without the search:\n");
     for (Sweep.RunSpec spec : finals) {
