@@ -9,6 +9,7 @@ import dev.provpt.run.PreparedRun;
 import dev.provpt.run.Resume;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.results.ReferenceResults;
+import dev.provpt.results.RunResult;
 import dev.provpt.run.RunService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,8 +108,7 @@ final class RunCommand implements Callable<Integer> {
     if (found.isEmpty()) {
       return;
     }
-    String task = String.valueOf(summary.get("task"));
-    String split = task.contains("/") ? task.substring(task.indexOf('/') + 1) : null;
+    String split = RunResult.splitOf(String.valueOf(summary.get("task")));
     System.out.println(found.get().line((Double) summary.get("test_acc"), split));
     Map<String, Object> withReference = new LinkedHashMap<>(summary);
     withReference.put("reference", found.get().toMap());

@@ -106,8 +106,7 @@ final class SweepJobs {
     }
     List<Sweep.RunSpec> done = new ArrayList<>();
     for (List<Sweep.RunSpec> specs : byVariant.values()) {
-      if (specs.stream().allMatch(spec -> jobs.containsKey(sweep.key(spec))
-          && jobs.get(sweep.key(spec)).get("state").asText().equals("done"))) {
+      if (specs.stream().allMatch(spec -> done(spec, jobs))) {
         done.addAll(specs);
       }
     }
@@ -167,10 +166,10 @@ final class SweepJobs {
   private List<Map<String, Object>> rows(List<Sweep.RunSpec> specs, Map<String, JsonNode> jobs) throws Exception {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Sweep.RunSpec spec : specs) {
-      JsonNode job = jobs.get(sweep.key(spec));
-      if (job == null || !job.get("state").asText().equals("done")) {
+      if (!done(spec, jobs)) {
         return null;
       }
+      JsonNode job = jobs.get(sweep.key(spec));
       @SuppressWarnings("unchecked")
       Map<String, Object> summary = JSON.readValue(DaemonCommands.request(url, "GET", "/jobs/" + job.get("id").asLong()
           + "/files/summary.json", null), Map.class);
@@ -179,6 +178,12 @@ final class SweepJobs {
       rows.add(Sweep.row(spec, settings, summary));
     }
     return rows;
+  }
+
+  /** Whether {@code spec}'s job exists and is done. */
+  private boolean done(Sweep.RunSpec spec, Map<String, JsonNode> jobs) {
+    JsonNode job = jobs.get(sweep.key(spec));
+    return job != null && job.get("state").asText().equals("done");
   }
 
   private String states(List<Sweep.RunSpec> specs, Map<String, JsonNode> jobs) {

@@ -42,15 +42,14 @@ public final class ResultsReading {
     if (sa == null || sb == null) {
       return null;
     }
-    List<Long> common = sa.seeds().stream().filter(sb.seeds()::contains).toList();
+    ResultsReport.Stat d = report.pairedDifference(a, b, task);
+    List<Long> common = d == null ? List.of() : d.seeds();
     boolean paired = common.size() >= 2;
     double difference;
     double spread;
     if (paired) {
-      List<Double> d = common.stream()
-          .map(s -> sa.values().get(sa.seeds().indexOf(s)) - sb.values().get(sb.seeds().indexOf(s))).toList();
-      difference = Moments.mean(d);
-      spread = Moments.sampleStd(d);
+      difference = d.mean();
+      spread = d.std();
     } else {
       difference = sa.mean() - sb.mean();
       spread = Math.max(sa.std(), sb.std());

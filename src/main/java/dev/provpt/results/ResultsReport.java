@@ -126,16 +126,21 @@ public final class ResultsReport {
 
   /** PRO-VPT − VPT-Deep test accuracy on {@code task}, paired by seed (seeds both ran); null when none. */
   public Stat pairedDifference(String task) {
-    var pro = byConfiguration.getOrDefault("pro-vpt", Map.of()).get(task);
-    var deep = byConfiguration.getOrDefault("vpt-deep", Map.of()).get(task);
-    if (pro == null || deep == null) {
+    return pairedDifference("pro-vpt", "vpt-deep", task);
+  }
+
+  /** Configuration a − configuration b test accuracy on {@code task}, paired by seed (seeds both ran); null when none. */
+  public Stat pairedDifference(String a, String b, String task) {
+    var runsA = byConfiguration.getOrDefault(a, Map.of()).get(task);
+    var runsB = byConfiguration.getOrDefault(b, Map.of()).get(task);
+    if (runsA == null || runsB == null) {
       return null;
     }
-    List<Long> seeds = pro.keySet().stream().filter(deep::containsKey).toList();
+    List<Long> seeds = runsA.keySet().stream().filter(runsB::containsKey).toList();
     if (seeds.isEmpty()) {
       return null;
     }
-    return Stat.of(seeds, seeds.stream().map(s -> pro.get(s).testAccuracy() - deep.get(s).testAccuracy()).toList());
+    return Stat.of(seeds, seeds.stream().map(s -> runsA.get(s).testAccuracy() - runsB.get(s).testAccuracy()).toList());
   }
 
   /** Prompts per block at the end of PRO-VPT's runs on {@code task}, averaged over seeds; null when none. */

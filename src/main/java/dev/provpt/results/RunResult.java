@@ -55,6 +55,7 @@ public record RunResult(Path directory, String task, String group, String method
     }
     String trainName = text(summary, "task", dir.getFileName().toString());
     String task = trainName.contains("/") ? trainName.substring(0, trainName.indexOf('/')) : trainName;
+    String split = splitOf(trainName);
     String method = text(summary, "method", "?");
     String prune = text(summary, "prune", null);
     String allocate = text(summary, "allocate", null);
@@ -98,9 +99,14 @@ public record RunResult(Path directory, String task, String group, String method
         summary.path("seed").asLong(), summary.get("test_acc").asDouble(), summary.path("train_size").asInt(),
         distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution),
         backbone == null ? null : normalizeBackbone(backbone),
-        trainName.contains("/") ? trainName.substring(trainName.indexOf('/') + 1) : null,
+        split,
         config.hasPath(t + "base-lr") ? Double.valueOf(config.getDouble(t + "base-lr")) : null,
         config.hasPath(t + "weight-decay") ? Double.valueOf(config.getDouble(t + "weight-decay")) : null, epochs);
+  }
+
+  /** The training split's name after the task's in a summary's {@code task} ({@code digits/train800val200} → train800val200); null without '/'. */
+  public static String splitOf(String trainName) {
+    return trainName.contains("/") ? trainName.substring(trainName.indexOf('/') + 1) : null;
   }
 
   /**
