@@ -45,9 +45,16 @@ class SuiteFilesTest {
         switch (kind) {
           case "deep" -> {
             assertEquals("vpt-deep", ExperimentSettings.from(ConfigLoader.load(file, List.of())).method().key);
-            assertEquals(ABLATION.contains(task) ? List.of("vpt-deep", "pro-vpt", "random-ppo", "taylor-thompson",
-                "random-thompson", "scaled-input-gate", "attention-gate", "leave-one-out")
-                : List.of("vpt-deep", "pro-vpt"), variants, file.toString());
+            List<String> expected = new ArrayList<>(List.of("vpt-deep", "pro-vpt", "pro-vpt-bf16"));
+            if (ABLATION.contains(task)) {
+              expected.addAll(List.of("random-ppo", "taylor-thompson", "random-thompson", "scaled-input-gate",
+                  "attention-gate", "leave-one-out"));
+            }
+            if (task.equals("orientation")) {
+              expected.addAll(List.of("warmup-5", "relocation-scale-1", "ppo-update-every-4", "vpt-deep-8-per-block",
+                  "pro-vpt-8-per-block"));
+            }
+            assertEquals(expected, variants, file.toString());
           }
           case "linear", "shallow" -> {
             assertEquals(List.of(), variants, file.toString());
