@@ -113,6 +113,20 @@ public final class ResultsReading {
       table(md, report, pro, "PRO-VPT − VPT-Deep", "ahead", "behind");
     }
 
+    for (var e : report.settingsVariants().entrySet()) {
+      List<Comparison> cs = compareAll(report, e.getKey(), e.getValue());
+      md.append("**").append(e.getKey()).append(" vs ").append(e.getValue()).append(".** ");
+      if (cs.isEmpty()) {
+        md.append("Not compared: no task has both.\n\n");
+        continue;
+      }
+      md.append("Above by more than the spread on ").append(count(cs, Side.ABOVE)).append(" of ").append(cs.size())
+          .append(cs.size() == 1 ? " task" : " tasks").append(list(cs, Side.ABOVE)).append("; below on ")
+          .append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW)).append("; within on ")
+          .append(count(cs, Side.WITHIN)).append(list(cs, Side.WITHIN)).append(". Mean difference over the tasks: ")
+          .append(meanStd(cs)).append(" (the table \"Settings against the defaults\").\n\n");
+    }
+
     md.append("**PRO-VPT's variants − VPT-Deep (the rows of Tab. 3).** ");
     List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
     if (variants.isEmpty()) {

@@ -50,6 +50,8 @@ public final class ResultsReport {
   private final List<String> duplicates = new ArrayList<>();
   /** configuration → task → seed → run. */
   private final Map<String, Map<String, TreeMap<Long, RunResult>>> byConfiguration = new LinkedHashMap<>();
+  /** configuration → the configuration it is compared with, for those with settings off their defaults. */
+  private final Map<String, String> baseOf = new TreeMap<>();
 
   private ResultsReport(List<Path> inputs, List<RunResult> all) {
     this.inputs = List.copyOf(inputs);
@@ -63,6 +65,9 @@ public final class ResultsReport {
       }
       bySeed.put(run.seed(), run);
       runs.add(run);
+      if (!run.settings().isEmpty()) {
+        baseOf.put(run.configuration(), run.baseConfiguration());
+      }
     }
   }
 
@@ -183,14 +188,38 @@ public final class ResultsReport {
     return seedRuns.isEmpty() ? null : seedRuns.get(0).trainableParameters();
   }
 
-  /** PRO-VPT's configurations (the default one first), for the ablation table. */
+  /**
+   * PRO-VPT's configurations at the default {@link RunResult#SETTINGS} (the default one first), for the ablation
+   * table; those with other settings are compared with their base configuration instead ({@link #settingsVariants}).
+   */
   public List<String> proVptConfigurations() {
     List<String> configurations = new ArrayList<>();
     if (byConfiguration.containsKey("pro-vpt")) {
       configurations.add("pro-vpt");
     }
-    byConfiguration.keySet().stream().filter(c -> c.startsWith("pro-vpt (")).sorted().forEach(configurations::add);
+    byConfiguration.keySet().stream().filter(c -> c.startsWith("pro-vpt (") && !baseOf.containsKey(c)).sorted()
+        .forEach(configurations::add);
     return configurations;
+  }
+
+  /**
+   * Configurations with a setting of {@link RunResult#SETTINGS} off its default (bf16, other prompts per block),
+   * each mapped to the configuration that differs from it only there, by name.
+   */
+  public Map<String, String> settingsVariants() {
+    return Map.copyOf(baseOf);
+  }
+
+  /** The schedule settings in a PRO-VPT configuration's name (its "key=value"s other than the Tab. 3 choices). */
+  static String scheduleOf(String configuration) {
+    int open = configuration.indexOf(" (");
+    if (open < 0) {
+      return "—";
+    }
+    List<String> knobs = java.util.Arrays.stream(configuration.substring(open + 2, configuration.length() - 1)
+        .split(", ")).filter(kv -> RunResult.PRO_VPT_DEFAULTS.stream()
+        .noneMatch(d -> kv.startsWith(d.getKey() + "="))).toList();
+    return knobs.isEmpty() ? "—" : String.join(", ", knobs);
   }
 
   private List<RunResult> seedRuns(String configuration, String task) {
@@ -246,6 +275,7 @@ public final class ResultsReport {
     Map<String, Object> tasks = new LinkedHashMap<>();
     List<String> configurations = new ArrayList<>(METHODS.stream().filter(byConfiguration::containsKey).toList());
     proVptConfigurations().stream().filter(c -> !configurations.contains(c)).forEach(configurations::add);
+    baseOf.keySet().stream().filter(c -> !configurations.contains(c)).forEach(configurations::add);
     for (String task : tasks()) {
       Map<String, Object> methods = new LinkedHashMap<>();
       for (String configuration : configurations) {
@@ -257,6 +287,10 @@ public final class ResultsReport {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("method", seedRuns.get(0).method());
         entry.put("configuration", configuration);
+        if (baseOf.containsKey(configuration)) {
+          entry.put("settings", seedRuns.get(0).settings());
+          entry.put("compared_with", baseOf.get(configuration));
+        }
         entry.put("backbone", common(seedRuns, RunResult::backbone));
         entry.put("split", common(seedRuns, RunResult::split));
         entry.put("n", stat.seeds().size());
@@ -313,7 +347,8 @@ public final class ResultsReport {
         .append("group (docs/SUITE.md), \"other\" for tasks outside the suite; a group mean is the mean of the ")
         .append("task means in it, and the global mean is the mean of the group means, as VTAB reports. ")
         .append("\"PRO-VPT\" is `method = pro-vpt` with its defaults (prune taylor, allocate ppo, scoring online, ")
-        .append("idleness input-gate); other PRO-VPT settings appear in the ablation table only. ")
+        .append("idleness input-gate); other PRO-VPT choices and schedules appear in the ablation table only, and ")
+        .append("runs with another precision or number of prompts per block only in \"Settings against the defaults\". ")
         .append("Differences are paired by seed (same seed, so the same split draw, initialisation and batches up ")
         .append("to the method's own choices). Blank cells (—) were not run. The same numbers, per seed and with ")
         .append("each configuration's backbone, split, base-lr, weight decay and epochs, are in `").append(figures)
@@ -372,13 +407,15 @@ public final class ResultsReport {
       md.append("No PRO-VPT variant other than the default was run.\n");
     } else {
       md.append("Tasks where a variant other than the default was run; the mean is over those tasks where the ")
-          .append("variant ran.\n\n| prune | allocate | scoring | idleness | n |");
+          .append("variant ran; schedule names PRO-VPT's warm-up, relocation and PPO settings off their defaults.\n\n")
+          .append("| prune | allocate | scoring | idleness | schedule | n |");
       ablationTasks.forEach(t -> md.append(" ").append(t).append(" |"));
-      md.append(" mean |\n|---|---|---|---|---|").append("---|".repeat(ablationTasks.size() + 1)).append("\n");
+      md.append(" mean |\n|---|---|---|---|---|---|").append("---|".repeat(ablationTasks.size() + 1)).append("\n");
       for (String c : variants) {
         RunResult any = runs.stream().filter(r -> r.configuration().equals(c)).findFirst().orElseThrow();
         md.append("| ").append(any.prune()).append(" | ").append(any.allocate()).append(" | ").append(any.scoring())
-            .append(" | ").append(any.idleness()).append(" | ").append(seedCount(c)).append(" |");
+            .append(" | ").append(any.idleness()).append(" | ").append(scheduleOf(c)).append(" | ").append(seedCount(c))
+            .append(" |");
         List<Double> means = new ArrayList<>();
         for (String t : ablationTasks) {
           Stat s = accuracy(c, t);
@@ -389,6 +426,37 @@ public final class ResultsReport {
         }
         md.append(" ").append(percent(means.isEmpty() ? null : means.stream().mapToDouble(d -> d).average().orElseThrow()))
             .append(" |\n");
+      }
+    }
+
+    md.append("\n## Settings against the defaults, paired by seed\n\n");
+    if (baseOf.isEmpty()) {
+      md.append("Every run used the default precision and prompts per block.\n");
+    } else {
+      md.append("A configuration with the frozen backbone's precision or the prompts per block off its default, ")
+          .append("against the same configuration at the defaults (same method, choices, schedule, grid choice and ")
+          .append("seeds). Δ = this − default in percentage points, mean ± sample std of the per-seed differences, ")
+          .append("classed by the Reading's rule; epoch s = median epoch seconds, speed-up = default's / this one's.\n\n")
+          .append("| configuration | compared with | task | n | default | this | Δ (paired) | class | default epoch s ")
+          .append("| epoch s | speed-up |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+      for (var e : baseOf.entrySet()) {
+        for (String t : tasksOf(e.getKey())) {
+          ResultsReading.Comparison c = ResultsReading.compare(this, e.getKey(), e.getValue(), t);
+          Double base = medianEpochSeconds(e.getValue(), t);
+          Double own = medianEpochSeconds(e.getKey(), t);
+          md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" | ").append(t).append(" | ")
+              .append(seedRuns(e.getKey(), t).size()).append(" | ").append(cell(accuracy(e.getValue(), t)))
+              .append(" | ").append(cell(accuracy(e.getKey(), t))).append(" | ");
+          if (c == null) {
+            md.append("— | not run |");
+          } else {
+            md.append(signed(c.difference())).append(" ± ").append(String.format(Locale.ROOT, "%.2f", 100 * c.spread()))
+                .append(c.paired() ? "" : " (means)").append(" | ").append(c.side().word("above", "below")).append(" |");
+          }
+          md.append(" ").append(number(base, "%.2f")).append(" | ").append(number(own, "%.2f")).append(" | ")
+              .append(base == null || own == null || own <= 0 ? "—" : String.format(Locale.ROOT, "%.2f×", base / own))
+              .append(" |\n");
+        }
       }
     }
 

@@ -24,9 +24,12 @@ import java.util.TreeMap;
  * @param task the task's name: the training split's name up to its first '/' ({@code digits/train800} → digits)
  * @param group the suite group of the task, or "other" for a task outside the mini-VTAB-1k suite
  * @param method linear, vpt-shallow, vpt-deep or pro-vpt
- * @param configuration {@code method} for all but PRO-VPT; for PRO-VPT "pro-vpt" with its defaults (taylor,
- *     ppo, online, input-gate, and the reference.conf values of {@link #KNOBS}) or "pro-vpt (key=value, …)"
- *     naming what differs
+ * @param configuration {@code method}, or "method (key=value, …)" naming what differs from the defaults: for
+ *     PRO-VPT its choices (taylor, ppo, online, input-gate) and the reference.conf values of {@link #KNOBS}; for
+ *     every method the reference.conf values of {@link #SETTINGS} that apply to it
+ * @param settings "key=value" for each of {@link #SETTINGS} off its default (e.g. precision=bf16); empty for most runs
+ * @param baseConfiguration the configuration with {@code settings} left out: what a run with other settings is
+ *     compared against (equal to {@code configuration} when {@code settings} is empty)
  * @param trainableParameters prompts × width + width × classes + classes, or null when not derivable
  * @param backbone the backbone directory as config.conf's {@code provpt.backbone} gives it (else the summary's),
  *     normalised by {@link #normalizeBackbone}; null when neither records it
@@ -37,7 +40,7 @@ import java.util.TreeMap;
  * @param epochs the summary's {@code epochs} (else config.conf's {@code provpt.train.epochs}); null without either
  */
 public record RunResult(Path directory, String task, String group, String method, String configuration,
-    String prune, String allocate, String scoring, String idleness, long seed, double testAccuracy,
+    List<String> settings, String baseConfiguration, String prune, String allocate, String scoring, String idleness, long seed, double testAccuracy,
     int trainSize, int[] distribution, List<Double> epochSeconds, List<Double> tuneSeconds, Long trainableParameters,
     String backbone, String split, Double baseLr, Double weightDecay, Integer epochs) {
 
@@ -61,10 +64,9 @@ public record RunResult(Path directory, String task, String group, String method
     String allocate = text(summary, "allocate", null);
     String scoring = text(summary, "scoring", null);
     String idleness = text(summary, "idleness", null);
-    String configuration = method;
     Config config = config(dir);
+    List<String> differs = new ArrayList<>();
     if (method.equals("pro-vpt")) {
-      List<String> differs = new ArrayList<>();
       Map<String, String> values = Map.of("prune", String.valueOf(prune), "allocate", String.valueOf(allocate),
           "scoring", String.valueOf(scoring), "idleness", String.valueOf(idleness));
       for (Map.Entry<String, String> d : PRO_VPT_DEFAULTS) {
@@ -73,9 +75,13 @@ public record RunResult(Path directory, String task, String group, String method
           differs.add(d.getKey() + "=" + value);
         }
       }
-      differs.addAll(knobsOffDefault(config));
-      configuration = differs.isEmpty() ? method : method + " (" + String.join(", ", differs) + ")";
+      differs.addAll(offDefault(config, KNOBS));
     }
+    List<String> settings = offDefault(config, SETTINGS.stream()
+        .filter(key -> !key.startsWith("prompts.") || method.equals("vpt-deep") || method.equals("pro-vpt")).toList());
+    String baseConfiguration = label(method, differs);
+    differs.addAll(settings);
+    String configuration = label(method, differs);
     int[] distribution = new int[summary.path("distribution").size()];
     for (int i = 0; i < distribution.length; i++) {
       distribution[i] = summary.get("distribution").get(i).asInt();
@@ -95,7 +101,7 @@ public record RunResult(Path directory, String task, String group, String method
         : text(summary, "backbone", null);
     Integer epochs = summary.hasNonNull("epochs") ? Integer.valueOf(summary.get("epochs").asInt())
         : config.hasPath(t + "epochs") ? Integer.valueOf(config.getInt(t + "epochs")) : null;
-    return new RunResult(dir, task, groupOf(task), method, configuration, prune, allocate, scoring, idleness,
+    return new RunResult(dir, task, groupOf(task), method, configuration, List.copyOf(settings), baseConfiguration, prune, allocate, scoring, idleness,
         summary.path("seed").asLong(), summary.get("test_acc").asDouble(), summary.path("train_size").asInt(),
         distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution),
         backbone == null ? null : normalizeBackbone(backbone),
@@ -128,11 +134,22 @@ public record RunResult(Path directory, String task, String group, String method
   static final List<String> KNOBS = List.of("pro-vpt.warmup-epochs", "pro-vpt.relocation-scale",
       "pro-vpt.scale-kept-prompt", "ppo.update-every", "ppo.k-epochs", "ppo.entropy-coefficient");
 
-  /** "key=value" for each of {@link #KNOBS} that config.conf sets to something other than its default. */
-  static List<String> knobsOffDefault(Config config) {
+  /**
+   * Settings of any method that change what is computed without changing the method (the frozen backbone's
+   * precision; VPT-Deep's and PRO-VPT's prompts per block), named by their key under provpt. A run with one of
+   * them off its default is its own configuration, compared with the same configuration at the defaults.
+   */
+  static final List<String> SETTINGS = List.of("precision", "prompts.per-block");
+
+  private static String label(String method, List<String> differs) {
+    return differs.isEmpty() ? method : method + " (" + String.join(", ", differs) + ")";
+  }
+
+  /** "key=value" (key after its first '.') for each of {@code keys} that config.conf sets off its default. */
+  static List<String> offDefault(Config config, List<String> keys) {
     Config defaults = ConfigFactory.defaultReference();
     List<String> differs = new ArrayList<>();
-    for (String knob : KNOBS) {
+    for (String knob : keys) {
       String path = "provpt." + knob;
       if (config.hasPath(path) && defaults.hasPath(path)
           && !config.getValue(path).unwrapped().toString().equals(defaults.getValue(path).unwrapped().toString())) {

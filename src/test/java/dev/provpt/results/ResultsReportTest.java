@@ -3,6 +3,7 @@ package dev.provpt.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.cli.Main;
 import dev.provpt.report.EpochRecord;
@@ -118,8 +119,8 @@ class ResultsReportTest {
     assertTrue(md.contains("| pro-vpt | 1,674 | 1,544 |"), md);
 
     // Tab. 3: the default and the random-pruning variant on digits
-    assertTrue(md.contains("| taylor | ppo | online | input-gate | 2 | 76.00 ± 4.24 | 76.00 |"), md);
-    assertTrue(md.contains("| random | ppo | online | input-gate | 2 | 73.00 ± 2.83 | 73.00 |"), md);
+    assertTrue(md.contains("| taylor | ppo | online | input-gate | — | 2 | 76.00 ± 4.24 | 76.00 |"), md);
+    assertTrue(md.contains("| random | ppo | online | input-gate | — | 2 | 73.00 ± 2.83 | 73.00 |"), md);
 
     // paired differences by seed: digits 0.73-0.70, 0.79-0.74; count 0.46-0.40, 0.52-0.50
     assertTrue(md.contains("| digits | natural | [1, 2] | +3.00, +5.00 | +4.00 ± 1.41 |"), md);
@@ -232,6 +233,71 @@ class ResultsReportTest {
     assertEquals(Math.sqrt(0.0008), d.std(), 1e-12);
     assertEquals(1.5, report.epochCostRatio("digits"), 1e-12);
     assertEquals(1000.0, report.imagesPerSecond("pro-vpt", "count"), 1e-12);
+  }
+
+  /** Adds {@code provpt { key = value }} lines to a fixture run's config.conf (HOCON merges the later object). */
+  static void setInConfig(Path dir, String... keyValues) throws Exception {
+    StringBuilder extra = new StringBuilder("provpt {\n");
+    for (String kv : keyValues) {
+      extra.append("  ").append(kv).append("\n");
+    }
+    Files.writeString(dir.resolve(RunDirectory.CONFIG), Files.readString(dir.resolve(RunDirectory.CONFIG))
+        + extra.append("}\n"));
+  }
+
+  /**
+   * bf16 and 8 prompts per block are compared with their own defaults, not put in Tab. 1 or Tab. 3; a schedule
+   * setting (warm-up) is a Tab. 3 row with its schedule named.
+   */
+  @Test
+  void settingsOffTheirDefaultsAreComparedWithTheSameConfigurationAtTheDefaults() throws Exception {
+    Path results = fixture(tmp);
+    int[] uniform = {4, 4, 4, 4};
+    Path digits = results.resolve("digits");
+    // PRO-VPT in bf16 on digits: 0.72, 0.80 against fp32's 0.73, 0.79: Δ -1, +1 → 0.00 ± 1.41, within
+    run(digits.resolve("bf16-seed1"), "digits", "pro-vpt", "taylor", 1, 0.72, new int[] {2, 3, 4, 7},
+        new double[] {1.0, 1.1, 1.2}, true);
+    run(digits.resolve("bf16-seed2"), "digits", "pro-vpt", "taylor", 2, 0.80, new int[] {4, 3, 2, 7},
+        new double[] {1.0, 1.1, 1.2}, true);
+    setInConfig(digits.resolve("bf16-seed1"), "precision = \"bf16\"");
+    setInConfig(digits.resolve("bf16-seed2"), "precision = \"bf16\"");
+    // VPT-Deep with 8 prompts per block: 0.80, 0.86 against 0.70, 0.74: +10, +12 → +11.00 ± 1.41, above
+    run(digits.resolve("deep8-seed1"), "digits", "vpt-deep", null, 1, 0.80, new int[] {8, 8, 8, 8},
+        new double[] {3.0, 3.0, 3.0}, true);
+    run(digits.resolve("deep8-seed2"), "digits", "vpt-deep", null, 2, 0.86, new int[] {8, 8, 8, 8},
+        new double[] {3.0, 3.0, 3.0}, true);
+    setInConfig(digits.resolve("deep8-seed1"), "prompts.per-block = 8");
+    setInConfig(digits.resolve("deep8-seed2"), "prompts.per-block = 8");
+    // PRO-VPT with a 5-epoch warm-up: a Tab. 3 row
+    run(digits.resolve("warmup-seed1"), "digits", "pro-vpt", "taylor", 1, 0.70, uniform, new double[] {1.0}, true);
+    setInConfig(digits.resolve("warmup-seed1"), "pro-vpt.warmup-epochs = 5");
+
+    ResultsReport report = ResultsReport.read(List.of(results));
+    assertEquals(Map.of("pro-vpt (precision=bf16)", "pro-vpt", "vpt-deep (per-block=8)", "vpt-deep"),
+        report.settingsVariants());
+    assertEquals(List.of("pro-vpt", "pro-vpt (prune=random)", "pro-vpt (warmup-epochs=5)"),
+        report.proVptConfigurations(), "bf16 is no ablation row");
+    Path page = tmp.resolve("docs/RESULTS.md");
+    assertEquals(0, Main.execute("report", results.resolve("digits").toString(), results.resolve("count").toString(),
+        "--out", page.toString()));
+    String md = Files.readString(page);
+    // Tab. 1 is unchanged: the bf16 and 8-per-block runs are not pooled with the defaults' seeds
+    assertTrue(md.contains("| vpt-deep | 2 | 72.00 ± 2.83 | 45.00 ± 7.07 | 72.00 | 45.00 | 58.50 |"), md);
+    assertTrue(md.contains("| pro-vpt | 2 | 76.00 ± 4.24 | 49.00 ± 4.24 | 76.00 | 49.00 | 62.50 |"), md);
+    // the settings table: epoch medians 2.25 (fp32 PRO-VPT) / 1.1 → 2.05×; VPT-Deep 1.5 / 3.0 → 0.50×
+    assertTrue(md.contains("| pro-vpt (precision=bf16) | pro-vpt | digits | 2 | 76.00 ± 4.24 | 76.00 ± 5.66 "
+        + "| +0.00 ± 1.41 | within | 2.25 | 1.10 | 2.05× |"), md);
+    assertTrue(md.contains("| vpt-deep (per-block=8) | vpt-deep | digits | 2 | 72.00 ± 2.83 | 83.00 ± 4.24 "
+        + "| +11.00 ± 1.41 | above | 1.50 | 3.00 | 0.50× |"), md);
+    assertTrue(md.contains("**pro-vpt (precision=bf16) vs pro-vpt.** Above by more than the spread on 0 of 1 task; "
+        + "below on 0; within on 1 (digits). Mean difference over the tasks: +0.00 ± 0.00"), md);
+    // Tab. 3 names the schedule
+    assertTrue(md.contains("| taylor | ppo | online | input-gate | warmup-epochs=5 | 1 | 70.00 ± 0.00 | 70.00 |"), md);
+    assertTrue(!md.contains("| taylor | ppo | online | input-gate | precision"), md);
+    JsonNode json = JSON.readTree(tmp.resolve("docs/results").resolve(ResultsReport.RESULTS_JSON).toFile());
+    JsonNode bf16 = json.get("tasks").get("digits").get("methods").get("pro-vpt (precision=bf16)");
+    assertEquals("pro-vpt", bf16.get("compared_with").asText());
+    assertEquals("precision=bf16", bf16.get("settings").get(0).asText());
   }
 
   /** The fixture plus a within-the-spread variant (count) and a one-seed task without a linear probe (letters). */

@@ -10,10 +10,19 @@ class RunResultTest {
   @Test
   void aProVptScheduleSettingOffItsDefaultNamesTheConfiguration() {
     var defaults = ConfigFactory.defaultReference();
-    assertEquals(List.of(), RunResult.knobsOffDefault(defaults), "the defaults name nothing");
+    assertEquals(List.of(), RunResult.offDefault(defaults, RunResult.KNOBS), "the defaults name nothing");
     var changed = ConfigFactory.parseString("provpt.pro-vpt.warmup-epochs = 5\nprovpt.ppo.update-every = 1\n"
         + "provpt.pro-vpt.relocation-scale = 0.001\nprovpt.train.epochs = 20").withFallback(defaults);
-    assertEquals(List.of("warmup-epochs=5", "update-every=1"), RunResult.knobsOffDefault(changed),
+    assertEquals(List.of("warmup-epochs=5", "update-every=1"), RunResult.offDefault(changed, RunResult.KNOBS),
         "only the schedule settings that differ, in KNOBS order; relocation-scale is at its default, epochs is no knob");
+  }
+
+  @Test
+  void precisionAndPromptsPerBlockOffTheirDefaultsAreSettings() {
+    var defaults = ConfigFactory.defaultReference();
+    assertEquals(List.of(), RunResult.offDefault(defaults, RunResult.SETTINGS));
+    var changed = ConfigFactory.parseString("provpt.precision = bf16\nprovpt.prompts.per-block = 8")
+        .withFallback(defaults);
+    assertEquals(List.of("precision=bf16", "per-block=8"), RunResult.offDefault(changed, RunResult.SETTINGS));
   }
 }
