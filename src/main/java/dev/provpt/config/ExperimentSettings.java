@@ -44,8 +44,12 @@ public record ExperimentSettings(
 
   public record PromptSettings(int perBlock, int shallowCount, double dropout) {}
 
+  /**
+   * @param cacheFeatures whether a linear probe without augmentation computes each image's frozen features once
+   *     per run and trains its head on them (its result then differs from the recomputing path by float rounding)
+   */
   public record TrainSettings(int epochs, int batchSize, double baseLr, double momentum, double weightDecay,
-      double clipNorm, boolean testEveryEpoch) {
+      double clipNorm, boolean testEveryEpoch, boolean cacheFeatures) {
 
     /** VPT's convention: lr = base-lr * batch / 256. */
     public double learningRate() {
@@ -121,7 +125,7 @@ public record ExperimentSettings(
         s.intIn(p + "train.epochs", 1, 100_000), s.intIn(p + "train.batch-size", 1, 65_536),
         s.doubleIn(p + "train.base-lr", 0, 1e4, true), s.doubleIn(p + "train.momentum", 0, 0.9999, false),
         s.doubleIn(p + "train.weight-decay", 0, 1, false), s.doubleIn(p + "train.clip-norm", 0, 1e6, false),
-        s.bool(p + "train.test-every-epoch"));
+        s.bool(p + "train.test-every-epoch"), s.bool(p + "train.cache-features"));
     Method method = s.oneOf(p + "method", Method.class, m -> m.key);
     String v = p + "pro-vpt.";
     ProVptSettings proVpt = new ProVptSettings(s.oneOf(v + "prune", Prune.class, c -> c.key),

@@ -61,6 +61,7 @@ final class PromptedGraph implements AutoCloseable {
   private final Operand<TFloat32> contentGate;
   private final Operand<TFloat32> keyLogGate;
 
+  private final Operand<TFloat32> features;
   private final Operand<TFloat32> logits;
   private final Operand<TFloat32> loss;
   private final Operand<TInt32> correct;
@@ -142,7 +143,7 @@ final class PromptedGraph implements AutoCloseable {
           truncatedNormal(random, d * numClasses, 0.02));
       Variable<TFloat32> bias = state.create(PromptedModel.HEAD_BIAS, new long[] {numClasses}, new float[numClasses]);
 
-      Operand<TFloat32> features = vit.features(images, promptInputs);
+      features = tf.withName("features").identity(vit.features(images, promptInputs));
       logits = tf.withName("logits").identity(vit.linear(features, kernel, bias));
       // The dense form: the C++ gradient registry has no gradient for the sparse one.
       Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(numClasses), tf.constant(1f), tf.constant(0f));
@@ -294,6 +295,14 @@ final class PromptedGraph implements AutoCloseable {
   /** The stateless dropout's seed pair; defaults to {0, 0} when not fed. */
   Operand<TInt64> dropoutSeed() {
     return dropoutSeed;
+  }
+
+  /**
+   * What the head reads, {@code [N, width]}: the final-LayerNorm [CLS] token. Without prompts it depends on the
+   * images only, so a run may compute it once and feed it back here, which cuts the backbone out of the step.
+   */
+  Operand<TFloat32> features() {
+    return features;
   }
 
   Operand<TFloat32> logits() {

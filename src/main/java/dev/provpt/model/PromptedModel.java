@@ -201,6 +201,58 @@ public final class PromptedModel implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- a model without prompts: features fed back
+
+  /**
+   * The head's input for {@code count} images, {@code [count, width]} row-major. Only a model without prompts
+   * has features that depend on the images alone.
+   */
+  public float[] features(float[] batchImages, int count) {
+    requireNoPrompts();
+    try (Feed feed = feed(batchImages, null, count, null, false, 0)) {
+      feed.runner.fetch(graph.features());
+      long started = System.nanoTime();
+      try (Result r = feed.runner.run()) {
+        sessionNanos += System.nanoTime() - started;
+        return Tensors.toFloats(r.get(0));
+      }
+    }
+  }
+
+  /** {@link #train} with the features of {@link #features} fed in place of images: the backbone does not run. */
+  public StepResult trainOnFeatures(float[] batchFeatures, int[] batchLabels, int count) {
+    return onFeatures(batchFeatures, batchLabels, count, true);
+  }
+
+  /** {@link #evaluate} with the features of {@link #features} fed in place of images. */
+  public StepResult evaluateOnFeatures(float[] batchFeatures, int[] batchLabels, int count) {
+    return onFeatures(batchFeatures, batchLabels, count, false);
+  }
+
+  private StepResult onFeatures(float[] batchFeatures, int[] batchLabels, int count, boolean update) {
+    requireNoPrompts();
+    int d = config().width();
+    if (batchFeatures.length < count * d) {
+      throw new IllegalArgumentException("feature batch holds " + batchFeatures.length / d + " rows of width " + d
+          + ", expected " + count);
+    }
+    try (Feed feed = new Feed()) {
+      // feeding an inner tensor: TensorFlow prunes everything that only leads to it (the backbone)
+      feed.add(graph.features(), Tensors.prefixOf(batchFeatures, count * d, count, d));
+      checkLabels(batchLabels, count, feed);
+      feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
+      feed.runner.fetch(graph.loss()).fetch(graph.correct());
+      if (update) {
+        feed.runner.addTarget(graph.trainStep());
+      }
+      long started = System.nanoTime();
+      try (Result r = feed.runner.run()) {
+        sessionNanos += System.nanoTime() - started;
+        return StepResult.withoutSignals(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0]);
+      }
+    }
+  }
+
   /** Total time spent inside Session.run so far, for overhead accounting in benchmarks. */
   public long sessionNanos() {
     return sessionNanos;
@@ -328,13 +380,7 @@ public final class PromptedModel implements AutoCloseable {
     feed.add(graph.images(), Tensors.prefixOf(batchImages, count * pixels,
         count, config.imageSize(), config.imageSize(), config.channels()));
     if (batchLabels != null) {
-      for (int i = 0; i < count; i++) {
-        if (batchLabels[i] < 0 || batchLabels[i] >= numClasses()) {
-          feed.close();
-          throw new IllegalArgumentException("label " + batchLabels[i] + " at batch position " + i
-              + " is out of range [0, " + numClasses() + ")");
-        }
-      }
+      checkLabels(batchLabels, count, feed);
       feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
     }
     if (promptCount() > 0) {
@@ -346,6 +392,17 @@ public final class PromptedModel implements AutoCloseable {
       }
     }
     return feed;
+  }
+
+  /** Closes {@code feed} and throws when a label is outside [0, classes). */
+  private void checkLabels(int[] batchLabels, int count, Feed feed) {
+    for (int i = 0; i < count; i++) {
+      if (batchLabels[i] < 0 || batchLabels[i] >= numClasses()) {
+        feed.close();
+        throw new IllegalArgumentException("label " + batchLabels[i] + " at batch position " + i
+            + " is out of range [0, " + numClasses() + ")");
+      }
+    }
   }
 
   private void checkAssignment(int[] assignment) {
@@ -364,6 +421,12 @@ public final class PromptedModel implements AutoCloseable {
   private void requireDeep() {
     if (mode() != PromptMode.DEEP) {
       throw new IllegalStateException("removing a prompt needs VPT-Deep prompts, this model has " + mode());
+    }
+  }
+
+  private void requireNoPrompts() {
+    if (promptCount() > 0) {
+      throw new IllegalStateException("features depend on the prompts of this model (" + mode() + ")");
     }
   }
 

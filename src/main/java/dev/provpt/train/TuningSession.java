@@ -27,6 +27,13 @@ public final class TuningSession implements AutoCloseable {
   private final long seed;
   private final int[] assignment;
   private long steps;
+  /**
+   * Whether this run trains and evaluates on features computed once (a linear probe without augmentation):
+   * the backbone then runs once per image and set instead of once per image and epoch.
+   */
+  private final boolean onFeatures;
+  /** Each set's features, {@code [size, width]} in the set's order, once computed (by identity of the set). */
+  private final Map<ImageSet, float[]> features = new java.util.IdentityHashMap<>();
 
   /**
    * Everything that changes while tuning: trainable variables with their momentum slots, the
@@ -44,6 +51,15 @@ public final class TuningSession implements AutoCloseable {
   /** {@code augmentation} applies to {@link #tuneEpoch}'s batches only, never to scoring or evaluation. */
   public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, Augmentation augmentation,
       int batchSize, long seed, int[] initialAssignment) {
+    this(model, train, normalization, augmentation, batchSize, seed, initialAssignment, false);
+  }
+
+  /**
+   * As above; with {@code cacheFeatures}, a model without prompts and without augmentation computes each set's
+   * features once and trains and evaluates its head on them (the same batches in the same order).
+   */
+  public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, Augmentation augmentation,
+      int batchSize, long seed, int[] initialAssignment, boolean cacheFeatures) {
     this.model = model;
     this.train = train;
     this.normalization = normalization;
@@ -51,6 +67,7 @@ public final class TuningSession implements AutoCloseable {
     this.batchSize = batchSize;
     this.seed = seed;
     this.assignment = initialAssignment.clone();
+    this.onFeatures = cacheFeatures && model.promptCount() == 0 && augmentation == Augmentation.NONE;
     if (assignment.length != model.promptCount()) {
       throw new IllegalArgumentException("initial assignment has " + assignment.length + " prompts, model has "
           + model.promptCount());
@@ -68,7 +85,74 @@ public final class TuningSession implements AutoCloseable {
 
   /** One epoch of optimisation steps over the training set (shuffled and augmented from (seed, epoch)). */
   public PassResult tuneEpoch(int epoch, ProgressBar bar) {
+    if (onFeatures) {
+      return featurePass(train, BatchIterator.epochOrder(train.size(), seed, epoch), batchSize, true, bar);
+    }
     return pass(BatchIterator.shuffled(train, batchSize, normalization, seed, epoch, augmentation), true, bar);
+  }
+
+  /** Whether this run trains and evaluates its head on features computed once per set. */
+  public boolean onFeatures() {
+    return onFeatures;
+  }
+
+  /**
+   * A pass of the head over {@code set}'s cached features in {@code order} (batches as {@link BatchIterator}
+   * cuts them), updating it when {@code update}; steps count as in {@link #pass}.
+   */
+  private PassResult featurePass(ImageSet set, int[] order, int size, boolean update, ProgressBar bar) {
+    long started = System.nanoTime();
+    float[] all = featuresOf(set);
+    int d = model.config().width();
+    double lossSum = 0;
+    long hits = 0;
+    int seen = 0;
+    for (int start = 0; start < order.length; start += size) {
+      int count = Math.min(size, order.length - start);
+      float[] rows = new float[count * d];
+      int[] labels = new int[count];
+      for (int i = 0; i < count; i++) {
+        int index = order[start + i];
+        System.arraycopy(all, index * d, rows, i * d, d);
+        labels[i] = set.labels()[index];
+      }
+      PromptedModel.StepResult r;
+      if (update) {
+        steps++;
+        r = model.trainOnFeatures(rows, labels, count);
+      } else {
+        r = model.evaluateOnFeatures(rows, labels, count);
+      }
+      if (!Float.isFinite(r.loss())) {
+        throw new TrainingException("training loss became " + r.loss() + " (batch " + (start / size + 1)
+            + "); the learning rate may be too high for this task, or the backbone holds NaN or infinite weights");
+      }
+      lossSum += (double) r.loss() * count;
+      hits += r.correct();
+      seen += count;
+      bar.step(String.format("loss %.4f", lossSum / seen));
+    }
+    return new PassResult(lossSum / seen, (double) hits / seen, Measurement.empty(),
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  /** {@code set}'s features in its own order, computed on first use (as evaluation batches them). */
+  private float[] featuresOf(ImageSet set) {
+    float[] cached = features.get(set);
+    if (cached != null) {
+      return cached;
+    }
+    float[] all = new float[set.size() * model.config().width()];
+    int at = 0;
+    BatchIterator batches = BatchIterator.sequential(set, 256, normalization);
+    while (batches.hasNext()) {
+      Batch b = batches.next();
+      float[] rows = model.features(b.images(), b.size());
+      System.arraycopy(rows, 0, all, at, rows.length);
+      at += rows.length;
+    }
+    features.put(set, all);
+    return all;
   }
 
   /** A pass over the training set without updates (nor augmentation): the reference's way to score prompts. */
@@ -151,6 +235,12 @@ public final class TuningSession implements AutoCloseable {
 
   /** Top-1 accuracy and mean loss on a labelled set (dropout off, nothing updated). */
   public PassResult evaluate(ImageSet set) {
+    if (onFeatures) {
+      int[] identity = java.util.stream.IntStream.range(0, set.size()).toArray();
+      long started = System.nanoTime();
+      PassResult r = featurePass(set, identity, 256, false, ProgressBar.silent());
+      return new PassResult(r.loss(), r.accuracy(), r.idleness(), (System.nanoTime() - started) / 1e9);
+    }
     long started = System.nanoTime();
     double lossSum = 0;
     long hits = 0;

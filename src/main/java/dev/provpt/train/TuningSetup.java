@@ -37,7 +37,7 @@ public final class TuningSetup {
     int[] assignment = mode == PromptMode.DEEP
         ? TuningSession.uniformAssignment(c.depth(), settings.prompts().perBlock()) : new int[prompts];
     return new TuningSession(model, split.train(), inputs, settings.data().augmentation(),
-        t.batchSize(), settings.seed(), assignment);
+        t.batchSize(), settings.seed(), assignment, t.cacheFeatures());
   }
 
   /**

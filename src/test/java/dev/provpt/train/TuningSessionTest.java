@@ -59,4 +59,51 @@ class TuningSessionTest {
       assertTrue(result.loss() > 0);
     }
   }
+
+  private static TuningSession linearProbe(boolean cacheFeatures, Augmentation augmentation) {
+    PromptedModel model = PromptedModel.create(TestBackbones.SMALL, VitWeights.random(TestBackbones.SMALL, 3), 10, 0,
+        PromptMode.NONE, new PromptedModel.Hyper(0.5f, 0.9f, 0.001f, 0.25f, 0f, 1), 5);
+    return new TuningSession(model, Shapes.generate(1, 5, "shapes10"), Normalization.of("fashion-mnist", 1),
+        augmentation, 16, 7, new int[0], cacheFeatures);
+  }
+
+  /**
+   * The linear probe on features computed once takes the same steps as the one that runs the backbone every
+   * epoch: the same batches in the same order, the same head updates, up to float rounding (the backbone's
+   * matrix products see other batch sizes when features are computed for a whole set at once).
+   */
+  @Test
+  void theLinearProbeOnCachedFeaturesTrainsAsTheOneThatRecomputesThem() {
+    try (TuningSession cached = linearProbe(true, Augmentation.NONE);
+         TuningSession recomputed = linearProbe(false, Augmentation.NONE)) {
+      assertTrue(cached.onFeatures());
+      assertTrue(!recomputed.onFeatures());
+      var val = Shapes.generate(2, 3, "shapes10");
+      for (int epoch = 1; epoch <= 3; epoch++) {
+        var a = cached.tuneEpoch(epoch, dev.provpt.report.ProgressBar.silent());
+        var b = recomputed.tuneEpoch(epoch, dev.provpt.report.ProgressBar.silent());
+        assertEquals(b.loss(), a.loss(), 1e-4 * Math.max(1, b.loss()), "epoch " + epoch + " training loss");
+        assertEquals(b.accuracy(), a.accuracy(), 1e-9, "epoch " + epoch + " training accuracy");
+        var ea = cached.evaluate(val);
+        var eb = recomputed.evaluate(val);
+        assertEquals(eb.loss(), ea.loss(), 1e-4 * Math.max(1, eb.loss()), "epoch " + epoch + " validation loss");
+        assertEquals(eb.accuracy(), ea.accuracy(), 1e-9, "epoch " + epoch + " validation accuracy");
+      }
+      assertEquals(recomputed.steps(), cached.steps(), "one step per batch either way");
+      float[] ka = cached.model().read(PromptedModel.HEAD_KERNEL);
+      float[] kb = recomputed.model().read(PromptedModel.HEAD_KERNEL);
+      for (int i = 0; i < ka.length; i++) {
+        assertEquals(kb[i], ka[i], 1e-4 + 1e-3 * Math.abs(kb[i]), "head kernel [" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  void promptsOrAugmentationKeepTheBackboneInEveryStep() {
+    try (TuningSession augmented = linearProbe(true, Augmentation.FGVC);
+         TuningSession prompted = session()) {
+      assertTrue(!augmented.onFeatures(), "augmented images change every epoch");
+      assertTrue(!prompted.onFeatures(), "features depend on the prompts");
+    }
+  }
 }
