@@ -48,8 +48,15 @@ def main(paths):
                 d["precision"], d["peak_rss_mb"], d["rss_before_mb"], d["first_train_step_s"]))
         print()
     for d in packing:
-        print("%s runs of %s epochs per layout (`%s`), %s cores; RUNSxTHREADS = runs at once × TensorFlow threads each."
-              % (d["runs_per_layout"], d["epochs_per_run"], d["experiment"], d["cores"]))
+        mix = ""
+        if d.get("methods"):
+            counts = {}
+            for m in d["methods"]:
+                counts[m] = counts.get(m, 0) + 1
+            mix = " (%s)" % ", ".join("%s %s" % (n, m) for m, n in counts.items())
+        print("%s runs%s of %s epochs per layout (`%s`), %s cores; RUNSxTHREADS = runs at once × TensorFlow threads "
+              "each, then the layout's own settings." % (d["runs_per_layout"], mix, d["epochs_per_run"],
+                                                         d["experiment"], d["cores"]))
         print()
         print("| layout | wall s | runs per hour | throughput vs %s |" % d["layouts"][0]["layout"])
         print("|---|---|---|---|")

@@ -102,8 +102,14 @@ final class BenchCommand implements Callable<Integer> {
   boolean packing;
 
   @Option(names = "--packing-layouts", split = ",",
-      description = "RUNSxTHREADS layouts for --packing (default: 1x<cores>,<cores>x1,<2*cores>x1)")
+      description = "RUNSxTHREADS layouts for --packing (default: 1x<cores>,<cores>x1,<2*cores>x1), each optionally "
+          + "with settings of its own: 1x2:train.cache-features=false;precision=fp32")
   List<String> packingLayouts;
+
+  @Option(names = "--packing-mix", split = ",",
+      description = "the runs of each --packing layout as a method mix, METHOD:COUNT,... (e.g. the suite's: "
+          + "vpt-deep:3,pro-vpt:1,linear:3,vpt-shallow:3); default: --packing-runs runs of the experiment's method")
+  List<String> packingMix;
 
   @Option(names = "--packing-runs", description = "runs per layout for --packing (default: ${DEFAULT-VALUE})")
   int packingRuns = 4;
@@ -170,7 +176,8 @@ final class BenchCommand implements Callable<Integer> {
       int cores = Runtime.getRuntime().availableProcessors();
       List<String> layouts = packingLayouts != null ? packingLayouts
           : List.of("1x" + cores, cores + "x1", 2 * cores + "x1");
-      print(json, PackingBench.measure(experiment, layouts, packingRuns, packingEpochs));
+      print(json, PackingBench.measure(experiment, layouts,
+          PackingBench.methods(packingMix == null ? List.of() : packingMix, packingRuns), packingEpochs));
     }
     return 0;
   }

@@ -20,24 +20,40 @@ import java.util.concurrent.Callable;
  * of each layout, and its ratio to the first. The first layout is measured again at the end (its
  * figure is the mean of both) so that a drift in the machine's load does not favour either end;
  * one untimed run first loads the backbone and the task into the process's cache.
+ *
+ * <p>A layout may carry settings of its own after a colon ({@code 1x2:train.cache-features=false}), so
+ * that "before" and "after" a change are two layouts of one measurement. With a method mix
+ * ({@code vpt-deep:3,linear:3}) the N runs are that mix (its methods in turn, seeds 1..N) instead of
+ * N runs of the experiment's own method: a sweep's runs are not all alike.
  */
 final class PackingBench {
   private PackingBench() {}
 
   static Map<String, Object> measure(Path experiment, List<String> layouts, int runs, int epochs) throws Exception {
+    return measure(experiment, layouts, methods(List.of(), runs), epochs);
+  }
+
+  /** @param methods one entry per run: the method it runs, or null for the experiment's own */
+  static Map<String, Object> measure(Path experiment, List<String> layouts, List<String> methods, int epochs)
+      throws Exception {
+    int runs = methods.size();
     Path scratch = Files.createTempDirectory("provpt-packing");
     List<String> common = List.of("train.epochs=" + epochs, "name=packing");
     run(experiment, scratch.resolve("warm-up"), List.of("train.epochs=1", "name=packing"));
     List<double[]> seconds = new ArrayList<>();
-    for (String layout : layouts) {
-      seconds.add(new double[] {wall(experiment, scratch.resolve(layout + "-a"), common, parse(layout), runs)});
+    for (int i = 0; i < layouts.size(); i++) {
+      seconds.add(new double[] {wall(experiment, scratch.resolve("layout" + i + "-a"), common, layouts.get(i),
+          methods)});
     }
-    double again = wall(experiment, scratch.resolve(layouts.get(0) + "-b"), common, parse(layouts.get(0)), runs);
+    double again = wall(experiment, scratch.resolve("layout0-b"), common, layouts.get(0), methods);
     double first = (seconds.get(0)[0] + again) / 2;
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("benchmark", "packing");
     line.put("experiment", experiment.toString());
     line.put("runs_per_layout", runs);
+    if (methods.stream().anyMatch(m -> m != null)) {
+      line.put("methods", methods);
+    }
     line.put("epochs_per_run", epochs);
     line.put("cores", Runtime.getRuntime().availableProcessors());
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -57,21 +73,63 @@ final class PackingBench {
     return line;
   }
 
-  /** {@code RUNSxTHREADS}, e.g. 2x1. */
+  /**
+   * The runs of a method mix {@code METHOD:COUNT,...} in turn (deep, linear, deep, linear, deep, ...), so that
+   * every part of a measurement sees a like share of each; {@code runs} nulls (the experiment's own method)
+   * without one.
+   */
+  static List<String> methods(List<String> mix, int runs) {
+    if (mix.isEmpty()) {
+      return java.util.Collections.nCopies(runs, null);
+    }
+    Map<String, Integer> left = new LinkedHashMap<>();
+    for (String part : mix) {
+      String[] kv = part.split(":");
+      try {
+        left.merge(kv[0], Integer.parseInt(kv[1]), Integer::sum);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("a method mix is METHOD:COUNT,... (e.g. vpt-deep:3,linear:3), got " + part);
+      }
+    }
+    List<String> order = new ArrayList<>();
+    while (left.values().stream().anyMatch(n -> n > 0)) {
+      for (var e : left.entrySet()) {
+        if (e.getValue() > 0) {
+          order.add(e.getKey());
+          e.setValue(e.getValue() - 1);
+        }
+      }
+    }
+    return order;
+  }
+
+  /** A layout's own settings: what follows its first ':' as key=value pairs separated by ';'. */
+  static List<String> settingsOf(String layout) {
+    int colon = layout.indexOf(':');
+    return colon < 0 ? List.of() : List.of(layout.substring(colon + 1).split(";"));
+  }
+
+  /** {@code RUNSxTHREADS}, e.g. 2x1, optionally followed by its own settings ({@code 1x2:key=value}). */
   static RunPacking parse(String layout) {
-    String[] parts = layout.split("x");
+    int colon = layout.indexOf(':');
+    String[] parts = (colon < 0 ? layout : layout.substring(0, colon)).split("x");
     if (parts.length != 2) {
       throw new IllegalArgumentException("a packing layout is RUNSxTHREADS (e.g. 2x1), got " + layout);
     }
     return new RunPacking(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
   }
 
-  private static double wall(Path experiment, Path directory, List<String> common, RunPacking packing, int runs)
-      throws Exception {
+  private static double wall(Path experiment, Path directory, List<String> common, String layout,
+      List<String> methods) throws Exception {
+    RunPacking packing = parse(layout);
     List<Callable<RunOutcome>> tasks = new ArrayList<>();
-    for (int seed = 1; seed <= runs; seed++) {
+    for (int seed = 1; seed <= methods.size(); seed++) {
       List<String> overrides = new ArrayList<>(common);
       overrides.addAll(packing.overrides());
+      overrides.addAll(settingsOf(layout));
+      if (methods.get(seed - 1) != null) {
+        overrides.add("method=" + methods.get(seed - 1));
+      }
       overrides.add("seed=" + seed);
       Path runDirectory = directory.resolve("seed" + seed);
       tasks.add(() -> run(experiment, runDirectory, overrides));

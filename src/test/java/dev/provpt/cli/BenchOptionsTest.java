@@ -1,6 +1,7 @@
 package dev.provpt.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,20 @@ class BenchOptionsTest {
     assertTrue(some.xla && some.packing && !some.memory);
     assertEquals(java.util.List.of("1x2", "2x1"), some.packingLayouts);
     assertEquals(new dev.provpt.sweep.RunPacking(2, 1), PackingBench.parse("2x1"));
+  }
+
+  @Test
+  void aPackingLayoutMayCarryItsOwnSettingsAndTheRunsMayBeAMethodMix() {
+    BenchCommand bench = parse("--packing", "--packing-layouts", "1x2:train.cache-features=false;precision=fp32,2x1",
+        "--packing-mix", "vpt-deep:2,linear:1,pro-vpt:1");
+    assertEquals(java.util.List.of("1x2:train.cache-features=false;precision=fp32", "2x1"), bench.packingLayouts);
+    assertEquals(new dev.provpt.sweep.RunPacking(1, 2), PackingBench.parse(bench.packingLayouts.get(0)));
+    assertEquals(java.util.List.of("train.cache-features=false", "precision=fp32"),
+        PackingBench.settingsOf(bench.packingLayouts.get(0)));
+    assertEquals(java.util.List.of(), PackingBench.settingsOf("2x1"));
+    // in turn, so that each part of the measurement sees every method
+    assertEquals(java.util.List.of("vpt-deep", "linear", "pro-vpt", "vpt-deep"), PackingBench.methods(bench.packingMix, 9));
+    assertEquals(3, PackingBench.methods(java.util.List.of(), 3).size());
+    assertThrows(IllegalArgumentException.class, () -> PackingBench.methods(java.util.List.of("vpt-deep"), 1));
   }
 }
