@@ -55,7 +55,12 @@ public final class ResultsReport {
 
   private ResultsReport(List<Path> inputs, List<RunResult> all) {
     this.inputs = List.copyOf(inputs);
-    for (RunResult run : all) {
+    Integer usualEpochs = usualEpochs(all);
+    for (RunResult read : all) {
+      // epochs have no default worth naming (reference.conf's is not the suite's): the usual count of the runs
+      // read is the default here, and a run with another count is a configuration of its own
+      RunResult run = read.epochs() == null || read.epochs().equals(usualEpochs) ? read
+          : read.withSetting("epochs=" + read.epochs());
       var bySeed = byConfiguration.computeIfAbsent(run.configuration(), c -> new LinkedHashMap<>())
           .computeIfAbsent(run.task(), t -> new TreeMap<>());
       if (bySeed.containsKey(run.seed())) {
@@ -69,6 +74,14 @@ public final class ResultsReport {
         baseOf.put(run.configuration(), run.baseConfiguration());
       }
     }
+  }
+
+  /** The most common epoch count among {@code runs} (the smaller on a tie); null when none records it. */
+  static Integer usualEpochs(List<RunResult> runs) {
+    Map<Integer, Long> counts = new TreeMap<>();
+    runs.stream().map(RunResult::epochs).filter(Objects::nonNull).forEach(e -> counts.merge(e, 1L, Long::sum));
+    return counts.entrySet().stream().max(Comparator.comparing((Map.Entry<Integer, Long> e) -> e.getValue())
+        .thenComparing(e -> -e.getKey())).map(Map.Entry::getKey).orElse(null);
   }
 
   /** Reads every finished run under each of {@code inputs}. */
@@ -433,7 +446,8 @@ public final class ResultsReport {
     if (baseOf.isEmpty()) {
       md.append("Every run used the default precision and prompts per block.\n");
     } else {
-      md.append("A configuration with the frozen backbone's precision or the prompts per block off its default, ")
+      md.append("A configuration with the frozen backbone's precision or the prompts per block off its default, or ")
+          .append("with other than the usual number of epochs of the runs on this page, ")
           .append("against the same configuration at the defaults (same method, choices, schedule, grid choice and ")
           .append("seeds). Δ = this − default in percentage points, mean ± sample std of the per-seed differences, ")
           .append("classed by the Reading's rule; epoch s = median epoch seconds, speed-up = default's / this one's.\n\n")

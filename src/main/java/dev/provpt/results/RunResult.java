@@ -141,6 +141,21 @@ public record RunResult(Path directory, String task, String group, String method
    */
   static final List<String> SETTINGS = List.of("precision", "prompts.per-block");
 
+  /**
+   * This run with one more setting off its default ("key=value"), named in its configuration and compared with
+   * its base configuration like those of {@link #SETTINGS}.
+   */
+  public RunResult withSetting(String setting) {
+    List<String> all = new ArrayList<>(settings);
+    all.add(setting);
+    String named = configuration.endsWith(")")
+        ? configuration.substring(0, configuration.length() - 1) + ", " + setting + ")"
+        : configuration + " (" + setting + ")";
+    return new RunResult(directory, task, group, method, named, List.copyOf(all), baseConfiguration, prune, allocate,
+        scoring, idleness, seed, testAccuracy, trainSize, distribution, epochSeconds, tuneSeconds, trainableParameters,
+        backbone, split, baseLr, weightDecay, epochs);
+  }
+
   private static String label(String method, List<String> differs) {
     return differs.isEmpty() ? method : method + " (" + String.join(", ", differs) + ")";
   }

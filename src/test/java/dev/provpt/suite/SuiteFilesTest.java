@@ -52,7 +52,7 @@ class SuiteFilesTest {
             }
             if (task.equals("orientation")) {
               expected.addAll(List.of("warmup-5", "relocation-scale-1", "ppo-update-every-4", "vpt-deep-8-per-block",
-                  "pro-vpt-8-per-block"));
+                  "pro-vpt-8-per-block", "vpt-deep-40-epochs", "pro-vpt-40-epochs"));
             }
             assertEquals(expected, variants, file.toString());
           }
