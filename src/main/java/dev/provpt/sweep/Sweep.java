@@ -254,11 +254,19 @@ public final class Sweep {
 
   /**
    * A stable id of this sweep: a hash of its resolved experiment (the runs' own settings, not the
-   * daemon's), so that submitting the same sweep twice names the same jobs.
+   * daemon's), so that submitting the same sweep twice names the same jobs. Settings that change how
+   * fast a run goes but not what it computes ({@link #NOT_IDENTITY}) are left out of it, so that a
+   * provpt that adds one still finds the jobs an older one queued.
    */
   public String id() {
-    return sha256(jobText(new RunSpec("base", baseOverrides))).substring(0, 12);
+    return sha256(text(new RunSpec("base", baseOverrides), true)).substring(0, 12);
   }
+
+  /**
+   * Settings under provpt that are no part of a sweep's id: how a run is computed, not what (the linear probe's
+   * feature cache gives the same steps up to float rounding). Jobs still carry them.
+   */
+  static final List<String> NOT_IDENTITY = List.of("train.cache-features");
 
   /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
   public String key(RunSpec spec) {
@@ -267,9 +275,17 @@ public final class Sweep {
 
   /** The experiment text of one run, to submit to a daemon: the resolved provpt section, without daemon settings. */
   public String jobText(RunSpec spec) {
+    return text(spec, false);
+  }
+
+  /** {@link #jobText}; for the sweep's identity without {@link #NOT_IDENTITY}. */
+  private String text(RunSpec spec, boolean identity) {
     // without the variants: they are the sweep's, not the run's, so adding one keeps the grid's id and jobs
     var provpt = ConfigLoader.load(experiment, spec.overrides()).getConfig("provpt").withoutPath("daemon")
         .withoutPath("cluster").withoutPath("sweep.variants");
+    for (String key : identity ? NOT_IDENTITY : List.<String>of()) {
+      provpt = provpt.withoutPath(key);
+    }
     return com.typesafe.config.ConfigFactory.empty().withValue("provpt", provpt.root()).root().render(
         com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false)
             .setFormatted(true));

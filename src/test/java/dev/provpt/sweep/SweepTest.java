@@ -129,7 +129,8 @@ class SweepTest {
     var results = dev.provpt.results.ResultsReport.read(List.of(out));
     assertEquals(4, results.runs().size(), results.runs().toString());
     assertTrue(results.runs().stream().noneMatch(r -> r.directory().getFileName().toString().startsWith("grid-")));
-    assertEquals(java.util.Set.of("vpt-deep", "pro-vpt (prune=random, allocate=thompson)"),
+    // (this fixture's experiment has 1 prompt per block, which names the configurations)
+    assertEquals(java.util.Set.of("vpt-deep (per-block=1)", "pro-vpt (prune=random, allocate=thompson, per-block=1)"),
         results.runs().stream().map(dev.provpt.results.RunResult::configuration).collect(java.util.stream.Collectors.toSet()));
 
     // the ready files: loaded as provpt run -c FILE --set seed=N loads them, they are the final runs' settings
@@ -162,5 +163,20 @@ class SweepTest {
     var name = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(variantsExperiment(backbone,
         "      grid-x { method = linear }"), List.of()));
     assertTrue(name.getMessage().contains("grid-"), name.getMessage());
+  }
+
+  /** Jobs an older provpt queued are found again: a setting of how, not what, is no part of the id. */
+  @Test
+  void theSweepIdIgnoresTheFeatureCacheButNotWhatTheRunsCompute() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    Path experiment = variantsExperiment(backbone, "");
+    Sweep plain = new Sweep(experiment, List.of());
+    Sweep uncached = new Sweep(experiment, List.of("train.cache-features=false"));
+    Sweep longer = new Sweep(experiment, List.of("train.epochs=7"));
+    assertEquals(plain.id(), uncached.id());
+    assertFalse(plain.id().equals(longer.id()), "epochs change what is computed");
+    // the job still says what the user asked for
+    var job = com.typesafe.config.ConfigFactory.parseString(uncached.jobText(uncached.gridRuns().get(0)));
+    assertFalse(job.getBoolean("provpt.train.cache-features"));
   }
 }
