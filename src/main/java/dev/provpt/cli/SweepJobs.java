@@ -87,7 +87,7 @@ final class SweepJobs {
       copyFiles(jobs.get(sweep.key(spec)), reportDirectory.resolve(spec.name()));
     }
     Path configDirectory = configs != null ? configs : reportDirectory.resolve("configs");
-    List<Path> written = sweep.writeConfigs(configDirectory, best);
+    List<Path> written = new dev.provpt.sweep.ReadyConfigs(sweep).write(configDirectory, best);
     Files.writeString(reportDirectory.resolve("commands.txt"), commands(reportDirectory, configDirectory, finals,
         jobs));
     SweepCommand.printReport(report, reportDirectory.resolve("report.md"));
@@ -138,7 +138,7 @@ final class SweepJobs {
     c.append("# each final run (directory: job) again, locally, without the search:\n");
     for (Sweep.RunSpec spec : finals) {
       long seed = Long.parseLong(spec.name().substring(spec.name().lastIndexOf("seed") + 4));
-      c.append("./provpt run -c ").append(configDirectory.resolve(sweep.configName(spec) + ".conf"))
+      c.append("./provpt run -c ").append(configDirectory.resolve(new dev.provpt.sweep.ReadyConfigs(sweep).name(spec) + ".conf"))
           .append(" --set seed=").append(seed).append("   # ").append(spec.name()).append(": job ")
           .append(jobs.get(sweep.key(spec)).get("id").asLong()).append(", key ").append(sweep.key(spec)).append("\n");
     }

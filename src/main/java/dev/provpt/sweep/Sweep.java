@@ -7,9 +7,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.Settings;
@@ -24,10 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
@@ -134,6 +129,19 @@ public final class Sweep {
     return variants;
   }
 
+  public List<Double> learningRates() {
+    return learningRates;
+  }
+
+  public List<Double> weightDecays() {
+    return weightDecays;
+  }
+
+  /** The experiment's own method: the grid's, and the final runs' without variants. */
+  public String baseMethod() {
+    return baseMethod;
+  }
+
   public List<Long> seeds() {
     return seeds;
   }
@@ -178,7 +186,7 @@ public final class Sweep {
     return runs;
   }
 
-  private static List<String> finalKeys(double lr, double wd, long seed) {
+  static List<String> finalKeys(double lr, double wd, long seed) {
     return List.of("train.base-lr=" + lr, "train.weight-decay=" + wd, "seed=" + seed, "data.train-on-train-val=true");
   }
 
@@ -223,7 +231,7 @@ public final class Sweep {
     double wd = ((Number) best.get("weight_decay")).doubleValue();
     List<Map<String, Object>> finals = runAll(directory, finalRuns(lr, wd), progress);
     Map<String, Object> report = report(directory, grid, finals);
-    writeConfigs(configs != null ? configs : directory.resolve("configs"), best);
+    new ReadyConfigs(this).write(configs != null ? configs : directory.resolve("configs"), best);
     Files.writeString(directory.resolve("commands.txt"), "# the runs in this directory (grid-*: the search, "
         + "on train/val; the others: the final runs, on train+val)\n" + command("sweep") + "\n");
     return report;
@@ -286,7 +294,7 @@ public final class Sweep {
     for (String key : identity ? NOT_IDENTITY : List.<String>of()) {
       provpt = provpt.withoutPath(key);
     }
-    return com.typesafe.config.ConfigFactory.empty().withValue("provpt", provpt.root()).root().render(
+    return ConfigFactory.empty().withValue("provpt", provpt.root()).root().render(
         com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false)
             .setFormatted(true));
   }
@@ -368,109 +376,6 @@ public final class Sweep {
       testAccuracies.add((Double) row.get("test_acc"));
     }
     return testAccuracies;
-  }
-
-  /** The name of a ready experiment file: the variant's, or the method's for a sweep without variants. */
-  public String configName(RunSpec spec) {
-    return spec.variant() != null ? spec.variant() : baseMethod;
-  }
-
-  /**
-   * Writes one runnable experiment file per variant (or one for the sweep without variants, named after its
-   * method) into {@code directory}: the experiment file's own keys and the sweep's --set overrides, the variant's
-   * overrides, the chosen base-lr and weight-decay, data.train-on-train-val = true and the first seed; without the
-   * sweep section. {@code ./provpt run -c FILE --set seed=N} is then the final run of seed N. Returns the files.
-   */
-  public List<Path> writeConfigs(Path directory, Map<String, Object> best) throws IOException {
-    Files.createDirectories(directory);
-    double lr = ((Number) best.get("base_lr")).doubleValue();
-    double wd = ((Number) best.get("weight_decay")).doubleValue();
-    List<Path> written = new ArrayList<>();
-    List<RunSpec> finals = finalRuns(lr, wd);
-    Set<String> done = new LinkedHashSet<>();
-    for (RunSpec spec : finals) {
-      String name = configName(spec);
-      if (!done.add(name)) {
-        continue; // one file per variant: its first seed
-      }
-      List<String> variantOverrides = spec.variant() == null ? List.of()
-          : variants.stream().filter(v -> v.name().equals(spec.variant())).findFirst().orElseThrow().overrides();
-      List<String> own = new ArrayList<>(baseOverrides);
-      own.addAll(variantOverrides);
-      own.addAll(finalKeys(lr, wd, seeds.get(0)));
-      Path file = directory.resolve(name + ".conf");
-      Files.writeString(file, header(name, variantOverrides, best) + experimentText(own));
-      written.add(file);
-    }
-    return written;
-  }
-
-  private String header(String name, List<String> variantOverrides, Map<String, Object> best) {
-    StringBuilder h = new StringBuilder();
-    h.append("# ").append(name).append(": ready to run, with the hyper-parameters provpt sweep chose; no search needed.\n");
-    h.append("# Chosen by sweep ").append(id()).append(" of ").append(experiment == null ? "(no file)" : experiment);
-    if (!baseOverrides.isEmpty()) {
-      h.append(" with --set ").append(String.join(" ", baseOverrides));
-    }
-    h.append(":\n#   grid base-lr ").append(learningRates).append(" x weight-decay ").append(weightDecays)
-        .append(", each trained on train/val with seed ").append(seeds.get(0)).append(variants.isEmpty() ? ""
-            : " using the base experiment (method " + baseMethod + "), its choice shared by every variant").append(";\n");
-    h.append(String.format(java.util.Locale.ROOT, "#   chosen base-lr %s, weight-decay %s at val accuracy %.4f (%s).%n",
-        best.get("base_lr"), best.get("weight_decay"), ((Number) best.get("best_val_acc")).doubleValue(), best.get("run")));
-    if (!variantOverrides.isEmpty()) {
-      h.append("# Variant ").append(name).append(": ").append(String.join(", ", variantOverrides)).append(".\n");
-    }
-    h.append("# Trained on train+val (data.train-on-train-val = true) as the sweep's final runs, seeds ").append(seeds)
-        .append(":\n#   ./provpt run -c THIS_FILE --set seed=N   reproduces the final run of seed N (this file: seed ")
-        .append(seeds.get(0)).append(").\n");
-    return h.toString();
-  }
-
-  /**
-   * The experiment as a file: the keys the experiment file itself sets (with its includes) and {@code overrides}
-   * set, with their resolved values, without the sweep, daemon and cluster sections.
-   */
-  String experimentText(List<String> overrides) {
-    Config full = ConfigLoader.load(experiment, overrides);
-    Set<String> paths = new LinkedHashSet<>();
-    if (experiment != null) {
-      leafPaths(ConfigFactory.parseFile(experiment.toFile()).root(), new ArrayList<>(), paths);
-    }
-    for (String o : overrides) {
-      String key = o.substring(0, o.indexOf('=')).trim();
-      leafPaths(ConfigFactory.parseString((key.startsWith("provpt.") ? key : "provpt." + key) + " = "
-          + o.substring(o.indexOf('=') + 1)).root(), new ArrayList<>(), paths);
-    }
-    Config out = ConfigFactory.empty();
-    for (String path : paths) {
-      List<String> parts = ConfigUtil.splitPath(path);
-      if (parts.size() < 2 || !parts.get(0).equals("provpt")
-          || List.of("sweep", "daemon", "cluster").contains(parts.get(1)) || !full.hasPath(path)) {
-        continue;
-      }
-      out = out.withValue(path, full.getValue(path));
-    }
-    return out.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
-        .setJson(false).setFormatted(true));
-  }
-
-  private static void leafPaths(ConfigObject object, List<String> prefix, Set<String> into) {
-    for (String key : object.keySet()) {
-      List<String> path = new ArrayList<>(prefix);
-      path.add(key);
-      ConfigValue value = object.get(key);
-      ConfigValueType type;
-      try {
-        type = value.valueType();
-      } catch (ConfigException.NotResolved e) {
-        type = null;
-      }
-      if (type == ConfigValueType.OBJECT) {
-        leafPaths((ConfigObject) value, path, into);
-      } else {
-        into.add(ConfigUtil.joinPath(path));
-      }
-    }
   }
 
   private List<Map<String, Object>> runAll(Path directory, List<RunSpec> specs, Consumer<String> progress)
