@@ -127,6 +127,25 @@ public final class ResultsReading {
           .append(meanStd(cs)).append(" (the table \"Settings against the defaults\").\n\n");
     }
 
+    // PRO-VPT against VPT-Deep once more where both ran with the same other settings (more epochs, prompts)
+    for (var e : report.settingsVariants().entrySet()) {
+      if (!e.getKey().startsWith("pro-vpt (") || !e.getValue().equals("pro-vpt")) {
+        continue;
+      }
+      String twin = "vpt-deep" + e.getKey().substring("pro-vpt".length());
+      List<Comparison> cs = compareAll(report, e.getKey(), twin);
+      if (cs.isEmpty()) {
+        continue;
+      }
+      md.append("**").append(e.getKey()).append(" vs ").append(twin).append(".** PRO-VPT ahead of VPT-Deep at the ")
+          .append("same settings by more than the spread on ").append(count(cs, Side.ABOVE)).append(" of ")
+          .append(cs.size()).append(cs.size() == 1 ? " task" : " tasks").append(list(cs, Side.ABOVE))
+          .append("; behind on ").append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW)).append("; within on ")
+          .append(count(cs, Side.WITHIN)).append(list(cs, Side.WITHIN)).append(". Mean difference over the tasks: ")
+          .append(meanStd(cs)).append(".\n\n");
+      table(md, report, cs, e.getKey() + " − " + twin, "ahead", "behind");
+    }
+
     md.append("**PRO-VPT's variants − VPT-Deep (the rows of Tab. 3).** ");
     List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
     if (variants.isEmpty()) {

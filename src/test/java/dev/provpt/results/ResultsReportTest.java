@@ -268,6 +268,10 @@ class ResultsReportTest {
         new double[] {3.0, 3.0, 3.0}, true);
     setInConfig(digits.resolve("deep8-seed1"), "prompts.per-block = 8");
     setInConfig(digits.resolve("deep8-seed2"), "prompts.per-block = 8");
+    // PRO-VPT with 8 prompts per block on seed 1 only: 0.78 against VPT-Deep's 0.80 at the same setting (means)
+    run(digits.resolve("pro8-seed1"), "digits", "pro-vpt", "taylor", 1, 0.78, new int[] {8, 8, 8, 8},
+        new double[] {3.0, 3.0, 3.0}, true);
+    setInConfig(digits.resolve("pro8-seed1"), "prompts.per-block = 8");
     // PRO-VPT with a 5-epoch warm-up: a Tab. 3 row
     run(digits.resolve("warmup-seed1"), "digits", "pro-vpt", "taylor", 1, 0.70, uniform, new double[] {1, 1, 1}, true);
     // VPT-Deep for 5 epochs instead of the usual 3: 0.75 against 0.70 on seed 1 (one seed: the means decide)
@@ -277,7 +281,7 @@ class ResultsReportTest {
 
     ResultsReport report = ResultsReport.read(List.of(results));
     assertEquals(Map.of("pro-vpt (precision=bf16)", "pro-vpt", "vpt-deep (per-block=8)", "vpt-deep",
-        "vpt-deep (epochs=5)", "vpt-deep"), report.settingsVariants());
+        "vpt-deep (epochs=5)", "vpt-deep", "pro-vpt (per-block=8)", "pro-vpt"), report.settingsVariants());
     assertEquals(List.of("pro-vpt", "pro-vpt (prune=random)", "pro-vpt (warmup-epochs=5)"),
         report.proVptConfigurations(), "bf16 is no ablation row");
     Path page = tmp.resolve("docs/RESULTS.md");
@@ -297,6 +301,9 @@ class ResultsReportTest {
     // 1 seed against 2: the difference of the means, 75 - 72, against the larger std (2.83): above
     assertTrue(md.contains("| vpt-deep (epochs=5) | vpt-deep | digits | 1 | 72.00 ± 2.83 | 75.00 ± 0.00 "
         + "| +3.00 ± 2.83 (means) | above |"), md);
+    // PRO-VPT against VPT-Deep at the same prompts per block: 78 against 80 and 86 (means 78 − 83), spread 4.24
+    assertTrue(md.contains("**pro-vpt (per-block=8) vs vpt-deep (per-block=8).** PRO-VPT ahead of VPT-Deep at the "
+        + "same settings by more than the spread on 0 of 1 task; behind on 1 (digits); within on 0."), md);
     // Tab. 3 names the schedule
     assertTrue(md.contains("| taylor | ppo | online | input-gate | warmup-epochs=5 | 1 | 70.00 ± 0.00 | 70.00 |"), md);
     assertTrue(!md.contains("| taylor | ppo | online | input-gate | precision"), md);
