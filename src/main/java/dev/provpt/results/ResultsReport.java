@@ -220,7 +220,7 @@ public final class ResultsReport {
    * each mapped to the configuration that differs from it only there, by name.
    */
   public Map<String, String> settingsVariants() {
-    return Map.copyOf(baseOf);
+    return java.util.Collections.unmodifiableMap(baseOf); // by name, so the page's order is stable
   }
 
   /** The schedule settings in a PRO-VPT configuration's name (its "key=value"s other than the Tab. 3 choices). */
