@@ -85,11 +85,17 @@ final class PackingBench {
     Map<String, Integer> left = new LinkedHashMap<>();
     for (String part : mix) {
       String[] kv = part.split(":");
+      int count;
       try {
-        left.merge(kv[0], Integer.parseInt(kv[1]), Integer::sum);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("a method mix is METHOD:COUNT,... (e.g. vpt-deep:3,linear:3), got " + part);
+        count = kv.length == 2 ? Integer.parseInt(kv[1]) : -1;
+      } catch (NumberFormatException e) {
+        count = -1;
       }
+      if (count < 1) {
+        throw new IllegalArgumentException("a method mix is METHOD:COUNT,... with counts of at least 1 (e.g. "
+            + "vpt-deep:3,linear:3), got " + part);
+      }
+      left.merge(kv[0], count, Integer::sum);
     }
     List<String> order = new ArrayList<>();
     while (left.values().stream().anyMatch(n -> n > 0)) {

@@ -236,10 +236,10 @@ public final class PromptedModel implements AutoCloseable {
       throw new IllegalArgumentException("feature batch holds " + batchFeatures.length / d + " rows of width " + d
           + ", expected " + count);
     }
+    checkLabels(batchLabels, count, null);
     try (Feed feed = new Feed()) {
       // feeding an inner tensor: TensorFlow prunes everything that only leads to it (the backbone)
       feed.add(graph.features(), Tensors.prefixOf(batchFeatures, count * d, count, d));
-      checkLabels(batchLabels, count, feed);
       feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
       feed.runner.fetch(graph.loss()).fetch(graph.correct());
       if (update) {
@@ -394,11 +394,13 @@ public final class PromptedModel implements AutoCloseable {
     return feed;
   }
 
-  /** Closes {@code feed} and throws when a label is outside [0, classes). */
+  /** Throws when a label is outside [0, classes), closing {@code feed} first (when there is one). */
   private void checkLabels(int[] batchLabels, int count, Feed feed) {
     for (int i = 0; i < count; i++) {
       if (batchLabels[i] < 0 || batchLabels[i] >= numClasses()) {
-        feed.close();
+        if (feed != null) {
+          feed.close();
+        }
         throw new IllegalArgumentException("label " + batchLabels[i] + " at batch position " + i
             + " is out of range [0, " + numClasses() + ")");
       }

@@ -55,11 +55,16 @@ public final class ResultsReport {
 
   private ResultsReport(List<Path> inputs, List<RunResult> all) {
     this.inputs = List.copyOf(inputs);
-    Integer usualEpochs = usualEpochs(all);
+    Map<String, Integer> usualEpochs = new LinkedHashMap<>();
     for (RunResult read : all) {
-      // epochs have no default worth naming (reference.conf's is not the suite's): the usual count of the runs
-      // read is the default here, and a run with another count is a configuration of its own
-      RunResult run = read.epochs() == null || read.epochs().equals(usualEpochs) ? read
+      usualEpochs.computeIfAbsent(read.baseConfiguration(), b -> usualEpochs(all.stream()
+          .filter(r -> r.baseConfiguration().equals(b)).toList()));
+    }
+    for (RunResult read : all) {
+      // epochs have no default worth naming (reference.conf's is not the suite's): the usual count of a
+      // configuration's runs is its default here, and a run with another count is a configuration of its own
+      Integer usual = usualEpochs.get(read.baseConfiguration());
+      RunResult run = read.epochs() == null || read.epochs().equals(usual) ? read
           : read.withSetting("epochs=" + read.epochs());
       var bySeed = byConfiguration.computeIfAbsent(run.configuration(), c -> new LinkedHashMap<>())
           .computeIfAbsent(run.task(), t -> new TreeMap<>());
@@ -361,7 +366,8 @@ public final class ResultsReport {
         .append("task means in it, and the global mean is the mean of the group means, as VTAB reports. ")
         .append("\"PRO-VPT\" is `method = pro-vpt` with its defaults (prune taylor, allocate ppo, scoring online, ")
         .append("idleness input-gate); other PRO-VPT choices and schedules appear in the ablation table only, and ")
-        .append("runs with another precision or number of prompts per block only in \"Settings against the defaults\". ")
+        .append("runs with another precision, number of prompts per block or number of epochs than the usual one of ")
+        .append("their configuration only in \"Settings against the defaults\". ")
         .append("Differences are paired by seed (same seed, so the same split draw, initialisation and batches up ")
         .append("to the method's own choices). Blank cells (—) were not run. The same numbers, per seed and with ")
         .append("each configuration's backbone, split, base-lr, weight decay and epochs, are in `").append(figures)
@@ -444,15 +450,16 @@ public final class ResultsReport {
 
     md.append("\n## Settings against the defaults, paired by seed\n\n");
     if (baseOf.isEmpty()) {
-      md.append("Every run used the default precision and prompts per block.\n");
+      md.append("Every run used the default precision and prompts per block, and its configuration's usual epochs.\n");
     } else {
       md.append("A configuration with the frozen backbone's precision or the prompts per block off its default, or ")
-          .append("with other than the usual number of epochs of the runs on this page, ")
+          .append("with another number of epochs than its configuration's usual one on this page, ")
           .append("against the same configuration at the defaults (same method, choices, schedule, grid choice and ")
           .append("seeds). Δ = this − default in percentage points, mean ± sample std of the per-seed differences, ")
-          .append("classed by the Reading's rule; epoch s = median epoch seconds, speed-up = default's / this one's.\n\n")
+          .append("classed by the Reading's rule; epoch s = median epoch seconds, time ratio = default's / this one's ")
+          .append("(each run under its own machine load: a speed figure only where both ran alike).\n\n")
           .append("| configuration | compared with | task | n | default | this | Δ (paired) | class | default epoch s ")
-          .append("| epoch s | speed-up |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+          .append("| epoch s | time ratio |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (var e : baseOf.entrySet()) {
         for (String t : tasksOf(e.getKey())) {
           ResultsReading.Comparison c = ResultsReading.compare(this, e.getKey(), e.getValue(), t);

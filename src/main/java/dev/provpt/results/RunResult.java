@@ -77,8 +77,15 @@ public record RunResult(Path directory, String task, String group, String method
       }
       differs.addAll(offDefault(config, KNOBS));
     }
-    List<String> settings = offDefault(config, SETTINGS.stream()
-        .filter(key -> !key.startsWith("prompts.") || method.equals("vpt-deep") || method.equals("pro-vpt")).toList());
+    List<String> settings = new ArrayList<>(offDefault(config, SETTINGS.stream()
+        .filter(key -> !key.startsWith("prompts.") || method.equals("vpt-deep") || method.equals("pro-vpt")).toList()));
+    if (summary.hasNonNull("precision")) { // what the run computed in, where config.conf says what was asked for
+      settings.removeIf(kv -> kv.startsWith("precision="));
+      String used = summary.get("precision").asText();
+      if (!used.equals(ConfigFactory.defaultReference().getString("provpt.precision"))) {
+        settings.add(0, "precision=" + used);
+      }
+    }
     String baseConfiguration = label(method, differs);
     differs.addAll(settings);
     String configuration = label(method, differs);

@@ -80,6 +80,8 @@ final class RunAssembly {
       summary.put("idleness", s.proVpt().idleness().key);
     }
     summary.put("backbone", s.backbone().toString());
+    // what the backbone computed in: bf16 asked for on a CPU without it runs (and is recorded as) fp32
+    summary.put("precision", s.precision().effective().key);
     summary.put("task", prepared.split().train().name());
     // what the trainable-parameter count follows from: prompts x width + head (width x classes + classes)
     int width = prepared.backbone().config().width();

@@ -123,7 +123,7 @@ public final class TuningSession implements AutoCloseable {
       } else {
         r = model.evaluateOnFeatures(rows, labels, count);
       }
-      if (!Float.isFinite(r.loss())) {
+      if (update && !Float.isFinite(r.loss())) {
         throw new TrainingException("training loss became " + r.loss() + " (batch " + (start / size + 1)
             + "); the learning rate may be too high for this task, or the backbone holds NaN or infinite weights");
       }
@@ -134,6 +134,11 @@ public final class TuningSession implements AutoCloseable {
     }
     return new PassResult(lossSum / seen, (double) hits / seen, Measurement.empty(),
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /** How many sets' features this run has computed (each once). */
+  int featureSetsComputed() {
+    return features.size();
   }
 
   /** {@code set}'s features in its own order, computed on first use (as evaluation batches them). */

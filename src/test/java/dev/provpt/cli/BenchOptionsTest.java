@@ -57,6 +57,8 @@ class BenchOptionsTest {
     // in turn, so that each part of the measurement sees every method
     assertEquals(java.util.List.of("vpt-deep", "linear", "pro-vpt", "vpt-deep"), PackingBench.methods(bench.packingMix, 9));
     assertEquals(3, PackingBench.methods(java.util.List.of(), 3).size());
-    assertThrows(IllegalArgumentException.class, () -> PackingBench.methods(java.util.List.of("vpt-deep"), 1));
+    for (String bad : java.util.List.of("vpt-deep", "vpt-deep:0", "vpt-deep:3:x", "vpt-deep:many")) {
+      assertThrows(IllegalArgumentException.class, () -> PackingBench.methods(java.util.List.of(bad), 1), bad);
+    }
   }
 }

@@ -25,4 +25,18 @@ class RunResultTest {
         .withFallback(defaults);
     assertEquals(List.of("precision=bf16", "per-block=8"), RunResult.offDefault(changed, RunResult.SETTINGS));
   }
+
+  /** config.conf says what was asked for; summary.json's precision what ran (bf16 falls back to fp32 on some CPUs). */
+  @Test
+  void theRecordedPrecisionNamesTheConfigurationNotTheRequestedOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("config.conf"), "provpt.precision = bf16\n");
+    java.nio.file.Files.writeString(dir.resolve("summary.json"), "{\"method\": \"vpt-deep\", \"task\": "
+        + "\"digits/train800val200\", \"seed\": 1, \"test_acc\": 0.5, \"precision\": \"fp32\"}");
+    assertEquals("vpt-deep", RunResult.read(dir).configuration(), "asked for bf16, ran fp32");
+    java.nio.file.Files.writeString(dir.resolve("summary.json"), "{\"method\": \"vpt-deep\", \"task\": "
+        + "\"digits/train800val200\", \"seed\": 1, \"test_acc\": 0.5, \"precision\": \"bf16\"}");
+    assertEquals("vpt-deep (precision=bf16)", RunResult.read(dir).configuration());
+    assertEquals("vpt-deep", RunResult.read(dir).baseConfiguration());
+  }
 }

@@ -68,4 +68,29 @@ class SuiteFilesTest {
     }
     assertEquals(27, files);
   }
+
+  /**
+   * The committed results belong to the sweep files as they are: each collected sweep's id (report.json) is the id
+   * its file has today. A change to protocol.conf, a task file or a default of provpt that changes what the runs
+   * compute changes the id, and the results then describe other runs: re-run the sweep. A new setting that only
+   * changes how a run computes belongs in Sweep's NOT_IDENTITY instead.
+   */
+  @Test
+  void theCommittedResultsWereMadeByTheSweepFilesAsTheyAreToday() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    int checked = 0;
+    for (String task : SuiteTasks.names()) {
+      for (String kind : List.of("deep", "linear", "shallow")) {
+        Path report = Path.of("results", task, kind, "report.json");
+        if (!Files.isRegularFile(report)) {
+          continue;
+        }
+        String id = json.readTree(report.toFile()).get("sweep_id").asText();
+        assertEquals(id, new Sweep(SUITE.resolve(task).resolve(kind + ".conf"), List.of()).id(),
+            report + " was collected from another version of its sweep");
+        checked++;
+      }
+    }
+    assertTrue(checked >= 18, "the suite's committed results: " + checked + " collected sweeps");
+  }
 }

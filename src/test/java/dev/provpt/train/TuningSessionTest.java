@@ -90,6 +90,8 @@ class TuningSessionTest {
         assertEquals(eb.accuracy(), ea.accuracy(), 1e-9, "epoch " + epoch + " validation accuracy");
       }
       assertEquals(recomputed.steps(), cached.steps(), "one step per batch either way");
+      assertEquals(2, cached.featureSetsComputed(), "the training set's and val's features, each computed once");
+      assertEquals(0, recomputed.featureSetsComputed());
       float[] ka = cached.model().read(PromptedModel.HEAD_KERNEL);
       float[] kb = recomputed.model().read(PromptedModel.HEAD_KERNEL);
       for (int i = 0; i < ka.length; i++) {
