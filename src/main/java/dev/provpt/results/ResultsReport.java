@@ -523,7 +523,9 @@ public final class ResultsReport {
 
     md.append("\n## Cost\n\n");
     md.append("Median epoch seconds over every epoch of every seed; images/s = training images / median seconds of ")
-        .append("the tune phase (`phase_seconds.tune`).\n\n");
+        .append("the tune phase (`phase_seconds.tune`). \"(cached)\": a linear probe on features computed once ")
+        .append("(`train.cache-features`): the backbone ran over each image in its first epoch only, so its median ")
+        .append("epoch counts head steps alone, not comparable with the other cells.\n\n");
     md.append("| task | PRO-VPT epoch s | VPT-Deep epoch s | PRO-VPT / VPT-Deep |");
     List<String> present = METHODS.stream().filter(byConfiguration::containsKey).toList();
     present.forEach(m -> md.append(" ").append(m).append(" images/s |"));
@@ -532,7 +534,8 @@ public final class ResultsReport {
       md.append("| ").append(t).append(" | ").append(number(medianEpochSeconds("pro-vpt", t), "%.2f")).append(" | ")
           .append(number(medianEpochSeconds("vpt-deep", t), "%.2f")).append(" | ")
           .append(number(epochCostRatio(t), "%.3f")).append(" |");
-      present.forEach(m -> md.append(" ").append(number(imagesPerSecond(m, t), "%.1f")).append(" |"));
+      present.forEach(m -> md.append(" ").append(number(imagesPerSecond(m, t), "%.1f"))
+          .append(seedRuns(m, t).stream().anyMatch(RunResult::cachedFeatures) ? " (cached)" : "").append(" |"));
       md.append("\n");
     }
 

@@ -38,11 +38,14 @@ import java.util.TreeMap;
  * @param baseLr config.conf's {@code provpt.train.base-lr}; null without it
  * @param weightDecay config.conf's {@code provpt.train.weight-decay}; null without it
  * @param epochs the summary's {@code epochs} (else config.conf's {@code provpt.train.epochs}); null without either
+ * @param cachedFeatures a linear probe whose config.conf has {@code train.cache-features = true}: its backbone ran
+ *     once per image in the first epoch, its later epochs trained the head alone (runs from before the setting
+ *     existed recomputed the features every epoch)
  */
 public record RunResult(Path directory, String task, String group, String method, String configuration,
     List<String> settings, String baseConfiguration, String prune, String allocate, String scoring, String idleness, long seed, double testAccuracy,
     int trainSize, int[] distribution, List<Double> epochSeconds, List<Double> tuneSeconds, Long trainableParameters,
-    String backbone, String split, Double baseLr, Double weightDecay, Integer epochs) {
+    String backbone, String split, Double baseLr, Double weightDecay, Integer epochs, boolean cachedFeatures) {
 
   /** PRO-VPT's defaults: a run with all of them is the method of Tab. 1. */
   public static final List<Map.Entry<String, String>> PRO_VPT_DEFAULTS = List.of(Map.entry("prune", "taylor"),
@@ -108,13 +111,15 @@ public record RunResult(Path directory, String task, String group, String method
         : text(summary, "backbone", null);
     Integer epochs = summary.hasNonNull("epochs") ? Integer.valueOf(summary.get("epochs").asInt())
         : config.hasPath(t + "epochs") ? Integer.valueOf(config.getInt(t + "epochs")) : null;
-    return new RunResult(dir, task, groupOf(task), method, configuration, List.copyOf(settings), baseConfiguration, prune, allocate, scoring, idleness,
+    return new RunResult(dir, task, groupOf(task), method, configuration, List.copyOf(settings), baseConfiguration,
+        prune, allocate, scoring, idleness,
         summary.path("seed").asLong(), summary.get("test_acc").asDouble(), summary.path("train_size").asInt(),
         distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution),
         backbone == null ? null : normalizeBackbone(backbone),
         split,
         config.hasPath(t + "base-lr") ? Double.valueOf(config.getDouble(t + "base-lr")) : null,
-        config.hasPath(t + "weight-decay") ? Double.valueOf(config.getDouble(t + "weight-decay")) : null, epochs);
+        config.hasPath(t + "weight-decay") ? Double.valueOf(config.getDouble(t + "weight-decay")) : null, epochs,
+        method.equals("linear") && config.hasPath(t + "cache-features") && config.getBoolean(t + "cache-features"));
   }
 
   /** The training split's name after the task's in a summary's {@code task} ({@code digits/train800val200} → train800val200); null without '/'. */
@@ -160,7 +165,7 @@ public record RunResult(Path directory, String task, String group, String method
         : configuration + " (" + setting + ")";
     return new RunResult(directory, task, group, method, named, List.copyOf(all), baseConfiguration, prune, allocate,
         scoring, idleness, seed, testAccuracy, trainSize, distribution, epochSeconds, tuneSeconds, trainableParameters,
-        backbone, split, baseLr, weightDecay, epochs);
+        backbone, split, baseLr, weightDecay, epochs, cachedFeatures);
   }
 
   private static String label(String method, List<String> differs) {

@@ -272,6 +272,8 @@ class ResultsReportTest {
     run(digits.resolve("pro8-seed1"), "digits", "pro-vpt", "taylor", 1, 0.78, new int[] {8, 8, 8, 8},
         new double[] {3.0, 3.0, 3.0}, true);
     setInConfig(digits.resolve("pro8-seed1"), "prompts.per-block = 8");
+    // a linear probe on cached features: its images/s say so
+    setInConfig(digits.resolve("linear-seed1"), "train.cache-features = true");
     // PRO-VPT with a 5-epoch warm-up: a Tab. 3 row
     run(digits.resolve("warmup-seed1"), "digits", "pro-vpt", "taylor", 1, 0.70, uniform, new double[] {1, 1, 1}, true);
     // VPT-Deep for 5 epochs instead of the usual 3: 0.75 against 0.70 on seed 1 (one seed: the means decide)
@@ -304,6 +306,7 @@ class ResultsReportTest {
     // PRO-VPT against VPT-Deep at the same prompts per block: 78 against 80 and 86 (means 78 − 83), spread 4.24
     assertTrue(md.contains("**pro-vpt (per-block=8) vs vpt-deep (per-block=8).** PRO-VPT ahead of VPT-Deep at the "
         + "same settings by more than the spread on 0 of 1 task; behind on 1 (digits); within on 0."), md);
+    assertTrue(md.contains("| digits | 2.25 | 1.50 | 1.500 | 1000.0 (cached) | 1000.0 | 1000.0 |"), md);
     // Tab. 3 names the schedule
     assertTrue(md.contains("| taylor | ppo | online | input-gate | warmup-epochs=5 | 1 | 70.00 ± 0.00 | 70.00 |"), md);
     assertTrue(!md.contains("| taylor | ppo | online | input-gate | precision"), md);
