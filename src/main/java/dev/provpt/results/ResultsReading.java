@@ -99,6 +99,20 @@ public final class ResultsReading {
       table(md, report, transfer, "VPT-Deep − linear", "above", "below");
     }
 
+    md.append("**VPT-Shallow vs VPT-Deep.** ");
+    List<Comparison> shallow = compareAll(report, "vpt-shallow", "vpt-deep");
+    if (shallow.isEmpty()) {
+      md.append(notRunLine(report, "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep")).append("\n\n");
+    } else {
+      md.append("VPT-Shallow is ahead of VPT-Deep by more than the spread on ").append(count(shallow, Side.ABOVE))
+          .append(" of ").append(shallow.size()).append(" tasks").append(list(shallow, Side.ABOVE))
+          .append("; behind by more than the spread on ").append(count(shallow, Side.BELOW))
+          .append(list(shallow, Side.BELOW)).append("; within the spread on ").append(count(shallow, Side.WITHIN))
+          .append(list(shallow, Side.WITHIN)).append(". ").append(summary(report, shallow))
+          .append(missingLine(report, "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep")).append("\n\n");
+      table(md, report, shallow, "VPT-Shallow − VPT-Deep", "ahead", "behind");
+    }
+
     md.append("**PRO-VPT vs VPT-Deep.** ");
     List<Comparison> pro = compareAll(report, "pro-vpt", "vpt-deep");
     if (pro.isEmpty()) {

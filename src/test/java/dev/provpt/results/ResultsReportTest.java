@@ -272,6 +272,11 @@ class ResultsReportTest {
     run(digits.resolve("pro8-seed1"), "digits", "pro-vpt", "taylor", 1, 0.78, new int[] {8, 8, 8, 8},
         new double[] {3.0, 3.0, 3.0}, true);
     setInConfig(digits.resolve("pro8-seed1"), "prompts.per-block = 8");
+    // VPT-Shallow on digits: 0.80, 0.76 against VPT-Deep's 0.70, 0.74: +10, +2 → +6.00 ± 5.66, ahead
+    run(digits.resolve("shallow-seed1"), "digits", "vpt-shallow", null, 1, 0.80, new int[] {32, 0, 0, 0},
+        new double[] {2, 2, 2}, true);
+    run(digits.resolve("shallow-seed2"), "digits", "vpt-shallow", null, 2, 0.76, new int[] {32, 0, 0, 0},
+        new double[] {2, 2, 2}, true);
     // a linear probe on cached features: its images/s say so
     setInConfig(digits.resolve("linear-seed1"), "train.cache-features = true");
     // PRO-VPT with a 5-epoch warm-up: a Tab. 3 row
@@ -306,7 +311,10 @@ class ResultsReportTest {
     // PRO-VPT against VPT-Deep at the same prompts per block: 78 against 80 and 86 (means 78 − 83), spread 4.24
     assertTrue(md.contains("**pro-vpt (per-block=8) vs vpt-deep (per-block=8).** PRO-VPT ahead of VPT-Deep at the "
         + "same settings by more than the spread on 0 of 1 task; behind on 1 (digits); within on 0."), md);
-    assertTrue(md.contains("| digits | 2.25 | 1.50 | 1.500 | 1000.0 (cached) | 1000.0 | 1000.0 |"), md);
+    assertTrue(md.contains("| digits | 2.25 | 1.50 | 1.500 | 1000.0 (cached) | 1000.0 | 1000.0 | 1000.0 |"), md);
+    assertTrue(md.contains("**VPT-Shallow vs VPT-Deep.** VPT-Shallow is ahead of VPT-Deep by more than the spread "
+        + "on 1 of 1 tasks (digits); behind by more than the spread on 0; within the spread on 0."), md);
+    assertTrue(md.contains("| digits | natural | 2 | +6.00 | 5.66 | paired | ahead |"), md);
     // Tab. 3 names the schedule
     assertTrue(md.contains("| taylor | ppo | online | input-gate | warmup-epochs=5 | 1 | 70.00 ± 0.00 | 70.00 |"), md);
     assertTrue(!md.contains("| taylor | ppo | online | input-gate | precision"), md);
@@ -370,6 +378,7 @@ class ResultsReportTest {
     String md = Files.readString(page);
     assertTrue(md.contains("**Transfer: VPT-Deep − linear probe.** Not run: the linear probe has no runs."), md);
     assertTrue(md.contains("**PRO-VPT vs VPT-Deep.** Not run: PRO-VPT has no runs."), md);
+    assertTrue(md.contains("**VPT-Shallow vs VPT-Deep.** Not run: VPT-Shallow has no runs."), md);
     assertTrue(md.contains("Not run: no PRO-VPT variant other than the default."), md);
     assertTrue(md.contains("Methods of Tab. 1 not run on any task: linear, vpt-shallow, pro-vpt."), md);
   }
