@@ -29,10 +29,6 @@ import java.util.concurrent.Callable;
 final class PackingBench {
   private PackingBench() {}
 
-  static Map<String, Object> measure(Path experiment, List<String> layouts, int runs, int epochs) throws Exception {
-    return measure(experiment, layouts, methods(List.of(), runs), epochs);
-  }
-
   /** @param methods one entry per run: the method it runs, or null for the experiment's own */
   static Map<String, Object> measure(Path experiment, List<String> layouts, List<String> methods, int epochs)
       throws Exception {

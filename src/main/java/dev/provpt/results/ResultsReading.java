@@ -84,48 +84,15 @@ public final class ResultsReading {
     md.append(notRun.isEmpty() ? ". Every method of Tab. 1 was run.\n\n"
         : ". Methods of Tab. 1 not run on any task: " + String.join(", ", notRun) + ".\n\n");
 
-    md.append("**Transfer: VPT-Deep − linear probe.** ");
-    List<Comparison> transfer = compareAll(report, "vpt-deep", "linear");
-    if (transfer.isEmpty()) {
-      md.append(notRunLine(report, "vpt-deep", "linear", "VPT-Deep", "the linear probe")).append("\n\n");
-    } else {
-      md.append("VPT-Deep is above the linear probe by more than the seed spread on ")
-          .append(count(transfer, Side.ABOVE)).append(" of ").append(transfer.size()).append(" tasks")
-          .append(list(transfer, Side.ABOVE)).append("; below it by more than the spread on ")
-          .append(count(transfer, Side.BELOW)).append(list(transfer, Side.BELOW)).append("; within the spread on ")
-          .append(count(transfer, Side.WITHIN)).append(list(transfer, Side.WITHIN)).append(". ")
-          .append(summary(report, transfer)).append(missingLine(report, "vpt-deep", "linear", "VPT-Deep",
-              "the linear probe")).append("\n\n");
-      table(md, report, transfer, "VPT-Deep − linear", "above", "below");
-    }
-
-    md.append("**VPT-Shallow vs VPT-Deep.** ");
-    List<Comparison> shallow = compareAll(report, "vpt-shallow", "vpt-deep");
-    if (shallow.isEmpty()) {
-      md.append(notRunLine(report, "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep")).append("\n\n");
-    } else {
-      md.append("VPT-Shallow is ahead of VPT-Deep by more than the spread on ").append(count(shallow, Side.ABOVE))
-          .append(" of ").append(shallow.size()).append(" tasks").append(list(shallow, Side.ABOVE))
-          .append("; behind by more than the spread on ").append(count(shallow, Side.BELOW))
-          .append(list(shallow, Side.BELOW)).append("; within the spread on ").append(count(shallow, Side.WITHIN))
-          .append(list(shallow, Side.WITHIN)).append(". ").append(summary(report, shallow))
-          .append(missingLine(report, "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep")).append("\n\n");
-      table(md, report, shallow, "VPT-Shallow − VPT-Deep", "ahead", "behind");
-    }
-
-    md.append("**PRO-VPT vs VPT-Deep.** ");
-    List<Comparison> pro = compareAll(report, "pro-vpt", "vpt-deep");
-    if (pro.isEmpty()) {
-      md.append(notRunLine(report, "pro-vpt", "vpt-deep", "PRO-VPT", "VPT-Deep")).append("\n\n");
-    } else {
-      md.append("PRO-VPT is ahead of VPT-Deep by more than the spread on ").append(count(pro, Side.ABOVE))
-          .append(" of ").append(pro.size()).append(" tasks").append(list(pro, Side.ABOVE))
-          .append("; behind by more than the spread on ").append(count(pro, Side.BELOW)).append(list(pro, Side.BELOW))
-          .append("; within the spread on ").append(count(pro, Side.WITHIN)).append(list(pro, Side.WITHIN))
-          .append(". ").append(summary(report, pro))
-          .append(missingLine(report, "pro-vpt", "vpt-deep", "PRO-VPT", "VPT-Deep")).append("\n\n");
-      table(md, report, pro, "PRO-VPT − VPT-Deep", "ahead", "behind");
-    }
+    versus(md, report, "Transfer: VPT-Deep − linear probe", "vpt-deep", "linear", "VPT-Deep", "the linear probe",
+        "VPT-Deep is above the linear probe by more than the seed spread on ", "; below it by more than the spread on ",
+        "VPT-Deep − linear", "above", "below");
+    versus(md, report, "VPT-Shallow vs VPT-Deep", "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep",
+        "VPT-Shallow is ahead of VPT-Deep by more than the spread on ", "; behind by more than the spread on ",
+        "VPT-Shallow − VPT-Deep", "ahead", "behind");
+    versus(md, report, "PRO-VPT vs VPT-Deep", "pro-vpt", "vpt-deep", "PRO-VPT", "VPT-Deep",
+        "PRO-VPT is ahead of VPT-Deep by more than the spread on ", "; behind by more than the spread on ",
+        "PRO-VPT − VPT-Deep", "ahead", "behind");
 
     for (var e : report.settingsVariants().entrySet()) {
       List<Comparison> cs = compareAll(report, e.getKey(), e.getValue());
@@ -184,6 +151,25 @@ public final class ResultsReading {
     }
     md.append("\n");
     return md.toString();
+  }
+
+  /**
+   * One paragraph of A − B over the tasks (counts and tasks above, below and within the spread, the mean per group,
+   * the tasks only one of them ran) and its table; "Not run" with the reason when no task has both.
+   */
+  private static void versus(StringBuilder md, ResultsReport report, String title, String a, String b, String nameA,
+      String nameB, String aboveLead, String belowLead, String label, String above, String below) {
+    md.append("**").append(title).append(".** ");
+    List<Comparison> cs = compareAll(report, a, b);
+    if (cs.isEmpty()) {
+      md.append(notRunLine(report, a, b, nameA, nameB)).append("\n\n");
+      return;
+    }
+    md.append(aboveLead).append(count(cs, Side.ABOVE)).append(" of ").append(cs.size()).append(" tasks")
+        .append(list(cs, Side.ABOVE)).append(belowLead).append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW))
+        .append("; within the spread on ").append(count(cs, Side.WITHIN)).append(list(cs, Side.WITHIN)).append(". ")
+        .append(summary(report, cs)).append(missingLine(report, a, b, nameA, nameB)).append("\n\n");
+    table(md, report, cs, label, above, below);
   }
 
   private static void table(StringBuilder md, ResultsReport report, List<Comparison> cs, String label, String above,

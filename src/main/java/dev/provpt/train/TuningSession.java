@@ -123,9 +123,8 @@ public final class TuningSession implements AutoCloseable {
       } else {
         r = model.evaluateOnFeatures(rows, labels, count);
       }
-      if (update && !Float.isFinite(r.loss())) {
-        throw new TrainingException("training loss became " + r.loss() + " (batch " + (start / size + 1)
-            + "); the learning rate may be too high for this task, or the backbone holds NaN or infinite weights");
+      if (update) {
+        requireFinite(r.loss(), start / size + 1);
       }
       lossSum += (double) r.loss() * count;
       hits += r.correct();
@@ -134,6 +133,13 @@ public final class TuningSession implements AutoCloseable {
     }
     return new PassResult(lossSum / seen, (double) hits / seen, Measurement.empty(),
         (System.nanoTime() - started) / 1e9);
+  }
+
+  private static void requireFinite(float loss, int batch) {
+    if (!Float.isFinite(loss)) {
+      throw new TrainingException("training loss became " + loss + " (batch " + batch
+          + "); the learning rate may be too high for this task, or the backbone holds NaN or infinite weights");
+    }
   }
 
   /** How many sets' features this run has computed (each once). */
@@ -180,10 +186,7 @@ public final class TuningSession implements AutoCloseable {
       PromptedModel.StepResult r = update
           ? model.train(b.images(), b.labels(), b.size(), assignment, seed * 1_000_003L + steps++)
           : model.score(b.images(), b.labels(), b.size(), assignment);
-      if (!Float.isFinite(r.loss())) {
-        throw new TrainingException("training loss became " + r.loss() + " (batch " + (batchesSeen + 1)
-            + "); the learning rate may be too high for this task, or the backbone holds NaN or infinite weights");
-      }
+      requireFinite(r.loss(), batchesSeen + 1);
       lossSum += (double) r.loss() * b.size();
       hits += r.correct();
       for (int j = 0; j < prompts; j++) {
@@ -240,11 +243,9 @@ public final class TuningSession implements AutoCloseable {
 
   /** Top-1 accuracy and mean loss on a labelled set (dropout off, nothing updated). */
   public PassResult evaluate(ImageSet set) {
-    if (onFeatures) {
-      int[] identity = java.util.stream.IntStream.range(0, set.size()).toArray();
-      long started = System.nanoTime();
-      PassResult r = featurePass(set, identity, 256, false, ProgressBar.silent());
-      return new PassResult(r.loss(), r.accuracy(), r.idleness(), (System.nanoTime() - started) / 1e9);
+    if (onFeatures) { // timed from before the set's features are computed, as the recomputing path would be
+      return featurePass(set, java.util.stream.IntStream.range(0, set.size()).toArray(), 256, false,
+          ProgressBar.silent());
     }
     long started = System.nanoTime();
     double lossSum = 0;
