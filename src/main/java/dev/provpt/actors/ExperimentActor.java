@@ -89,7 +89,7 @@ public final class ExperimentActor {
     context.watch(scorer);
     context.watch(allocator);
     replies = context.messageAdapter(EpochReply.class, Reply::new);
-    recorder = new RunRecorder(runDirectory, tensorBoard, onEpoch, plan.keptCheckpoints());
+    recorder = new RunRecorder(runDirectory, from.epoch(), tensorBoard, onEpoch, plan.keptCheckpoints());
   }
 
   /**
@@ -100,7 +100,13 @@ public final class ExperimentActor {
       ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState resumeFrom) {
     CycleState from = resumeFrom != null ? resumeFrom : CycleState.start(plan.initialDistribution());
     return Behaviors.setup(context -> {
-      ExperimentActor experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
+      ExperimentActor experiment;
+      try {
+        experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
+      } catch (RuntimeException e) { // e.g. its metrics.jsonl cannot be opened, or the run was taken over
+        resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from));
+        return Behaviors.stopped();
+      }
       return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
     });
   }
@@ -240,7 +246,7 @@ public final class ExperimentActor {
     tuner.tell(new TunerActor.Export(epoch, recorder.exportDirectory(), replies));
     return awaiting("export", TunerActor.Exported.class, exported -> {
       resultTo.tell(new Outcome(recorder.root(), true, null, state()));
-      return Behaviors.stopped();
+      return Behaviors.stopped(recorder::close);
     });
   }
 
@@ -286,6 +292,6 @@ public final class ExperimentActor {
   private Behavior<Command> fail(String phase, String reason) {
     context.getLog().error("run {} failed in epoch {} ({}): {}", recorder.root(), epoch, phase, reason);
     resultTo.tell(new Outcome(recorder.root(), false, "epoch " + epoch + ", " + phase + ": " + reason, state()));
-    return Behaviors.stopped();
+    return Behaviors.stopped(recorder::close);
   }
 }

@@ -2,6 +2,7 @@ package dev.provpt.actors;
 
 import dev.provpt.report.Checkpoints;
 import dev.provpt.report.EpochRecord;
+import dev.provpt.report.MetricsLog;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.rl.PolicyState;
 import java.io.IOException;
@@ -15,14 +16,17 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class RunRecorder {
   private final RunDirectory directory;
+  private final MetricsLog metrics;
   private final ActorRef<TensorBoardActor.Epoch> tensorBoard;
   private final Consumer<EpochRecord> onEpoch;
 
   private final java.util.Set<Integer> pinned;
 
-  RunRecorder(RunDirectory directory, ActorRef<TensorBoardActor.Epoch> tensorBoard, Consumer<EpochRecord> onEpoch,
-      java.util.Set<Integer> pinned) {
+  /** Takes over the run's metrics.jsonl, keeping the epochs up to {@code startsAfter}. */
+  RunRecorder(RunDirectory directory, int startsAfter, ActorRef<TensorBoardActor.Epoch> tensorBoard,
+      Consumer<EpochRecord> onEpoch, java.util.Set<Integer> pinned) {
     this.directory = directory;
+    this.metrics = directory.openMetrics(startsAfter);
     this.pinned = pinned;
     this.tensorBoard = tensorBoard;
     this.onEpoch = onEpoch;
@@ -34,7 +38,7 @@ final class RunRecorder {
 
   /** metrics.jsonl first (forced to disk), then TensorBoard and the callback. */
   void epoch(EpochRecord record) {
-    directory.appendMetrics(record);
+    metrics.append(record);
     tensorBoard.tell(new TensorBoardActor.Epoch(record));
     onEpoch.accept(record);
   }
@@ -52,6 +56,11 @@ final class RunRecorder {
     RunDirectory.writeAtomically(epochDirectory.resolve(Checkpoints.ALLOCATOR), allocator.toJson());
     Checkpoints.writeJson(epochDirectory.resolve(Checkpoints.EXPERIMENT), cycle);
     Checkpoints.commit(directory.root(), epoch, pinned);
+  }
+
+  /** Lets go of metrics.jsonl: the run has ended. */
+  void close() {
+    metrics.close();
   }
 
   /** Where the tuner exports the model (asked only while the run may write). */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ import java.util.Map;
 
 /**
  * The output directory of one run: config.conf, metrics.jsonl (one {@link EpochRecord} per epoch,
- * appended and flushed as each epoch ends), summary.json, checkpoints/, export/ (the contract is
+ * appended and forced to disk as each epoch ends, through a {@link MetricsLog}), summary.json, checkpoints/, export/ (the contract is
  * described in docs/ARCHITECTURE.md).
  */
 public final class RunDirectory {
@@ -98,16 +97,12 @@ public final class RunDirectory {
     writeAtomically(CONFIG, hocon + "\n");
   }
 
-  /** Appends one epoch's record as a JSON line and forces it to disk. */
-  public void appendMetrics(EpochRecord record) {
-    guard.check();
-    try {
-      String line = record.toJson() + "\n";
-      Files.writeString(resolve(METRICS), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND, StandardOpenOption.SYNC);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to " + resolve(METRICS) + ": " + e.getMessage(), e);
-    }
+  /**
+   * Takes over metrics.jsonl for a run that starts after epoch {@code keptEpochs} (0 for a fresh
+   * run): see {@link MetricsLog}.
+   */
+  public MetricsLog openMetrics(int keptEpochs) {
+    return MetricsLog.open(root, guard, keptEpochs);
   }
 
   public void writeSummary(Map<String, Object> summary) {
