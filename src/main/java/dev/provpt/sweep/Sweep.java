@@ -331,7 +331,11 @@ public final class Sweep {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("experiment", experiment == null ? null : experiment.toString());
     report.put("sweep_id", id());
-    report.put("chosen", Map.of("base_lr", lr, "weight_decay", wd, "val_acc", best.get("best_val_acc")));
+    Map<String, Object> chosen = new LinkedHashMap<>(); // in this order in every report, not Map.of's
+    chosen.put("base_lr", lr);
+    chosen.put("weight_decay", wd);
+    chosen.put("val_acc", best.get("best_val_acc"));
+    report.put("chosen", chosen);
     if (variants.isEmpty()) {
       List<Double> testAccuracies = testAccuracies(finals);
       report.put("test_acc_mean", Moments.mean(testAccuracies));
