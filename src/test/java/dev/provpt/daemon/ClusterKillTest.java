@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * and three failures while they run: SIGKILL of the node training the deterministic job (mid-run),
  * SIGKILL of the cluster's oldest member, SIGSTOP of a training node for longer than its lease and
  * SIGCONT. Every job ends done exactly once, with every epoch in its metrics exactly once; the
- * deterministic job's metrics equal an uninterrupted run's; the paused node's writes are refused.
+ * deterministic job's metrics equal an uninterrupted run's; the paused node writes nothing after its lease is
+ * gone (its writes are refused, or it stops on losing the lease).
  */
 @Tag("cluster")
 class ClusterKillTest {
@@ -224,8 +225,12 @@ class ClusterKillTest {
             + store.events(deterministic));
       }
       assertTrue(log.contains("job " + deterministic + " resumes after epoch"), "resumed from a checkpoint" + log);
-      assertTrue(paused.logText().contains("stale write refused: job "), "the paused node's writes were refused: "
-          + paused.logText());
+      // After SIGCONT the paused node either tries a write first (refused by the token) or first learns from
+      // its lease renewal that the job was taken over (and stops it, or is downed, before writing): both
+      // orders occur. That nothing of it reached the run is what the exactly-once checks above show.
+      String pausedLog = paused.logText();
+      assertTrue(pausedLog.contains("stale write refused: job ") || pausedLog.contains("lost its lease"),
+          "the paused node's writes were refused or it stopped on losing its lease: " + pausedLog);
 
       // the deterministic job, interrupted and resumed on another node, equals an uninterrupted run
       ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.parse(deterministicText, "reference",
