@@ -1,6 +1,5 @@
 package dev.provpt.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +23,6 @@ import java.util.UUID;
  * write one stale line after resuming.
  */
 public final class MetricsLog implements Closeable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
   private final FileChannel channel;
   private final RunDirectory.WriteGuard guard;
@@ -42,18 +40,11 @@ public final class MetricsLog implements Closeable {
     Path aside = root.resolve(RunDirectory.METRICS + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.createDirectories(root);
-      StringBuilder kept = new StringBuilder();
-      if (Files.exists(file)) {
-        for (String line : Files.readAllLines(file)) {
-          if (!line.isBlank() && JSON.readTree(line).get("epoch").asInt() <= keptEpochs) {
-            kept.append(line).append('\n');
-          }
-        }
-      }
+      String kept = Files.exists(file) ? RunDirectory.metricsUpTo(file, keptEpochs) : "";
       FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
       try {
-        write(channel, kept.toString());
+        write(channel, kept);
         Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         channel.close();

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The output directory of one run: config.conf, metrics.jsonl (one {@link EpochRecord} per epoch,
- * appended and forced to disk as each epoch ends, through a {@link MetricsLog}), summary.json, checkpoints/, export/ (the contract is
- * described in docs/ARCHITECTURE.md).
+ * appended and forced to disk as each epoch ends, through a {@link MetricsLog}), summary.json,
+ * checkpoints/, export/ (the contract is described in docs/ARCHITECTURE.md).
  */
 public final class RunDirectory {
   public static final String CONFIG = "config.conf";
@@ -149,16 +149,20 @@ public final class RunDirectory {
    */
   public static void keepMetricsUpTo(Path runDirectory, int epoch) throws IOException {
     Path metrics = runDirectory.resolve(METRICS);
-    if (!Files.exists(metrics)) {
-      return;
+    if (Files.exists(metrics)) {
+      writeAtomically(metrics, metricsUpTo(metrics, epoch));
     }
-    List<String> kept = new ArrayList<>();
+  }
+
+  /** The lines of the metrics file {@code metrics} for epochs up to {@code epoch}, each ended by a newline. */
+  static String metricsUpTo(Path metrics, int epoch) throws IOException {
+    StringBuilder kept = new StringBuilder();
     for (String line : Files.readAllLines(metrics)) {
       if (!line.isBlank() && JSON.readTree(line).get("epoch").asInt() <= epoch) {
-        kept.add(line);
+        kept.append(line).append('\n');
       }
     }
-    writeAtomically(metrics, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    return kept.toString();
   }
 
   /** The epochs of a run's metrics.jsonl, in order (blank lines skipped). */

@@ -55,11 +55,9 @@ public final class ResultsReport {
 
   private ResultsReport(List<Path> inputs, List<RunResult> all) {
     this.inputs = List.copyOf(inputs);
-    Map<String, Integer> usualEpochs = new LinkedHashMap<>();
-    for (RunResult read : all) {
-      usualEpochs.computeIfAbsent(read.baseConfiguration(), b -> usualEpochs(all.stream()
-          .filter(r -> r.baseConfiguration().equals(b)).toList()));
-    }
+    Map<String, Integer> usualEpochs = new java.util.HashMap<>(); // may hold null: no run of it has a count
+    all.stream().collect(java.util.stream.Collectors.groupingBy(RunResult::baseConfiguration))
+        .forEach((base, runs) -> usualEpochs.put(base, usualEpochs(runs)));
     for (RunResult read : all) {
       // epochs have no default worth naming (reference.conf's is not the suite's): the usual count of a
       // configuration's runs is its default here, and a run with another count is a configuration of its own
