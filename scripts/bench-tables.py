@@ -24,10 +24,11 @@ def speedup(d, kind):
 
 
 def main(paths):
-    steps, memory, packing, cost = [], [], [], []
+    steps, memory, packing, cost, profiles = [], [], [], [], []
     for d in lines(paths):
         b = d.get("benchmark")
-        (memory if b == "memory" else packing if b == "packing" else cost if b == "epoch-cost" else steps).append(d)
+        (memory if b == "memory" else packing if b == "packing" else cost if b == "epoch-cost"
+         else profiles if b == "profile" else steps).append(d)
     if steps:
         base = steps[0]
         first = next((k[len("train_speedup_vs_"):] for k in base if k.startswith("train_speedup_vs_")), "fp32")
@@ -64,6 +65,16 @@ def main(paths):
             wall = row["wall_s"] if "wall_s_runs" not in row else "%s (runs: %s)" % (
                 row["wall_s"], " / ".join(str(x) for x in row["wall_s_runs"]))
             print("| %s | %s | %s | %s× |" % (row["layout"], wall, row["runs_per_hour"], row["throughput_vs_first"]))
+        print()
+    for d in profiles:
+        print("%s, batch %s, %s prompts per block, %s: %s traced steps, %s ms of kernel time and %s kernels per step."
+              % (d["model"], d["batch"], d["prompts_per_block"], d["precision"], d["traced_steps"],
+                 d["kernel_ms_per_step"], d["kernels_per_step"]))
+        print()
+        print("| kernel | ms per step | share | kernels per step |")
+        print("|---|---|---|---|")
+        for k in d["top"]:
+            print("| %s | %s | %.1f%% | %s |" % (k["kernel"], k["ms_per_step"], 100 * k["share"], k["per_step"]))
         print()
     for d in cost:
         print("| run | epoch s | relative to VPT-Deep |")

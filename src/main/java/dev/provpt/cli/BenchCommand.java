@@ -117,6 +117,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--packing-epochs", description = "epochs per run for --packing (default: ${DEFAULT-VALUE})")
   int packingEpochs = 6;
 
+  @Option(names = "--profile", description = "also print where a VPT-Deep training step's time goes on --backbone, "
+      + "by TensorFlow kernel, for each precision (4 prompts per block, --batch, --steps traced steps)")
+  boolean profile;
+
   @Override
   public Integer call() throws Exception {
     ObjectMapper json = new ObjectMapper();
@@ -143,6 +147,13 @@ final class BenchCommand implements Callable<Integer> {
             steps, variants, threads)) {
           print(json, line);
         }
+      }
+    }
+    if (profile) {
+      Backbone loaded = Backbone.load(backbone);
+      for (Variant v : variants) {
+        print(json, StepProfile.measure(backbone.toString(), loaded.config(), loaded.weights(), 4, batch, steps, v,
+            threads, 15));
       }
     }
     VitConfig vitB16 = new VitConfig(224, 3, 16, 768, 12, 12, 3072, Gelu.EXACT, 1e-6, "inception", 0);
@@ -313,7 +324,7 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static PromptedModel.Hyper hyper(Variant variant, int threads) {
+  static PromptedModel.Hyper hyper(Variant variant, int threads) {
     return new PromptedModel.Hyper(0.01f, 0.9f, 1e-4f, 0.25f, 0.1f, threads, variant.precision(), variant.xla());
   }
 
@@ -352,7 +363,7 @@ final class BenchCommand implements Callable<Integer> {
     return line;
   }
 
-  private static ImageSet randomImages(VitConfig c, int n, long seed) {
+  static ImageSet randomImages(VitConfig c, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] pixels = new float[n * c.imageSize() * c.imageSize() * c.channels()];
     for (int i = 0; i < pixels.length; i++) {

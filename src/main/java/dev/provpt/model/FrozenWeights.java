@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -72,15 +73,52 @@ final class FrozenWeights {
     return bf16Variables;
   }
 
-  /** Writes every value into its variable, one at a time; run once, after the session is created. */
+  /**
+   * Writes every value into its variable; run once, after the session is created. Values go in batches of up to
+   * {@link #FILL_BATCH_FLOATS}, a session call each: every call with a new set of feeds makes TensorFlow prune and
+   * optimise the whole graph again (about 20 ms for the small backbone's tuning graph), so one call per weight
+   * cost seconds per run, while one call for everything would hold a second copy of a large backbone at once.
+   */
   void fill(Session session) {
+    Map<String, float[]> batch = new LinkedHashMap<>();
+    long floats = 0;
     for (WeightTensor value : values) {
-      host.write(session, value.name(), value.values());
-    }
-    for (LowEntry low : lowValues) {
-      try (TFloat32 t = Tensors.floats(low.value().values(), low.value().shape())) {
-        session.runner().feed(low.input(), t).addTarget(low.assign()).run();
+      if (floats > 0 && floats + value.values().length > FILL_BATCH_FLOATS) {
+        host.writeAll(session, batch);
+        batch.clear();
+        floats = 0;
       }
+      batch.put(value.name(), value.values());
+      floats += value.values().length;
+    }
+    if (!batch.isEmpty()) {
+      host.writeAll(session, batch);
+    }
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      floats = 0;
+      for (LowEntry low : lowValues) {
+        if (floats > 0 && floats + low.value().values().length > FILL_BATCH_FLOATS) {
+          runner.run().close();
+          fed.forEach(Tensor::close);
+          fed.clear();
+          runner = session.runner();
+          floats = 0;
+        }
+        TFloat32 t = Tensors.floats(low.value().values(), low.value().shape());
+        fed.add(t);
+        runner.feed(low.input(), t).addTarget(low.assign());
+        floats += low.value().values().length;
+      }
+      if (!fed.isEmpty()) {
+        runner.run().close();
+      }
+    } finally {
+      fed.forEach(Tensor::close);
     }
   }
+
+  /** The most values one fill call feeds: 64 Mi floats (256 MB), the small backbone's in one call. */
+  private static final long FILL_BATCH_FLOATS = 64L << 20;
 }

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The arithmetic of the frozen backbone in the tuning graph ({@code provpt.precision}).
  *
- * <p>{@code fp32}: everything in float32 (the reference; bit-identical to provpt before bf16
+ * <p>{@code fp32}: everything in float32 (the reference; the same graph as before bf16
  * existed). {@code bf16}: the backbone's MatMul kernels and biases are held once in bfloat16, and
- * every MatMul and attention BatchMatMul runs in bfloat16 on oneDNN (fp32 accumulation inside the
+ * every MatMul and attention Einsum runs in bfloat16 on oneDNN (fp32 accumulation inside the
  * kernel); LayerNorm, softmax, GELU, the residual stream, the loss, the idleness gates and all
  * trained parameters stay float32. See {@link VisionTransformer}.
  */

@@ -83,6 +83,8 @@ public final class PromptedModel implements AutoCloseable {
   private final Precision precision;
   /** Nanoseconds spent inside TensorFlow's Session.run, summed (the rest of a step is Java overhead). */
   private long sessionNanos;
+  /** When not null, every session call is traced and its step statistics handed here (the bench's profile). */
+  private java.util.function.Consumer<org.tensorflow.proto.RunMetadata> tracer;
 
   private PromptedModel(PromptedGraph graph, Hyper hyper) {
     this.graph = graph;
@@ -154,7 +156,7 @@ public final class PromptedModel implements AutoCloseable {
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
       feed.runner.fetch(graph.loss()).fetch(graph.correct());
       long started = System.nanoTime();
-      Result r = feed.runner.run();
+      Result r = feed.run();
       sessionNanos += System.nanoTime() - started;
       try (r) {
         return StepResult.withoutSignals(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0]);
@@ -186,7 +188,7 @@ public final class PromptedModel implements AutoCloseable {
       feed.add(graph.keyLogGate(), Tensors.floats(logGate, new long[] {promptCount()}));
       feed.runner.fetch(graph.loss());
       long started = System.nanoTime();
-      try (Result r = feed.runner.run()) {
+      try (Result r = feed.run()) {
         sessionNanos += System.nanoTime() - started;
         return Tensors.toFloat(r.get(0));
       }
@@ -212,7 +214,7 @@ public final class PromptedModel implements AutoCloseable {
     try (Feed feed = feed(batchImages, null, count, null, false, 0)) {
       feed.runner.fetch(graph.features());
       long started = System.nanoTime();
-      try (Result r = feed.runner.run()) {
+      try (Result r = feed.run()) {
         sessionNanos += System.nanoTime() - started;
         return Tensors.toFloats(r.get(0));
       }
@@ -246,11 +248,19 @@ public final class PromptedModel implements AutoCloseable {
         feed.runner.addTarget(graph.trainStep());
       }
       long started = System.nanoTime();
-      try (Result r = feed.runner.run()) {
+      try (Result r = feed.run()) {
         sessionNanos += System.nanoTime() - started;
         return StepResult.withoutSignals(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0]);
       }
     }
+  }
+
+  /**
+   * Traces every later session call (TensorFlow's FULL_TRACE) and hands its metadata to {@code tracer};
+   * null stops tracing. Tracing slows the calls: for profiles, not for timing.
+   */
+  public void trace(java.util.function.Consumer<org.tensorflow.proto.RunMetadata> tracer) {
+    this.tracer = tracer;
   }
 
   /** Total time spent inside Session.run so far, for overhead accounting in benchmarks. */
@@ -270,7 +280,7 @@ public final class PromptedModel implements AutoCloseable {
         feed.runner.addTarget(graph.trainStep());
       }
       long started = System.nanoTime();
-      try (Result r = feed.runner.run()) {
+      try (Result r = feed.run()) {
         sessionNanos += System.nanoTime() - started;
         float loss = Tensors.toFloat(r.get(0));
         int correct = Tensors.toInts(r.get(1))[0];
@@ -341,7 +351,7 @@ public final class PromptedModel implements AutoCloseable {
     List<Operand<TFloat32>> gradients = graph.gradients();
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
       gradients.forEach(feed.runner::fetch);
-      try (Result r = feed.runner.run()) {
+      try (Result r = feed.run()) {
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < gradients.size(); i++) {
           out.add(Tensors.toFloats(r.get(i)));
@@ -361,6 +371,17 @@ public final class PromptedModel implements AutoCloseable {
     <T extends Tensor> void add(Operand<?> input, T tensor) {
       tensors.add(tensor);
       runner.feed(input, tensor);
+    }
+
+    Result run() {
+      if (tracer == null) {
+        return runner.run();
+      }
+      runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+          .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
+      Result r = runner.runAndFetchMetadata();
+      r.getMetadata().ifPresent(tracer);
+      return r;
     }
 
     @Override

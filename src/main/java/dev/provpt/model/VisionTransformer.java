@@ -6,7 +6,6 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -22,7 +21,7 @@ import org.tensorflow.types.TInt64;
  * rebuilding the graph, and a block may hold none.
  *
  * <p>With bf16 weights ({@link Precision#BF16}) the four MatMuls of every block (qkv, attention
- * projection, MLP fc1 and fc2) and the attention's two BatchMatMuls run in bfloat16: activations
+ * projection, MLP fc1 and fc2) and the attention's two batched products (Einsums) run in bfloat16: activations
  * are cast to bf16 right before them and back to float32 right after (oneDNN accumulates in fp32
  * inside the kernel; its output is rounded to bf16). LayerNorm (statistics, the content gate),
  * softmax with the attention-gate bias, GELU, the residual stream, the patch embedding (a Conv2D of
@@ -179,12 +178,17 @@ public final class VisionTransformer {
     qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})); // [3, B, H, T, hd]
     List<Operand<TFloat32>> parts = new ArrayList<>();
     tf.unstack(qkv, 3L).forEach(parts::add);
-    Operand<TFloat32> scores = tf.train.batchMatMul(parts.get(0), parts.get(1), TFloat32.class, BatchMatMul.adjY(true));
-    scores = tf.math.mul(scores, tf.constant((float) (1.0 / Math.sqrt(headDim))));
+    // The scale goes on the queries ([B, H, T, hd]) rather than on the scores ([B, H, T, T]): fewer elements both
+    // ways. For a head width that is a power of 4 (16, 64) the scale is a power of 2 and both orders agree exactly.
+    Operand<TFloat32> query = tf.math.mul(parts.get(0), tf.constant((float) (1.0 / Math.sqrt(headDim))));
+    // Einsum, not BatchMatMul: TensorFlow's oneDNN build runs Einsum and its gradient (Einsums again) on oneDNN,
+    // while tf.train.batchMatMul builds BatchMatMulV3, which it runs on Eigen, and whose gradient is BatchMatMulV3
+    // whatever the forward op: several times slower on attention's small matrices.
+    Operand<TFloat32> scores = tf.linalg.einsum(List.of(query, parts.get(1)), "bhqd,bhkd->bhqk");
     if (keyBias != null) {
       scores = tf.math.add(scores, keyBias); // log a_j on key j's logit: weights a_j e^s / sum_k a_k e^s
     }
-    Operand<TFloat32> mixed = tf.train.batchMatMul(tf.nn.softmax(scores), parts.get(2), TFloat32.class);
+    Operand<TFloat32> mixed = tf.linalg.einsum(List.of(tf.nn.softmax(scores), parts.get(2)), "bhqk,bhkd->bhqd");
     mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3})); // [B, T, H, hd]
     mixed = tf.reshape(mixed, shape(batch, -1, d));
     return dense(mixed, batch, VitWeights.block(l, "attn.proj"), d, d);
@@ -201,13 +205,14 @@ public final class VisionTransformer {
     qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})); // [3, B, H, T, hd]
     List<Operand<TBfloat16>> parts = new ArrayList<>();
     tf.unstack(qkv, 3L).forEach(parts::add);
-    Operand<TBfloat16> logits = tf.train.batchMatMul(parts.get(0), parts.get(1), TBfloat16.class, BatchMatMul.adjY(true));
-    Operand<TFloat32> scores = tf.math.mul(tf.dtypes.cast(logits, TFloat32.class),
-        tf.constant((float) (1.0 / Math.sqrt(headDim))));
+    Operand<TBfloat16> query = tf.math.mul(parts.get(0), tf.dtypes.cast(tf.constant((float) (1.0 / Math.sqrt(headDim))),
+        TBfloat16.class));
+    Operand<TFloat32> scores = tf.dtypes.cast(tf.linalg.einsum(List.of(query, parts.get(1)), "bhqd,bhkd->bhqk"),
+        TFloat32.class);
     if (keyBias != null) {
       scores = tf.math.add(scores, keyBias);
     }
-    Operand<TBfloat16> mixed = tf.train.batchMatMul(toBf16(tf.nn.softmax(scores)), parts.get(2), TBfloat16.class);
+    Operand<TBfloat16> mixed = tf.linalg.einsum(List.of(toBf16(tf.nn.softmax(scores)), parts.get(2)), "bhqk,bhkd->bhqd");
     mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3})); // [B, T, H, hd]
     mixed = tf.reshape(mixed, tf.constant(new int[] {-1, d}));
     Operand<TFloat32> out = tf.dtypes.cast(denseBf16(mixed, VitWeights.block(l, "attn.proj")), TFloat32.class);

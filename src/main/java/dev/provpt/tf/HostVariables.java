@@ -143,7 +143,7 @@ public final class HostVariables {
         fed.add(t);
         runner.feed(e.value(), t).addTarget(e.assign());
       });
-      runner.run();
+      runner.run().close();
     } finally {
       fed.forEach(Tensor::close);
     }
