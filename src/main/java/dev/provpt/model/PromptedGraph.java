@@ -3,12 +3,12 @@ package dev.provpt.model;
 import dev.provpt.tf.HostVariables;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.optimizers.Momentum;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -18,15 +18,15 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
-import org.tensorflow.types.family.TType;
 
 /**
  * The tuning graph, built once and run by {@link PromptedModel}: a frozen backbone (weights in
  * untrained variables), a trainable prompt pool {@code [P, D]} behind a gate held at 1, a linear
  * head, the loss, its gradients, the per-prompt signals and one clipped SGD-momentum step.
  *
- * <p>Construction order is part of the behaviour: the pool's and the head's initial values are
- * drawn from one random stream in that order, and the ops are created in a fixed order.
+ * <p>One graph serves every run of its shape: the optimiser's settings are fed with each step and a run's
+ * starting state ({@link #initialState}: the pool's and the head's values, drawn from one random stream in that
+ * order) is written into the variables, not built into the graph. The ops are created in a fixed order.
  */
 final class PromptedGraph implements AutoCloseable {
   /**
@@ -44,6 +44,8 @@ final class PromptedGraph implements AutoCloseable {
       Operand<TFloat32> contentGateGradient, Operand<TFloat32> attentionGateGradient) {}
 
   private final VitConfig config;
+  /** The backbone the graph holds (by identity: a pooled model serves runs on this very backbone). */
+  private final VitWeights weights;
   private final PromptMode mode;
   private final int promptCount;
   private final int numClasses;
@@ -68,9 +70,14 @@ final class PromptedGraph implements AutoCloseable {
   private final List<Operand<TFloat32>> gradients = new ArrayList<>();
   private final PromptSignals promptSignals;
   private final Op trainStep;
+  /** The optimiser's settings, fed with every training step: scalars. */
+  private final Placeholder<TFloat32> learningRate;
+  private final Placeholder<TFloat32> momentum;
+  private final Placeholder<TFloat32> weightDecay;
+  private final Placeholder<TFloat32> clipNorm;
 
   PromptedGraph(VitConfig config, VitWeights weights, int numClasses, int promptCount, PromptMode mode,
-      PromptedModel.Hyper hyper, long seed) {
+      Precision precision) {
     if (numClasses < 2) {
       throw new IllegalArgumentException("a classification task needs at least 2 classes, got " + numClasses);
     }
@@ -78,18 +85,18 @@ final class PromptedGraph implements AutoCloseable {
       throw new IllegalArgumentException("prompted tuning needs at least one prompt, got " + promptCount);
     }
     this.config = config;
+    this.weights = weights;
     this.mode = mode;
     this.promptCount = mode == PromptMode.NONE ? 0 : promptCount;
     this.numClasses = numClasses;
     try {
       Ops tf = Ops.create(graph);
       state = new HostVariables(tf, "state variable");
-      SplittableRandom random = new SplittableRandom(seed);
 
       // The frozen backbone: variables filled once, never trained (see FrozenWeights for why not constants).
       frozen = new FrozenWeights(tf.withSubScope("backbone"));
       // bf16: the blocks' dense weights are held (once) in bfloat16, everything else in fp32
-      boolean bf16 = hyper.precision() == Precision.BF16;
+      boolean bf16 = precision == Precision.BF16;
       for (String name : VitWeights.expectedShapes(config).keySet()) {
         if (name.startsWith("upstream_head")) { // tuning trains its own head
           continue;
@@ -105,15 +112,16 @@ final class PromptedGraph implements AutoCloseable {
       images = tf.withName("images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));
       labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      learningRate = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      momentum = tf.withName("momentum").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      weightDecay = tf.withName("weight_decay").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      clipNorm = tf.withName("clip_norm").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       int d = config.width();
 
       Variable<TFloat32> pool = null;
       VisionTransformer.PromptInputs promptInputs = null;
       if (this.promptCount > 0) {
-        // VPT's initialisation: uniform(-v, v), v = sqrt(6 / (patch_area * channels + D)).
-        double bound = Math.sqrt(6.0 / (config.patchSize() * config.patchSize() * config.channels() + d));
-        pool = state.create(PromptedModel.POOL, new long[] {this.promptCount, d},
-            uniform(random, this.promptCount * d, bound));
+        pool = state.declare(PromptedModel.POOL, this.promptCount, d);
         blockOfPrompt = tf.withName("prompt_block").placeholder(TInt32.class,
             Placeholder.shape(Shape.of(this.promptCount)));
         dropoutRate = tf.withName("dropout_rate").placeholderWithDefault(tf.constant(0f), Shape.scalar());
@@ -139,9 +147,8 @@ final class PromptedGraph implements AutoCloseable {
         contentGate = null;
         keyLogGate = null;
       }
-      Variable<TFloat32> kernel = state.create(PromptedModel.HEAD_KERNEL, new long[] {d, numClasses},
-          truncatedNormal(random, d * numClasses, 0.02));
-      Variable<TFloat32> bias = state.create(PromptedModel.HEAD_BIAS, new long[] {numClasses}, new float[numClasses]);
+      Variable<TFloat32> kernel = state.declare(PromptedModel.HEAD_KERNEL, d, numClasses);
+      Variable<TFloat32> bias = state.declare(PromptedModel.HEAD_BIAS, numClasses);
 
       features = tf.withName("features").identity(vit.features(images, promptInputs));
       logits = tf.withName("logits").identity(vit.linear(features, kernel, bias));
@@ -166,7 +173,7 @@ final class PromptedGraph implements AutoCloseable {
         gradients.add(grads.dy(i));
       }
       promptSignals = pool != null ? promptSignals(tf, pool, grads, trainable.size()) : null;
-      trainStep = update(tf, trainable, hyper, promptSignals);
+      trainStep = update(tf, trainable, promptSignals);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -207,10 +214,11 @@ final class PromptedGraph implements AutoCloseable {
   // ---------------------------------------------------------------- the update
 
   /**
-   * Global-norm clipping, then weight decay (not on the bias, the last trainable), then the
-   * framework's Momentum; its slots join the state as {@code <variable>.momentum}.
+   * Global-norm clipping, then weight decay (not on the bias, the last trainable), then SGD with momentum; the
+   * momentum slots join the state as {@code <variable>.momentum}. The settings are inputs ({@link #learningRate}
+   * and the rest), fed with every step, so that one graph serves runs with other settings.
    */
-  private Op update(Ops tf, List<Variable<TFloat32>> trainable, PromptedModel.Hyper hyper, PromptSignals signals) {
+  private Op update(Ops tf, List<Variable<TFloat32>> trainable, PromptSignals signals) {
     // The signals read the pool variable, which the step changes in place: nothing ordered the two
     // before, so a step's scores could come from the updated prompts. Every gradient the optimiser
     // reads now waits for them.
@@ -221,26 +229,43 @@ final class PromptedGraph implements AutoCloseable {
       Operand<TFloat32> s = tf.sum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
       squares = squares == null ? s : tf.math.add(squares, s);
     }
-    Operand<TFloat32> clip = tf.constant(hyper.clipNorm());
     Operand<TFloat32> norm = tf.math.sqrt(squares);
-    Operand<TFloat32> factor = hyper.clipNorm() > 0
-        ? tf.math.div(clip, tf.math.maximum(norm, clip)) : tf.constant(1f);
-    Momentum optimizer = new Momentum(graph, hyper.learningRate(), hyper.momentum(), false);
-    List<GradAndVar<? extends TType>> pairs = new ArrayList<>();
+    // clip-norm > 0: scale by clip / max(norm, clip); clip-norm 0: no clipping
+    Operand<TFloat32> factor = tf.select(tf.math.greater(clipNorm, tf.constant(0f)),
+        tf.math.div(clipNorm, tf.math.maximum(norm, clipNorm)), tf.constant(1f));
+    List<Op> updates = new ArrayList<>();
     for (int i = 0; i < trainable.size(); i++) {
       Variable<TFloat32> v = trainable.get(i);
       Operand<TFloat32> g = tf.math.mul(ordered.identity(gradients.get(i)), factor);
-      if (hyper.weightDecay() > 0 && !v.equals(trainable.get(trainable.size() - 1))) {
-        g = tf.math.add(g, tf.math.mul(tf.constant(hyper.weightDecay()), v));
+      if (i < trainable.size() - 1) { // weight decay 0 adds exactly 0
+        g = tf.math.add(g, tf.math.mul(weightDecay, v));
       }
-      pairs.add(new GradAndVar<>(g.asOutput(), v.asOutput()));
+      String name = v.asOutput().op().name();
+      Variable<TFloat32> slot = state.declare(name + ".momentum", v.shape().asArray());
+      updates.add(tf.train.applyMomentum(v, slot, learningRate, g, momentum));
     }
-    Op step = optimizer.applyGradients(pairs, "train_step");
-    for (Variable<TFloat32> v : trainable) {
-      state.register(v.asOutput().op().name() + ".momentum",
-          optimizer.getSlot(v.asOutput(), Momentum.MOMENTUM).orElseThrow());
+    return tf.withControlDependencies(updates).withName("train_step").noOp();
+  }
+
+  /**
+   * The trainable state a run starts from, drawn from {@code seed}: VPT's prompt initialisation uniform(-v, v),
+   * v = sqrt(6 / (patch_area * channels + D)), then the head's kernel (truncated normal, std 0.02), in that order
+   * from one random stream; a zero bias and zero momentum slots.
+   */
+  Map<String, float[]> initialState(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int d = config.width();
+    Map<String, float[]> initial = new LinkedHashMap<>();
+    if (promptCount > 0) {
+      double bound = Math.sqrt(6.0 / (config.patchSize() * config.patchSize() * config.channels() + d));
+      initial.put(PromptedModel.POOL, uniform(random, promptCount * d, bound));
     }
-    return step;
+    initial.put(PromptedModel.HEAD_KERNEL, truncatedNormal(random, d * numClasses, 0.02));
+    initial.put(PromptedModel.HEAD_BIAS, new float[numClasses]);
+    for (String name : List.copyOf(initial.keySet())) {
+      initial.put(name + ".momentum", new float[initial.get(name).length]);
+    }
+    return initial;
   }
 
   private static float[] uniform(SplittableRandom random, int n, double bound) {
@@ -332,13 +357,33 @@ final class PromptedGraph implements AutoCloseable {
     return keyLogGate;
   }
 
-  /** Applies one clipped SGD-momentum step to the trainable variables. */
+  /** Applies one clipped SGD-momentum step to the trainable variables; {@link #learningRate} and the rest fed. */
   Op trainStep() {
     return trainStep;
   }
 
+  Placeholder<TFloat32> learningRate() {
+    return learningRate;
+  }
+
+  Placeholder<TFloat32> momentum() {
+    return momentum;
+  }
+
+  Placeholder<TFloat32> weightDecay() {
+    return weightDecay;
+  }
+
+  Placeholder<TFloat32> clipNorm() {
+    return clipNorm;
+  }
+
   VitConfig config() {
     return config;
+  }
+
+  VitWeights weights() {
+    return weights;
   }
 
   PromptMode mode() {

@@ -35,7 +35,7 @@ public final class PromptedModel implements AutoCloseable {
    * @param threads TensorFlow's intra- and inter-op threads; 0 lets TensorFlow choose (all cores).
    *     With 1, CPU results are bit-for-bit reproducible (multi-threaded gradient accumulation is not).
    * @param precision the frozen backbone's arithmetic, as asked for: bf16 on a CPU without bf16
-   *     support runs fp32 ({@link Precision#effective}); fp32 is bit-identical to provpt before bf16
+   *     support runs fp32 ({@link Precision#effective}); fp32 is the reference
    * @param xla TensorFlow's XLA JIT on the session
    */
   public record Hyper(float learningRate, float momentum, float weightDecay, float clipNorm, float promptDropout,
@@ -79,8 +79,16 @@ public final class PromptedModel implements AutoCloseable {
 
   private final PromptedGraph graph;
   private final Session session;
-  private final float promptDropout;
+  /** What the graph and the session were built for: a run's settings must match them to use this model. */
   private final Precision precision;
+  private final Xla xla;
+  private final int threads;
+  /** The current run's settings, fed with every training step ({@link #start}). */
+  private Hyper hyper;
+  /** The pool this model returns to when closed; null: closing disposes of it. */
+  private ModelPool pool;
+  /** False once closed (handed back or disposed of), until a pool lends it again: closing twice does nothing. */
+  private boolean open = true;
   /** Nanoseconds spent inside TensorFlow's Session.run, summed (the rest of a step is Java overhead). */
   private long sessionNanos;
   /** When not null, every session call is traced and its step statistics handed here (the bench's profile). */
@@ -88,8 +96,9 @@ public final class PromptedModel implements AutoCloseable {
 
   private PromptedModel(PromptedGraph graph, Hyper hyper) {
     this.graph = graph;
-    this.promptDropout = hyper.promptDropout();
     this.precision = hyper.precision();
+    this.xla = hyper.xla();
+    this.threads = hyper.threads();
     try {
       session = sessionOf(graph.graph(), hyper);
     } catch (RuntimeException e) {
@@ -100,7 +109,7 @@ public final class PromptedModel implements AutoCloseable {
       session.initialize();
       graph.frozen().fill(session);
     } catch (RuntimeException e) {
-      close();
+      dispose();
       throw e;
     }
   }
@@ -130,8 +139,52 @@ public final class PromptedModel implements AutoCloseable {
   public static PromptedModel create(VitConfig config, VitWeights weights, int numClasses, int promptCount,
       PromptMode mode, Hyper hyper, long seed) {
     Hyper effective = hyper.effective();
-    return new PromptedModel(new PromptedGraph(config, weights, numClasses, promptCount, mode, effective, seed),
-        effective);
+    PromptedModel model = new PromptedModel(new PromptedGraph(config, weights, numClasses, promptCount, mode,
+        effective.precision()), effective);
+    try {
+      model.start(hyper, seed);
+    } catch (RuntimeException e) {
+      model.dispose();
+      throw e;
+    }
+    return model;
+  }
+
+  /**
+   * Starts a run on this model: {@code hyper}'s learning rate, momentum, weight decay, clipping and dropout from
+   * now on, and the trainable state a fresh model of {@code seed} starts from (prompts, head, zero momentum).
+   * A model that ran before then computes exactly what a new one would. {@code hyper}'s precision, XLA setting
+   * and threads must be this model's ({@link #fits}).
+   */
+  public void start(Hyper hyper, long seed) {
+    Hyper effective = hyper.effective();
+    if (!fits(effective)) {
+      throw new IllegalArgumentException("this model was built for " + precision.key + ", XLA " + xla + ", "
+          + threads + " threads; the run asks for " + effective.precision().key + ", XLA " + effective.xla() + ", "
+          + effective.threads() + " threads");
+    }
+    graph.state().writeAll(session, graph.initialState(seed));
+    this.hyper = effective;
+    this.sessionNanos = 0;
+    this.tracer = null;
+    this.open = true;
+  }
+
+  /** Whether a run with {@code hyper} can use this model's session (precision, XLA and threads as built). */
+  boolean fits(Hyper hyper) {
+    Hyper effective = hyper.effective();
+    return effective.precision() == precision && effective.xla() == xla && effective.threads() == threads;
+  }
+
+  /** Whether this model's graph is the one a model of these dimensions would build (weights by identity). */
+  boolean builtFor(VitConfig config, VitWeights weights, int numClasses, int promptCount, PromptMode mode) {
+    return graph.config().equals(config) && graph.weights() == weights && graph.numClasses() == numClasses
+        && graph.promptCount() == (mode == PromptMode.NONE ? 0 : promptCount) && graph.mode() == mode;
+  }
+
+  /** From now on, {@link #close} hands this model back to {@code pool} instead of disposing of it. */
+  void lendFrom(ModelPool pool) {
+    this.pool = pool;
   }
 
   /** The precision this model computes in (bf16 asked for on a CPU without it gives fp32). */
@@ -245,7 +298,7 @@ public final class PromptedModel implements AutoCloseable {
       feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
       feed.runner.fetch(graph.loss()).fetch(graph.correct());
       if (update) {
-        feed.runner.addTarget(graph.trainStep());
+        feedSettings(feed);
       }
       long started = System.nanoTime();
       try (Result r = feed.run()) {
@@ -277,7 +330,7 @@ public final class PromptedModel implements AutoCloseable {
         feed.runner.fetch(signals.scores()).fetch(signals.contentGateGradient()).fetch(signals.attentionGateGradient());
       }
       if (update) {
-        feed.runner.addTarget(graph.trainStep());
+        feedSettings(feed);
       }
       long started = System.nanoTime();
       try (Result r = feed.run()) {
@@ -407,12 +460,21 @@ public final class PromptedModel implements AutoCloseable {
     if (promptCount() > 0) {
       checkAssignment(assignment);
       feed.add(graph.blockOfPrompt(), Tensors.ints(assignment, promptCount()));
-      if (train && promptDropout > 0) {
-        feed.add(graph.dropoutRate(), TFloat32.scalarOf(promptDropout));
+      if (train && hyper.promptDropout() > 0) {
+        feed.add(graph.dropoutRate(), TFloat32.scalarOf(hyper.promptDropout()));
         feed.add(graph.dropoutSeed(), Tensors.longs(stepSeed, stepSeed >>> 17 ^ 0x5DEECE66DL));
       }
     }
     return feed;
+  }
+
+  /** Adds the training step as a target, with the current run's optimiser settings fed. */
+  private void feedSettings(Feed feed) {
+    feed.add(graph.learningRate(), TFloat32.scalarOf(hyper.learningRate()));
+    feed.add(graph.momentum(), TFloat32.scalarOf(hyper.momentum()));
+    feed.add(graph.weightDecay(), TFloat32.scalarOf(hyper.weightDecay()));
+    feed.add(graph.clipNorm(), TFloat32.scalarOf(hyper.clipNorm()));
+    feed.runner.addTarget(graph.trainStep());
   }
 
   /** Throws when a label is outside [0, classes), closing {@code feed} first (when there is one). */
@@ -459,8 +521,23 @@ public final class PromptedModel implements AutoCloseable {
     }
   }
 
+  /** Hands the model back to the pool it was lent from, or disposes of it (session and graph). */
   @Override
   public void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    if (pool != null) {
+      ModelPool lender = pool;
+      pool = null;
+      lender.giveBack(this);
+    } else {
+      dispose();
+    }
+  }
+
+  void dispose() {
     session.close();
     graph.close();
   }

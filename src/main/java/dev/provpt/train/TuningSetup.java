@@ -6,6 +6,7 @@ import dev.provpt.data.Normalization;
 import dev.provpt.data.NormalizationChoice;
 import dev.provpt.data.Split;
 import dev.provpt.model.Backbone;
+import dev.provpt.model.ModelPool;
 import dev.provpt.model.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
@@ -30,7 +31,8 @@ public final class TuningSetup {
       case NONE -> 0;
     };
     var t = settings.train();
-    PromptedModel model = PromptedModel.create(c, backbone.weights(), split.train().numClasses(), prompts, mode,
+    // a model from an earlier run of this shape in this process, started afresh, when one is idle
+    PromptedModel model = ModelPool.shared().lend(c, backbone.weights(), split.train().numClasses(), prompts, mode,
         new PromptedModel.Hyper((float) t.learningRate(), (float) t.momentum(), (float) t.weightDecay(),
             (float) t.clipNorm(), (float) settings.prompts().dropout(), settings.tensorflowThreads(),
             settings.precision(), settings.xla()), settings.seed());

@@ -177,7 +177,11 @@ class ClusterKillTest {
       ClusterNodes.Node e = start("e", alive()).awaitListening(Duration.ofSeconds(90));
       awaitMembers(e, 3);
 
-      // 3. SIGSTOP a training node past its lease, then SIGCONT
+      // 3. SIGSTOP a training node past its lease, then SIGCONT. Two more jobs first: the earlier ones may all
+      // have ended by now (runs after a node's first reuse its tuning graph and are fast).
+      for (int i = 5; i < 7; i++) {
+        ids.add(ClusterNodes.submit(e.httpPort, job("job" + i, i % 2 == 0 ? "pro-vpt" : "vpt-deep", EPOCHS)));
+      }
       jobs = awaitJobs("a job in training", all -> {
         for (JsonNode j : all) {
           if (trainingPastEpochOne(j)) {
