@@ -8,12 +8,18 @@ import sys
 
 
 def lines(paths):
+    """Each JSON line; one written as `LABEL {...}` (say, which build printed it) carries "label": LABEL."""
     sources = [open(p) for p in paths] if paths else [sys.stdin]
     for source in sources:
         for line in source:
             line = line.strip()
             if line.startswith("{"):
                 yield json.loads(line)
+            elif " {" in line and not line.startswith("="):
+                label, _, rest = line.partition(" ")
+                d = json.loads(rest)
+                d["label"] = label
+                yield d
 
 
 def speedup(d, kind):
@@ -32,11 +38,13 @@ def main(paths):
     if steps:
         base = steps[0]
         first = next((k[len("train_speedup_vs_"):] for k in base if k.startswith("train_speedup_vs_")), "fp32")
-        print("| model | batch | prompts/block | precision | xla | train step ms | train speed-up vs %s | eval img/s "
-              "| eval speed-up vs %s | graph build s | first step s |" % (first, first))
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        labelled = any("label" in d for d in steps)
+        print("| %smodel | batch | prompts/block | precision | xla | train step ms | train speed-up vs %s | eval img/s "
+              "| eval speed-up vs %s | graph build s | first step s |" % ("build | " if labelled else "", first, first))
+        print("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if labelled else ""))
         for d in steps:
-            print("| %s | %s | %s | %s | %s | %s | %s× | %s | %s× | %s | %s |" % (
+            print("| %s%s | %s | %s | %s | %s | %s | %s× | %s | %s× | %s | %s |" % (
+                d["label"] + " | " if labelled else "",
                 d["model"], d["batch"], d["prompts_per_block"], d.get("precision", "fp32"), d.get("xla", "off"),
                 d["train_step_ms"], speedup(d, "train"), d["eval_images_per_s"], speedup(d, "eval"),
                 d["graph_build_s"], d.get("first_step_s", "")))
@@ -48,6 +56,20 @@ def main(paths):
             print("| %s | %s | %s | %s | %s | %s | %s |" % (d["model"], d["batch"], d["prompts_per_block"],
                 d["precision"], d["peak_rss_mb"], d["rss_before_mb"], d["first_train_step_s"]))
         print()
+    if len([d for d in packing if "label" in d]) > 1:
+        # packing lines of several builds: every layout against the first build's first layout
+        labelled = [d for d in packing if "label" in d]
+        base = labelled[0]["layouts"][0]
+        print("| build | layout | wall s | runs per hour | throughput vs %s %s |" % (labelled[0]["label"], base["layout"]))
+        print("|---|---|---|---|---|")
+        for d in labelled:
+            for row in d["layouts"]:
+                wall = row["wall_s"] if "wall_s_runs" not in row else "%s (runs: %s)" % (
+                    row["wall_s"], " / ".join(str(x) for x in row["wall_s_runs"]))
+                print("| %s | %s | %s | %s | %.2f× |" % (d["label"], row["layout"], wall, row["runs_per_hour"],
+                                                       base["wall_s"] / row["wall_s"]))
+        print()
+        packing = [d for d in packing if "label" not in d]
     for d in packing:
         mix = ""
         if d.get("methods"):
