@@ -17,7 +17,10 @@ def lines(paths):
                 yield json.loads(line)
             elif " {" in line and not line.startswith("="):
                 label, _, rest = line.partition(" ")
-                d = json.loads(rest)
+                try:
+                    d = json.loads(rest)
+                except ValueError:
+                    continue  # prose or code that merely contains " {"
                 d["label"] = label
                 yield d
 
@@ -44,7 +47,7 @@ def main(paths):
         print("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if labelled else ""))
         for d in steps:
             print("| %s%s | %s | %s | %s | %s | %s | %s× | %s | %s× | %s | %s |" % (
-                d["label"] + " | " if labelled else "",
+                d.get("label", "") + " | " if labelled else "",
                 d["model"], d["batch"], d["prompts_per_block"], d.get("precision", "fp32"), d.get("xla", "off"),
                 d["train_step_ms"], speedup(d, "train"), d["eval_images_per_s"], speedup(d, "eval"),
                 d["graph_build_s"], d.get("first_step_s", "")))
