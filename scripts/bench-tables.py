@@ -25,6 +25,13 @@ def lines(paths):
                 yield d
 
 
+def wall(row):
+    """A packing layout's wall seconds, with both runs where the bench measured it twice."""
+    if "wall_s_runs" not in row:
+        return row["wall_s"]
+    return "%s (runs: %s)" % (row["wall_s"], " / ".join(str(x) for x in row["wall_s_runs"]))
+
+
 def speedup(d, kind):
     for k, v in d.items():
         if k.startswith(kind + "_speedup_vs_"):
@@ -67,9 +74,7 @@ def main(paths):
         print("|---|---|---|---|---|")
         for d in labelled:
             for row in d["layouts"]:
-                wall = row["wall_s"] if "wall_s_runs" not in row else "%s (runs: %s)" % (
-                    row["wall_s"], " / ".join(str(x) for x in row["wall_s_runs"]))
-                print("| %s | %s | %s | %s | %.2f× |" % (d["label"], row["layout"], wall, row["runs_per_hour"],
+                print("| %s | %s | %s | %s | %.2f× |" % (d["label"], row["layout"], wall(row), row["runs_per_hour"],
                                                        base["wall_s"] / row["wall_s"]))
         print()
         packing = [d for d in packing if "label" not in d]
@@ -87,9 +92,7 @@ def main(paths):
         print("| layout | wall s | runs per hour | throughput vs %s |" % d["layouts"][0]["layout"])
         print("|---|---|---|---|")
         for row in d["layouts"]:
-            wall = row["wall_s"] if "wall_s_runs" not in row else "%s (runs: %s)" % (
-                row["wall_s"], " / ".join(str(x) for x in row["wall_s_runs"]))
-            print("| %s | %s | %s | %s× |" % (row["layout"], wall, row["runs_per_hour"], row["throughput_vs_first"]))
+            print("| %s | %s | %s | %s× |" % (row["layout"], wall(row), row["runs_per_hour"], row["throughput_vs_first"]))
         print()
     for d in profiles:
         print("%s, batch %s, %s prompts per block, %s: %s traced steps, %s ms of kernel time and %s kernels per step."

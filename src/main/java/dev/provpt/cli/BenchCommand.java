@@ -140,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
     if (epochCost) {
       print(json, EpochCostBench.measure(experiment, epochCostEpochs));
     }
+    Backbone loaded = backboneBench || profile ? Backbone.load(backbone) : null;
     if (backboneBench) {
-      Backbone loaded = Backbone.load(backbone);
       for (int perBlock : promptsPerBlock) {
         for (Map<String, Object> line : measure(backbone.toString(), loaded.config(), loaded.weights(), perBlock, batch,
             steps, variants, threads)) {
@@ -150,7 +150,6 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (profile) {
-      Backbone loaded = Backbone.load(backbone);
       for (Variant v : variants) {
         print(json, StepProfile.measure(backbone.toString(), loaded.config(), loaded.weights(), 4, batch, steps, v,
             threads, 15));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -80,43 +81,46 @@ final class FrozenWeights {
    * cost seconds per run, while one call for everything would hold a second copy of a large backbone at once.
    */
   void fill(Session session) {
-    Map<String, float[]> batch = new LinkedHashMap<>();
+    for (List<WeightTensor> batch : batches(values, WeightTensor::values)) {
+      Map<String, float[]> byName = new LinkedHashMap<>();
+      batch.forEach(value -> byName.put(value.name(), value.values()));
+      host.writeAll(session, byName);
+    }
+    for (List<LowEntry> batch : batches(lowValues, low -> low.value().values())) {
+      List<Tensor> fed = new ArrayList<>();
+      try {
+        Session.Runner runner = session.runner();
+        for (LowEntry low : batch) {
+          TFloat32 t = Tensors.floats(low.value().values(), low.value().shape());
+          fed.add(t);
+          runner.feed(low.input(), t).addTarget(low.assign());
+        }
+        runner.run().close();
+      } finally {
+        fed.forEach(Tensor::close);
+      }
+    }
+  }
+
+  /** {@code items} in order, cut into runs of at most {@link #FILL_BATCH_FLOATS} values (an item never split). */
+  private static <T> List<List<T>> batches(List<T> items, Function<T, float[]> valuesOf) {
+    List<List<T>> batches = new ArrayList<>();
+    List<T> batch = new ArrayList<>();
     long floats = 0;
-    for (WeightTensor value : values) {
-      if (floats > 0 && floats + value.values().length > FILL_BATCH_FLOATS) {
-        host.writeAll(session, batch);
-        batch.clear();
+    for (T item : items) {
+      int n = valuesOf.apply(item).length;
+      if (!batch.isEmpty() && floats + n > FILL_BATCH_FLOATS) {
+        batches.add(batch);
+        batch = new ArrayList<>();
         floats = 0;
       }
-      batch.put(value.name(), value.values());
-      floats += value.values().length;
+      batch.add(item);
+      floats += n;
     }
     if (!batch.isEmpty()) {
-      host.writeAll(session, batch);
+      batches.add(batch);
     }
-    List<Tensor> fed = new ArrayList<>();
-    try {
-      Session.Runner runner = session.runner();
-      floats = 0;
-      for (LowEntry low : lowValues) {
-        if (floats > 0 && floats + low.value().values().length > FILL_BATCH_FLOATS) {
-          runner.run().close();
-          fed.forEach(Tensor::close);
-          fed.clear();
-          runner = session.runner();
-          floats = 0;
-        }
-        TFloat32 t = Tensors.floats(low.value().values(), low.value().shape());
-        fed.add(t);
-        runner.feed(low.input(), t).addTarget(low.assign());
-        floats += low.value().values().length;
-      }
-      if (!fed.isEmpty()) {
-        runner.run().close();
-      }
-    } finally {
-      fed.forEach(Tensor::close);
-    }
+    return batches;
   }
 
   /** The most values one fill call feeds: 64 Mi floats (256 MB), the small backbone's in one call. */
