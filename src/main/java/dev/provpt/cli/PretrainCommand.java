@@ -11,6 +11,7 @@ import dev.provpt.data.suite.LetterFonts;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.Gelu;
 import dev.provpt.model.VitConfig;
+import dev.provpt.train.PretrainState;
 import dev.provpt.train.Pretrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,54 +48,91 @@ final class PretrainCommand implements Callable<Integer> {
         s.intIn(m + "upstream-classes", 2, 100000));
     Pretrainer.Recipe recipe = new Pretrainer.Recipe(s.intIn(p + "epochs", 1, 10000),
         s.intIn(p + "batch-size", 1, 100000), (float) s.doubleIn(p + "learning-rate", 0, 10, true),
-        s.longValue(p + "seed"));
+        s.longValue(p + "seed"), Pretrainer.Schedule.of(s.oneOf(p + "schedule", Pretrainer.Schedule.keys())),
+        s.doubleIn(p + "warmup-epochs", 0, 10000, false));
     Path out = Path.of(s.string(p + "out"));
     String d = p + "data.";
     String kind = s.oneOf(d + "kind", List.of("fashion-mnist", "fractal-glyphs"));
-    ImageSet train;
+    java.util.function.IntFunction<ImageSet> trainFor;
     ImageSet test;
     Object data;
+    String dataKey;
     if (kind.equals("fashion-mnist")) {
       requireClasses(s, m, config, 10, "Fashion-MNIST has 10");
       Path dataDir = Path.of(s.string(p + "data-dir"));
-      train = FashionMnist.train(dataDir);
+      ImageSet train = FashionMnist.train(dataDir);
+      trainFor = epoch -> train;
       test = FashionMnist.test(dataDir);
       data = "Fashion-MNIST train (60000) from " + dataDir + ", test (10000)";
+      dataKey = data.toString();
       System.err.println("pre-training " + config.describe() + " on " + train.size() + " Fashion-MNIST images");
     } else {
       if (config.channels() != 1) {
         throw s.invalid(m + "channels", "1 for data.kind = fractal-glyphs (the images are grey)");
       }
+      FractalGlyphs.GlyphSet glyphSet = !s.bool(d + "glyphs") ? FractalGlyphs.GlyphSet.NONE
+          : FractalGlyphs.GlyphSet.of(s.oneOf(d + "glyph-set", List.of("core", "bank")));
       FractalGlyphs.Spec spec = new FractalGlyphs.Spec(s.intIn(d + "fractal-classes", 0, 100000),
-          s.longValue(d + "fractal-seed"), s.bool(d + "glyphs"), s.intIn(d + "images-per-class", 1, 1_000_000),
-          s.intIn(d + "test-images-per-class", 1, 1_000_000), s.longValue(d + "seed"), s.longValue(d + "suite-seed"));
-      int classes = FractalGlyphs.numClasses(spec);
-      requireClasses(s, m, config, classes, "the fractal-glyphs data has " + spec.fractalClasses() + " fractal + "
-          + (classes - spec.fractalClasses()) + " glyph classes = " + classes);
-      FractalGlyphs.Sets sets = FractalGlyphs.generate(spec, LetterFonts.installed(), config.imageSize());
-      train = sets.train();
-      test = sets.test();
-      double[] meanStd = FractalGlyphs.meanStd(train);
-      Map<String, Object> description = new LinkedHashMap<>(sets.description());
+          s.longValue(d + "fractal-seed"), glyphSet, s.intIn(d + "images-per-class", 1, 1_000_000),
+          s.intIn(d + "test-images-per-class", 1, 1_000_000), s.longValue(d + "seed"), s.longValue(d + "suite-seed"),
+          s.bool(d + "augment"));
+      int known = FractalGlyphs.numClasses(spec);
+      if (known > 0) {
+        requireClasses(s, m, config, known, "the fractal-glyphs data has " + spec.fractalClasses() + " fractal + "
+            + (known - spec.fractalClasses()) + " glyph classes = " + known);
+      }
+      long started = System.nanoTime();
+      FractalGlyphs.Generator generator = FractalGlyphs.open(spec, LetterFonts.installed(), config.imageSize());
+      requireClasses(s, m, config, generator.numClasses(), "the fractal-glyphs data has " + spec.fractalClasses()
+          + " fractal + " + (generator.numClasses() - spec.fractalClasses()) + " glyph classes with the fonts installed");
+      boolean fresh = s.bool(d + "fresh-each-epoch");
+      ImageSet first = generator.train(0);
+      trainFor = epoch -> epoch == 0 || !fresh ? first : generator.train(epoch);
+      test = generator.test();
+      double[] meanStd = FractalGlyphs.meanStd(first);
+      Map<String, Object> description = new LinkedHashMap<>(generator.description());
+      description.put("fresh_each_epoch", fresh);
+      description.put("train_images_per_epoch", first.size());
+      description.put("test_images", test.size());
+      description.put("generation_seconds", (System.nanoTime() - started) / 1e9);
       description.put("train_pixel_mean", meanStd[0]);
       description.put("train_pixel_std", meanStd[1]);
       data = description;
-      System.err.printf("generated %d + %d images of %d classes in %.1f s (pixel mean %.4f, std %.4f)%n", train.size(),
-          test.size(), classes, (double) description.get("generation_seconds"), meanStd[0], meanStd[1]);
-      System.err.println("pre-training " + config.describe() + " on " + train.size() + " fractal and glyph images");
+      dataKey = spec + " fresh=" + fresh + " classes=" + generator.classNames();
+      System.err.printf("generated %d + %d images of %d classes in %.1f s (pixel mean %.4f, std %.4f)%n", first.size(),
+          test.size(), generator.numClasses(), (double) description.get("generation_seconds"), meanStd[0], meanStd[1]);
+      System.err.println("pre-training " + config.describe() + " on " + first.size() + " fractal and glyph images"
+          + (fresh ? " per epoch, fresh each epoch" : ""));
     }
+    Path stateDir = s.string(p + "state-dir").isEmpty() ? Path.of(out + ".state") : Path.of(s.string(p + "state-dir"));
 
-    List<Map<String, Object>> epochs = new ArrayList<>();
     long started = System.nanoTime();
     double testAccuracy;
+    List<Map<String, Object>> finished;
+    String fingerprint = config.describe() + " " + recipe + " " + dataKey;
     try (Pretrainer pretrainer = new Pretrainer(config, recipe.learningRate(), recipe.seed())) {
-      pretrainer.train(train, recipe, report -> {
-        System.err.printf("epoch %d: train loss %.4f, train acc %.4f, %.0f s%n", report.epoch(), report.trainLoss(),
-            report.trainAccuracy(), report.seconds());
-        epochs.add(Map.of("epoch", report.epoch(), "train_loss", report.trainLoss(),
-            "train_acc", report.trainAccuracy(), "seconds", report.seconds()));
+      PretrainState saved = PretrainState.read(stateDir, fingerprint);
+      List<Map<String, Object>> epochs = new ArrayList<>(saved == null ? List.of() : saved.epochs());
+      if (saved != null) {
+        pretrainer.restore(saved.variables());
+        System.err.println("resuming after epoch " + epochs.size() + " from " + stateDir);
+      }
+      pretrainer.train(trainFor, test, recipe, epochs.size(), report -> {
+        System.err.printf("epoch %d: train loss %.4f, train acc %.4f, held-out acc %.4f, lr %.2e, %.0f s%n",
+            report.epoch(), report.trainLoss(), report.trainAccuracy(), report.heldOutAccuracy(),
+            report.lastLearningRate(), report.seconds());
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", report.epoch());
+        line.put("train_loss", report.trainLoss());
+        line.put("train_acc", report.trainAccuracy());
+        line.put("held_out_acc", report.heldOutAccuracy());
+        line.put("learning_rate_end", report.lastLearningRate());
+        line.put("seconds", report.seconds());
+        epochs.add(line);
+        PretrainState.write(stateDir, fingerprint, epochs, pretrainer.state());
       });
       Backbone.export(out, config, pretrainer.weights());
+      finished = epochs;
       testAccuracy = pretrainer.accuracy(test);
     }
     // Re-load the exported backbone: the accuracy we record is that of the files we ship.
@@ -104,13 +142,21 @@ final class PretrainCommand implements Callable<Integer> {
     record.put("architecture", config.describe());
     record.put("backbone_parameters", config.backboneParameters());
     record.put("data", data);
-    record.put("recipe", Map.of("optimizer", "Adam", "learning_rate", recipe.learningRate(), "epochs", recipe.epochs(),
-        "batch_size", recipe.batchSize(), "seed", recipe.seed(), "augmentation", "none",
-        "normalization", config.normalization()));
-    record.put("epochs", epochs);
+    Map<String, Object> recipeRecord = new LinkedHashMap<>();
+    recipeRecord.put("optimizer", "Adam");
+    recipeRecord.put("learning_rate", recipe.learningRate());
+    recipeRecord.put("schedule", recipe.schedule().key);
+    recipeRecord.put("warmup_epochs", recipe.warmupEpochs());
+    recipeRecord.put("epochs", recipe.epochs());
+    recipeRecord.put("batch_size", recipe.batchSize());
+    recipeRecord.put("seed", recipe.seed());
+    recipeRecord.put("normalization", config.normalization());
+    record.put("recipe", recipeRecord);
+    record.put("epochs", finished);
     record.put("test_accuracy_in_session", testAccuracy);
     record.put("test_accuracy_exported", exportedAccuracy);
     record.put("seconds", (System.nanoTime() - started) / 1e9);
+    record.put("seconds_note", "this process only; a resumed run's earlier epochs are in epochs[].seconds");
     record.put("command", "provpt pretrain" + (configFile != null ? " -c " + configFile : "")
         + (overrides.isEmpty() ? "" : " --set " + String.join(" --set ", overrides)));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pretrain.json").toFile(), record);

@@ -3,6 +3,7 @@ package dev.provpt.tf;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.framework.optimizers.Adam;
@@ -26,7 +27,8 @@ import org.tensorflow.types.family.TType;
  */
 public final class OrderedAdam extends Optimizer {
   private final String name;
-  private final float learningRate;
+  private final float constantLearningRate;
+  private final Operand<TFloat32> fedLearningRate;
   private Variable<TFloat32> betaOnePower;
   private Variable<TFloat32> betaTwoPower;
 
@@ -34,7 +36,16 @@ public final class OrderedAdam extends Optimizer {
   public OrderedAdam(Graph graph, String name, float learningRate) {
     super(graph, name);
     this.name = name;
-    this.learningRate = learningRate;
+    this.constantLearningRate = learningRate;
+    this.fedLearningRate = null;
+  }
+
+  /** With a learning rate the caller feeds or computes (a schedule). */
+  public OrderedAdam(Graph graph, String name, Operand<TFloat32> learningRate) {
+    super(graph, name);
+    this.name = name;
+    this.constantLearningRate = Float.NaN;
+    this.fedLearningRate = learningRate;
   }
 
   @Override
@@ -69,7 +80,7 @@ public final class OrderedAdam extends Optimizer {
         getSlot(v, Adam.SECOND_MOMENT).orElseThrow(),
         betaOnePower,
         betaTwoPower,
-        tf.constant(learningRate),
+        fedLearningRate != null ? fedLearningRate : tf.constant(constantLearningRate),
         tf.constant(Adam.BETA_ONE_DEFAULT),
         tf.constant(Adam.BETA_TWO_DEFAULT),
         tf.constant(Adam.EPSILON_DEFAULT),

@@ -31,14 +31,59 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Trains a whole ViT (backbone and upstream head) from scratch with Adam: the way the shipped
- * backbone is made. Uses the same graph builder and the same preprocessing as tuning.
+ * backbones are made. Uses the same graph builder and the same preprocessing as tuning. The learning
+ * rate is constant or follows a linear warm-up then a cosine decay to zero; every epoch may bring
+ * its own training set (fresh generated instances); after each epoch the whole training state (the
+ * weights and Adam's moments) can be saved, so a run cut short resumes where it stopped.
  */
 public final class Pretrainer implements AutoCloseable {
   /** Recipe of a pre-training run. */
-  public record Recipe(int epochs, int batchSize, float learningRate, long seed) {}
+  public record Recipe(int epochs, int batchSize, float learningRate, long seed, Schedule schedule,
+                       double warmupEpochs) {
+    /** The first recipes' form: a constant learning rate. */
+    public Recipe(int epochs, int batchSize, float learningRate, long seed) {
+      this(epochs, batchSize, learningRate, seed, Schedule.CONSTANT, 0);
+    }
 
-  /** What one epoch measured. */
-  public record EpochReport(int epoch, double trainLoss, double trainAccuracy, double seconds) {}
+    /** The learning rate at {@code step} of {@code totalSteps}. */
+    public double learningRateAt(long step, long totalSteps, long stepsPerEpoch) {
+      return switch (schedule) {
+        case CONSTANT -> learningRate;
+        case COSINE -> {
+          double warmup = warmupEpochs * stepsPerEpoch;
+          if (step < warmup) {
+            yield learningRate * (step + 1) / warmup;
+          }
+          double progress = (step - warmup) / Math.max(1, totalSteps - warmup);
+          yield learningRate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+        }
+      };
+    }
+  }
+
+  /** How the learning rate moves over the run. */
+  public enum Schedule {
+    CONSTANT("constant"), COSINE("cosine");
+
+    public final String key;
+
+    Schedule(String key) {
+      this.key = key;
+    }
+
+    public static java.util.List<String> keys() {
+      return java.util.Arrays.stream(values()).map(v -> v.key).toList();
+    }
+
+    public static Schedule of(String key) {
+      return java.util.Arrays.stream(values()).filter(v -> v.key.equals(key)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("schedule must be one of " + keys() + ", got " + key));
+    }
+  }
+
+  /** What one epoch measured; held-out accuracy is NaN where no held-out set was given. */
+  public record EpochReport(int epoch, double trainLoss, double trainAccuracy, double heldOutAccuracy,
+                            double lastLearningRate, double seconds) {}
 
   private final VitConfig config;
   private final Normalization normalization;
@@ -50,6 +95,8 @@ public final class Pretrainer implements AutoCloseable {
   private final Operand<TFloat32> loss;
   private final Operand<TInt32> correct;
   private final Op step;
+  private final Placeholder<TFloat32> learningRate;
+  private final HostVariables state;
 
   public Pretrainer(VitConfig config, float learningRate, long seed) {
     if (config.upstreamClasses() < 2) {
@@ -73,28 +120,45 @@ public final class Pretrainer implements AutoCloseable {
     loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
     correct = tf.sum(tf.dtypes.cast(
         tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class), tf.constant(0));
-    step = new OrderedAdam(graph, "pretrain.adam", learningRate).minimize(loss, "pretrain_step");
+    this.learningRate = tf.withName("pretrain_learning_rate").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.scalar()));
+    step = new OrderedAdam(graph, "pretrain.adam", this.learningRate).minimize(loss, "pretrain_step");
+    state = HostVariables.ofEveryVariable(graph, tf, "pre-training variable");
     session = new Session(graph);
     session.initialize();
   }
 
   /** Runs the recipe on {@code train}, reporting each epoch. */
   public List<EpochReport> train(ImageSet train, Recipe recipe, java.util.function.Consumer<EpochReport> onEpoch) {
+    return train(epoch -> train, null, recipe, 0, onEpoch);
+  }
+
+  /**
+   * Runs epochs {@code firstEpoch} to the recipe's last on the set {@code trainFor} gives for each
+   * epoch (0-based), measuring the upstream accuracy on {@code heldOut} (may be null) after each.
+   */
+  public List<EpochReport> train(java.util.function.IntFunction<ImageSet> trainFor, ImageSet heldOut, Recipe recipe,
+                                 int firstEpoch, java.util.function.Consumer<EpochReport> onEpoch) {
     List<EpochReport> reports = new ArrayList<>();
-    for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
+    for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
       long started = System.nanoTime();
-      ProgressBar bar = new ProgressBar("pretrain epoch " + (epoch + 1) + "/" + recipe.epochs(),
-          BatchIterator.batchesPerEpoch(train.size(), recipe.batchSize()));
+      ImageSet train = trainFor.apply(epoch);
+      long stepsPerEpoch = BatchIterator.batchesPerEpoch(train.size(), recipe.batchSize());
+      ProgressBar bar = new ProgressBar("pretrain epoch " + (epoch + 1) + "/" + recipe.epochs(), (int) stepsPerEpoch);
       double lossSum = 0;
       long hits = 0;
       int seen = 0;
+      double lr = 0;
+      long stepIndex = epoch * stepsPerEpoch;
       BatchIterator batches = BatchIterator.shuffled(train, recipe.batchSize(), normalization, recipe.seed(), epoch);
       while (batches.hasNext()) {
         Batch b = batches.next();
+        lr = recipe.learningRateAt(stepIndex++, stepsPerEpoch * recipe.epochs(), stepsPerEpoch);
         try (Tensor x = Tensors.floats(b.images(), (long) b.size(), config.imageSize(), config.imageSize(), config.channels());
              Tensor y = Tensors.ints(b.labels(), b.size());
-             Result r = session.runner().feed(images, x).feed(labels, y).fetch(loss).fetch(correct)
-                 .addTarget(step).run()) {
+             Tensor rate = TFloat32.scalarOf((float) lr);
+             Result r = session.runner().feed(images, x).feed(labels, y).feed(learningRate, rate)
+                 .fetch(loss).fetch(correct).addTarget(step).run()) {
           float batchLoss = Tensors.toFloat(r.get(0));
           if (!Float.isFinite(batchLoss)) {
             throw new TrainingException("pre-training loss became " + batchLoss + " in epoch " + (epoch + 1)
@@ -107,12 +171,27 @@ public final class Pretrainer implements AutoCloseable {
         bar.step(String.format("loss %.4f acc %.3f", lossSum / seen, (double) hits / seen));
       }
       bar.finish();
+      double heldOutAccuracy = heldOut == null ? Double.NaN : accuracy(heldOut);
       EpochReport report = new EpochReport(epoch + 1, lossSum / train.size(), (double) hits / train.size(),
-          (System.nanoTime() - started) / 1e9);
+          heldOutAccuracy, lr, (System.nanoTime() - started) / 1e9);
       reports.add(report);
       onEpoch.accept(report);
     }
     return reports;
+  }
+
+  /** Every variable of the training graph (weights, Adam's moments and powers), by name. */
+  public Map<String, float[]> state() {
+    return state.readAll(session);
+  }
+
+  /** Puts back what {@link #state()} returned (of a trainer of the same architecture). */
+  public void restore(Map<String, float[]> values) {
+    if (!values.keySet().equals(state.names())) {
+      throw new IllegalArgumentException("pre-training state holds " + values.size() + " variables, this graph "
+          + state.names().size() + "; was it saved for another architecture?");
+    }
+    state.writeAll(session, values);
   }
 
   /** Top-1 accuracy of the upstream head on {@code set}. */
