@@ -89,7 +89,7 @@ final class AshaGrid {
     Resume resume = null;
     if (segment.fromEpoch() > 0) {
       resume = RunService.readCheckpoint(runDirectory);
-      int at = resume == null ? 0 : resume.experiment().epoch();
+      int at = resume == null ? 0 : resume.epoch();
       if (at != segment.fromEpoch()) {
         throw new IllegalStateException("grid run " + spec.name() + " is promoted from epoch " + segment.fromEpoch()
             + " but its newest usable checkpoint is of epoch " + at + " (" + runDirectory + ")");

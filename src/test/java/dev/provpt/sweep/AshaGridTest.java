@@ -68,7 +68,7 @@ class AshaGridTest {
     var rows = new HashMap<Integer, java.util.Map<String, Object>>();
     Path paused = tmp.resolve("paused");
     AshaGrid.train(sweep.experiment(), spec, paused, new AshaSearch.Segment(0, 0, 0, 2), rows);
-    assertEquals(2, RunService.readCheckpoint(paused).experiment().epoch(), "stopped with its epoch-2 checkpoint");
+    assertEquals(2, RunService.readCheckpoint(paused).epoch(), "stopped with its epoch-2 checkpoint");
     double promoted = AshaGrid.train(sweep.experiment(), spec, paused, new AshaSearch.Segment(0, 1, 2, 4), rows);
     Path whole = tmp.resolve("whole");
     double never = AshaGrid.train(sweep.experiment(), spec, whole, new AshaSearch.Segment(0, 0, 0, 4), rows);
@@ -114,7 +114,7 @@ class AshaGridTest {
       JsonNode state = JSON.readTree(run.resolve(AshaGrid.STATE_FILE).toFile());
       int epochs = state.get("epochs").asInt();
       assertEquals(epochs, Files.readAllLines(run.resolve(RunDirectory.METRICS)).size(), run.toString());
-      assertEquals(epochs, RunService.readCheckpoint(run).experiment().epoch(), "its last checkpoint is kept");
+      assertEquals(epochs, RunService.readCheckpoint(run).epoch(), "its last checkpoint is kept");
       assertEquals(epochs, report.get("grid_curves").get(i).get("val_acc").size());
       assertEquals(epochs, report.get("grid").get(i).get("epochs").asInt());
       if (state.get("state").asText().equals("stopped")) {
