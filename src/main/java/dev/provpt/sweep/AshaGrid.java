@@ -49,7 +49,17 @@ final class AshaGrid {
     this.epochs = epochs;
   }
 
-  Result run(Path directory, Consumer<String> progress) throws Exception {
+  Result run(Path directory, Consumer<String> progress) throws IOException {
+    try {
+      return search(directory, progress);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Result search(Path directory, Consumer<String> progress) throws Exception {
     List<Sweep.RunSpec> specs = sweep.gridRuns();
     Asha asha = new Asha(settings, epochs);
     Map<Integer, Map<String, Object>> rows = new ConcurrentHashMap<>();

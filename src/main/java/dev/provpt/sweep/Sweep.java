@@ -244,7 +244,7 @@ public final class Sweep {
       grid = runAll(directory, gridRuns(), progress);
       best = best(grid);
     } else {
-      AshaGrid.Result searched = ashaGrid(directory, progress);
+      AshaGrid.Result searched = new AshaGrid(this, asha, epochs).run(directory, progress);
       grid = searched.rows();
       best = searched.chosen();
       evidence.put("asha", searched.section());
@@ -262,16 +262,6 @@ public final class Sweep {
     Files.writeString(directory.resolve("commands.txt"), "# the runs in this directory (grid-*: the search, "
         + "on train/val; the others: the final runs, on train+val)\n" + command("sweep") + "\n");
     return report;
-  }
-
-  private AshaGrid.Result ashaGrid(Path directory, Consumer<String> progress) throws IOException {
-    try {
-      return new AshaGrid(this, asha, epochs).run(directory, progress);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** How the grid is trained (provpt.sweep.scheduler). */
