@@ -7,7 +7,8 @@
 #   scripts/suite.sh status           jobs per state
 #   scripts/suite.sh collect [TASK…]  for each sweep with a finished variant (--partial): results/<task>/<sweep>/ (report, the final runs'
 #                                      small files, commands.txt) and configs/<task>/<variant>.conf
-#   scripts/suite.sh report           docs/RESULTS.md from results/ (with suite/notes.md, the authors' notes)
+#   scripts/suite.sh report           docs/RESULTS.md from results/ (with suite/notes.md, the authors' notes), and
+#                                      docs/ASHA.md (ASHA replayed over the grids' curves)
 #
 # The daemon: PROVPT_URL, default http://127.0.0.1:8765 (start it with ./provpt serve).
 set -uo pipefail
@@ -70,10 +71,12 @@ case "$cmd" in
     [ ${#dirs[@]} -gt 0 ] || { echo "no collected sweep under results/ (scripts/suite.sh collect)" >&2; exit 2; }
     notes=()
     [ -f suite/notes.md ] && notes=(--notes suite/notes.md)
-    ./provpt report "${dirs[@]}" --out docs/RESULTS.md "${notes[@]}"
+    ./provpt report "${dirs[@]}" --out docs/RESULTS.md "${notes[@]}" || exit $?
+    # ASHA replayed over the grids' curves (report.json keeps them): docs/ASHA.md
+    ./provpt asha-replay results --out docs/ASHA.md
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "PRO-VPT: visual prompt tuning with iterative prompt relocation, on the JVM.",
     subcommands = {RunCommand.class, PretrainCommand.class, InspectCommand.class, BenchCommand.class, PlotCommand.class, PredictCommand.class, SweepCommand.class,
         ImportVitCommand.class, FeaturesCommand.class, IdlenessAuditCommand.class, CompareCommand.class, ReportCommand.class,
+        AshaReplayCommand.class,
         DaemonCommands.Serve.class, DaemonCommands.Submit.class, DaemonCommands.Status.class, DaemonCommands.Cancel.class,
         CommandLine.HelpCommand.class})
 public final class Main {

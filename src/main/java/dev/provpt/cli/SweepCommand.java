@@ -53,6 +53,11 @@ final class SweepCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path file = Main.experimentOrDefault(configFile);
     Sweep sweep = new Sweep(file, overrides);
+    if (submit && sweep.scheduler() != dev.provpt.sweep.scheduler.Scheduler.GRID) {
+      throw new IllegalArgumentException(dev.provpt.sweep.scheduler.Scheduler.KEY + " = " + sweep.scheduler().key
+          + " runs in one process only (provpt sweep without --submit); a daemon trains every grid point: "
+          + "--set sweep.scheduler=grid to queue the grid");
+    }
     if (submit || collect) {
       return new SweepJobs(sweep, url, partial).run(submit, configs, out != null ? out
           : ExperimentSettings.from(ConfigLoader.load(file, overrides)).out().resolve(

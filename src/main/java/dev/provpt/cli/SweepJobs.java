@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.sweep.Sweep;
+import dev.provpt.sweep.scheduler.GridCurves;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +83,8 @@ final class SweepJobs {
       throw new IllegalArgumentException("sweep " + sweep.id() + ": the final runs are not done yet ("
           + states(allFinals, jobs) + "); provpt sweep --submit queues them once the grid is done");
     }
-    Map<String, Object> report = sweep.report(reportDirectory, gridRows, finalRows);
+    Map<String, Object> report = sweep.report(reportDirectory, gridRows, finalRows, best,
+        Map.of(GridCurves.KEY, curves(grid, jobs)));
     for (Sweep.RunSpec spec : finals) {
       copyFiles(jobs.get(sweep.key(spec)), reportDirectory.resolve(spec.name()));
     }
@@ -111,6 +113,17 @@ final class SweepJobs {
       }
     }
     return done;
+  }
+
+  /** The grid jobs' per-epoch curves, from their metrics.jsonl, in grid order (report.json keeps them). */
+  private List<Map<String, Object>> curves(List<Sweep.RunSpec> grid, Map<String, JsonNode> jobs) throws Exception {
+    List<Map<String, Object>> curves = new ArrayList<>();
+    for (Sweep.RunSpec spec : grid) {
+      String metrics = DaemonCommands.request(url, "GET", "/jobs/" + jobs.get(sweep.key(spec)).get("id").asLong()
+          + "/files/" + dev.provpt.report.RunDirectory.METRICS, null);
+      curves.add(GridCurves.parse(spec.name(), metrics).toJson());
+    }
+    return curves;
   }
 
   /** Copies a finished job's small files (COPIED) through the API into {@code directory}. */

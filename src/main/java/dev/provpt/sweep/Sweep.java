@@ -15,6 +15,9 @@ import dev.provpt.report.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
 import dev.provpt.stats.Moments;
+import dev.provpt.sweep.scheduler.AshaSettings;
+import dev.provpt.sweep.scheduler.GridCurves;
+import dev.provpt.sweep.scheduler.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,9 @@ public final class Sweep {
   private final RunPacking packing;
   private final List<Variant> variants;
   private final String baseMethod;
+  private final Scheduler scheduler;
+  private final AshaSettings asha;
+  private final int epochs;
 
   public Sweep(Path experiment, List<String> overrides) {
     this.experiment = experiment;
@@ -74,6 +80,12 @@ public final class Sweep {
     }
     variants = variantsOf(config);
     baseMethod = ExperimentSettings.from(config).method().key;
+    scheduler = s.oneOf(Scheduler.KEY, Scheduler.class, c -> c.key);
+    asha = AshaSettings.from(config);
+    epochs = ExperimentSettings.from(config).train().epochs();
+    if (scheduler == Scheduler.ASHA) {
+      asha.rungEpochs(epochs); // rungs that do not fit the epochs fail now, not after a rung
+    }
     // every variant must make a valid experiment: a typo in a variant fails now, not after the grid
     for (Variant v : variants) {
       try {
@@ -225,16 +237,36 @@ public final class Sweep {
     Files.createDirectories(directory);
     // the runs of each phase go concurrent-runs at a time; results are read in grid order, so the
     // choice (the first best) is the one a sequential sweep makes
-    List<Map<String, Object>> grid = runAll(directory, gridRuns(), progress);
-    Map<String, Object> best = best(grid);
+    List<Map<String, Object>> grid;
+    Map<String, Object> best;
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    if (scheduler == Scheduler.GRID) {
+      grid = runAll(directory, gridRuns(), progress);
+      best = best(grid);
+    } else {
+      AshaGrid.Result searched = new AshaGrid(this, asha, epochs).run(directory, progress);
+      grid = searched.rows();
+      best = searched.chosen();
+      evidence.put("asha", searched.section());
+    }
+    List<Map<String, Object>> curves = new ArrayList<>();
+    for (RunSpec spec : gridRuns()) {
+      curves.add(GridCurves.read(spec.name(), directory.resolve(spec.name())).toJson());
+    }
+    evidence.put(GridCurves.KEY, curves);
     double lr = ((Number) best.get("base_lr")).doubleValue();
     double wd = ((Number) best.get("weight_decay")).doubleValue();
     List<Map<String, Object>> finals = runAll(directory, finalRuns(lr, wd), progress);
-    Map<String, Object> report = report(directory, grid, finals);
+    Map<String, Object> report = report(directory, grid, finals, best, evidence);
     new ReadyConfigs(this).write(configs != null ? configs : directory.resolve("configs"), best);
     Files.writeString(directory.resolve("commands.txt"), "# the runs in this directory (grid-*: the search, "
         + "on train/val; the others: the final runs, on train+val)\n" + command("sweep") + "\n");
     return report;
+  }
+
+  /** How the grid is trained (provpt.sweep.scheduler). */
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   /** {@code ./provpt <subcommand> -c FILE [--set …]}: the command line that makes this sweep. */
@@ -272,9 +304,10 @@ public final class Sweep {
 
   /**
    * Settings under provpt that are no part of a sweep's id: how a run is computed, not what (the linear probe's
-   * feature cache gives the same steps up to float rounding). Jobs still carry them.
+   * feature cache gives the same steps up to float rounding; ASHA trains prefixes of the same grid runs). Jobs still
+   * carry them.
    */
-  static final List<String> NOT_IDENTITY = List.of("train.cache-features");
+  static final List<String> NOT_IDENTITY = List.of("train.cache-features", "sweep.scheduler", "sweep.asha");
 
   /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
   public String key(RunSpec spec) {
@@ -324,8 +357,16 @@ public final class Sweep {
   /** Writes report.json and report.md under {@code directory} from the grid's and the final runs' rows. */
   public Map<String, Object> report(Path directory, List<Map<String, Object>> grid, List<Map<String, Object>> finals)
       throws IOException {
+    return report(directory, grid, finals, best(grid), Map.of());
+  }
+
+  /**
+   * As above, with the grid's choice {@code best} and {@code evidence} written after the grid rows: the grid runs'
+   * curves ({@link GridCurves#KEY}) and, when ASHA searched the grid, its section ({@code asha}).
+   */
+  public Map<String, Object> report(Path directory, List<Map<String, Object>> grid, List<Map<String, Object>> finals,
+      Map<String, Object> best, Map<String, Object> evidence) throws IOException {
     Files.createDirectories(directory);
-    Map<String, Object> best = best(grid);
     double lr = ((Number) best.get("base_lr")).doubleValue();
     double wd = ((Number) best.get("weight_decay")).doubleValue();
     Map<String, Object> report = new LinkedHashMap<>();
@@ -367,6 +408,7 @@ public final class Sweep {
     }
     report.put("seeds", seeds);
     report.put("grid", grid);
+    report.putAll(evidence);
     report.put("final", finals);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(directory.resolve("report.json").toFile(),
         report);
@@ -418,10 +460,14 @@ public final class Sweep {
   }
 
 
+  @SuppressWarnings("unchecked")
   private static String markdown(Map<String, Object> report, List<Map<String, Object>> grid) {
     StringBuilder md = new StringBuilder("# Sweep report\n\nWritten by `provpt sweep`.\n\n| base-lr | weight decay | best val acc |\n|---|---|---|\n");
     for (Map<String, Object> g : grid) {
       md.append(String.format("| %s | %s | %.4f |%n", g.get("base_lr"), g.get("weight_decay"), (Double) g.get("best_val_acc")));
+    }
+    if (report.get("asha") instanceof Map<?, ?> section) {
+      md.append(AshaGrid.markdown((Map<String, Object>) section, grid));
     }
     if (!report.containsKey("variants")) {
       md.append(String.format("%nChosen: %s. Test accuracy over seeds %s: **%.4f ± %.4f** (mean ± sample std).%n",

@@ -98,6 +98,15 @@ class SweepSubmitTest {
       assertEquals(0, collected.code(), collected.err());
       JsonNode json = JSON.readTree(report.resolve("report.json").toFile());
       assertEquals(2, json.get("grid").size());
+      // every grid run's curves, from its job's metrics.jsonl: the best of them is its row's best val acc
+      for (int i = 0; i < 2; i++) {
+        JsonNode curve = json.get("grid_curves").get(i);
+        assertEquals(json.get("grid").get(i).get("run"), curve.get("run"));
+        assertEquals(2, curve.get("val_acc").size());
+        assertEquals(2, curve.get("train_loss").size());
+        assertEquals(json.get("grid").get(i).get("best_val_acc").asDouble(), Math.max(
+            curve.get("val_acc").get(0).asDouble(), curve.get("val_acc").get(1).asDouble()), 0);
+      }
       assertEquals(2, json.get("final").size());
       assertEquals(2, json.get("test_acc_per_seed").size());
       assertTrue(Files.readString(report.resolve("report.md")).contains("Test accuracy over seeds"));

@@ -63,6 +63,14 @@ class SweepTest {
     assertEquals(mean, (Double) report.get("test_acc_mean"), 1e-12);
     assertEquals(std, (Double) report.get("test_acc_std"), 1e-12);
     assertTrue(Files.readString(out.resolve("report.md")).contains(String.format("%.4f ± %.4f", mean, std)));
+    // the grid runs' curves are kept: one epoch each here, its val accuracy the row's best
+    JsonNode written = json.readTree(out.resolve("report.json").toFile());
+    for (int i = 0; i < grid.size(); i++) {
+      JsonNode curve = written.get("grid_curves").get(i);
+      assertEquals(grid.get(i).name(), curve.get("run").asText());
+      assertEquals(written.get("grid").get(i).get("best_val_acc").asDouble(), curve.get("val_acc").get(0).asDouble(), 0);
+      assertEquals(1, curve.get("train_loss").size());
+    }
   }
 
   /** The experiment settings without {@code source} (the raw Config, which also holds the sweep section). */
@@ -174,6 +182,15 @@ class SweepTest {
     Sweep uncached = new Sweep(experiment, List.of("train.cache-features=false"));
     Sweep longer = new Sweep(experiment, List.of("train.epochs=7"));
     assertEquals(plain.id(), uncached.id());
+    Sweep asha = new Sweep(experiment, List.of("sweep.scheduler=asha", "sweep.asha.min-epochs=1", "sweep.asha.rungs=1"));
+    assertEquals(plain.id(), asha.id(), "ASHA trains prefixes of the same grid runs");
+    var typo = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(experiment,
+        List.of("sweep.scheduler=ashaa")));
+    assertTrue(typo.getMessage().contains("provpt.sweep.scheduler") && typo.getMessage().contains("[grid, asha]"),
+        typo.getMessage());
+    var unfit = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(experiment,
+        List.of("sweep.scheduler=asha")));
+    assertTrue(unfit.getMessage().contains("provpt.sweep.asha.min-epochs"), unfit.getMessage());
     assertFalse(plain.id().equals(longer.id()), "epochs change what is computed");
     // the job still says what the user asked for
     var job = com.typesafe.config.ConfigFactory.parseString(uncached.jobText(uncached.gridRuns().get(0)));

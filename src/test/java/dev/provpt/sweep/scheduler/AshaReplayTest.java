@@ -1,0 +1,134 @@
+package dev.provpt.sweep.scheduler;
+
+import static dev.provpt.sweep.scheduler.Asha.Decision.PAUSE;
+import static dev.provpt.sweep.scheduler.Asha.Decision.PROMOTE;
+import static dev.provpt.sweep.scheduler.Asha.Decision.TOP;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ASHA replayed over made-up grid curves, worked by hand (η = 2, rungs at epochs 1, 2, 4, one slot). */
+class AshaReplayTest {
+  @TempDir
+  Path tmp;
+
+  private static final AshaSettings SETTINGS = new AshaSettings(2, 1, 3);
+
+  /** Four grid points, four epochs each; p3 starts worst and ends best, so ASHA (stopping it at epoch 1) misses it. */
+  private static List<GridCurves> curves() {
+    return List.of(curve("p0", 0.50, 0.55, 0.60, 0.62), curve("p1", 0.40, 0.70, 0.72, 0.75),
+        curve("p2", 0.60, 0.61, 0.62, 0.63), curve("p3", 0.30, 0.35, 0.40, 0.80));
+  }
+
+  private static GridCurves curve(String run, double... val) {
+    List<Double> acc = new ArrayList<>();
+    List<Double> loss = new ArrayList<>();
+    for (double v : val) {
+      acc.add(v);
+      loss.add(1 - v);
+    }
+    return new GridCurves(run, acc, loss);
+  }
+
+  @Test
+  void theReplayMakesTheHandWorkedDecisions() throws Exception {
+    var outcome = AshaReplay.search(curves(), SETTINGS, 4, 1);
+    // p0 alone at rung 0 pauses; p1 arrives worse, so p0 is promoted from its pause; p2 is the best of three at
+    // rung 0 and of two at rung 1, and reaches the top; p3 arrives last, fourth of four at rung 0, and stops
+    List<String> expected = List.of("0@0 0.5 PAUSE", "1@0 0.4 PAUSE", "0@1 0.55 PAUSE", "2@0 0.6 PROMOTE",
+        "2@1 0.61 PROMOTE", "2@2 0.63 TOP", "3@0 0.3 PAUSE");
+    assertEquals(expected, outcome.events().stream().map(e -> e.segment().run() + "@" + e.segment().rung() + " "
+        + e.metric() + " " + e.decision()).toList());
+    assertEquals(List.of(PAUSE, PAUSE, PAUSE, PROMOTE, PROMOTE, TOP, PAUSE),
+        outcome.events().stream().map(AshaSearch.Event::decision).toList());
+    assertEquals(2, outcome.pick());
+    assertEquals(8, outcome.epochsTrained());
+    assertEquals(List.of(2, 1, 4, 1), outcome.runs().stream().map(AshaSearch.RunEnd::epochs).toList());
+
+    AshaReplay.Result result = AshaReplay.compare(curves(), SETTINGS, 1);
+    assertEquals(3, result.gridPick());
+    assertEquals(2, result.ashaPick());
+    assertFalse(result.agree());
+    assertEquals(0.63 - 0.80, result.ashaPickLastVal() - result.gridPickLastVal(), 1e-12);
+    assertEquals(16, result.gridEpochs());
+    // ranks at epoch 1: (3, 2, 4, 1), at 2 and 3: (2, 4, 3, 1), at 4: (1, 3, 2, 4): rho = 1 - 6 sum d^2 / (n(n^2-1))
+    assertArrayEquals(new double[] {-0.8, -0.2, -0.2, 1.0}, result.spearmanVal(), 1e-12);
+    assertEquals(4, result.stableFromVal());
+    assertEquals(4, result.stableFromBest(), "rising curves: the best so far is the last");
+  }
+
+  /**
+   * Two slots: p0 and p1 end epoch 1 together and report in grid order (t = 1: p0 pauses, its slot takes p2; p1
+   * pauses and p0, now top of two, takes p1's slot); at t = 2 p0 (rung 1) and p2 (rung 0) end together, p0 pauses
+   * and p3 starts, p2 is promoted; at t = 3 p2 is promoted again before p3 reports; p2 reaches the top at t = 5.
+   */
+  @Test
+  void twoSlotsOnTheEpochClockReportInTimeThenGridOrder() throws Exception {
+    var outcome = AshaReplay.search(curves(), SETTINGS, 4, 2);
+    assertEquals(List.of("0@0 PAUSE", "1@0 PAUSE", "0@1 PAUSE", "2@0 PROMOTE", "2@1 PROMOTE", "3@0 PAUSE", "2@2 TOP"),
+        outcome.events().stream().map(e -> e.segment().run() + "@" + e.segment().rung() + " " + e.decision()).toList());
+    assertEquals(8, outcome.epochsTrained());
+    assertEquals(2, outcome.pick());
+  }
+
+  @Test
+  void stabilityIsTheFirstEpochFromWhichRhoStaysHigh() {
+    assertEquals(3, AshaReplay.stableFrom(new double[] {0.95, 0.5, 0.9, 0.99, 1.0}));
+    assertEquals(-1, AshaReplay.stableFrom(new double[] {0.95, Double.NaN}));
+    assertEquals(1, AshaReplay.stableFrom(new double[] {1.0}));
+  }
+
+  @Test
+  void aGridCutShortIsNotReplayedAsAFullOne() {
+    List<GridCurves> ragged = new ArrayList<>(curves());
+    ragged.set(1, curve("p1", 0.40, 0.70));
+    var error = assertThrows(IllegalArgumentException.class, () -> AshaReplay.compare(ragged, SETTINGS, 1));
+    assertTrue(error.getMessage().contains("grid run p1 has 2 epoch(s)"), error.getMessage());
+  }
+
+  /** The page over a results folder: one report with curves (the fixture above), one without. */
+  @Test
+  void thePageReplaysReportsWithCurvesAndNamesTheOthers() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path results = tmp.resolve("results");
+    Files.createDirectories(results.resolve("a/deep"));
+    Files.createDirectories(results.resolve("b/linear"));
+    Map<String, Object> withCurves = new LinkedHashMap<>();
+    withCurves.put("grid", List.of());
+    withCurves.put(GridCurves.KEY, curves().stream().map(GridCurves::toJson).toList());
+    json.writeValue(results.resolve("a/deep/report.json").toFile(), withCurves);
+    json.writeValue(results.resolve("b/linear/report.json").toFile(), Map.of("grid", List.of()));
+
+    Path page = tmp.resolve("ASHA.md");
+    int code = dev.provpt.cli.Main.execute("asha-replay", results.toString(), "--set",
+        "sweep.asha.reduction-factor=2", "--set", "sweep.asha.min-epochs=1", "--set", "sweep.asha.rungs=3",
+        "--out", page.toString());
+    assertEquals(0, code);
+    String md = Files.readString(page);
+    assertTrue(md.contains("| a/deep | 4 x 4 epochs | p3 (0.8000) | p2 (4) | no | 0.8000, 0.6300, -0.1700 | "
+        + "8 / 16 (50%) | 4; 4 |"), md);
+    assertTrue(md.contains("ASHA picked the grid's setting on 0 of 1 grids and trained 8 of their 16 epochs (50%)."), md);
+    assertTrue(md.contains("| a/deep | -0.80, -0.20, -0.20, 1.00 |"), md);
+    assertTrue(md.contains("| b/linear | no grid curves"), md);
+    assertTrue(md.contains("Generated by `provpt asha-replay " + results), md);
+
+    // without any curves the page says so, with no figure
+    Files.delete(results.resolve("a/deep/report.json"));
+    assertEquals(0, dev.provpt.cli.Main.execute("asha-replay", results.toString(), "--out", page.toString()));
+    assertTrue(Files.readString(page).contains("**No replay yet.** None of the 1 sweep report(s)"));
+    assertEquals(2, dev.provpt.cli.Main.execute("asha-replay", tmp.resolve("nowhere").toString(), "--out",
+        page.toString()));
+  }
+}
