@@ -150,7 +150,7 @@ public final class ResultsReading {
     return md.toString();
   }
 
-  /** The rows of Tab. 3 against VPT-Deep: a summary table and the per-task intervals. */
+  /** The rows of [PRO-VPT] Tab. 3 against VPT-Deep: a summary table and the per-task intervals. */
   private static void variants(StringBuilder md, ResultsReport report) {
     md.append("**PRO-VPT's variants − VPT-Deep (the rows of Tab. 3).** ");
     List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();

@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * images/s, the commands and the machine. Every number on the page is computed here from the runs' files.
  */
 public final class ResultsReport {
-  /** The methods of Tab. 1, in its row order. */
+  /** The methods of [PRO-VPT] Tab. 1, in its row order. */
   public static final List<String> METHODS = List.of("linear", "vpt-shallow", "vpt-deep", "pro-vpt");
   /** VTAB's groups, in column order; "other" holds tasks outside the mini-VTAB-1k suite. */
   public static final List<String> GROUPS = List.of("natural", "specialized", "structured", "other");
@@ -227,7 +227,7 @@ public final class ResultsReport {
     return java.util.Collections.unmodifiableMap(baseOf); // by name, so the page's order is stable
   }
 
-  /** The schedule settings in a PRO-VPT configuration's name (its "key=value"s other than the Tab. 3 choices). */
+  /** The schedule settings in a PRO-VPT configuration's name (its "key=value"s other than the [PRO-VPT] Tab. 3 choices). */
   static String scheduleOf(String configuration) {
     int open = configuration.indexOf(" (");
     if (open < 0) {
