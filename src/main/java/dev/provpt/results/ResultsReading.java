@@ -87,22 +87,7 @@ public final class ResultsReading {
 
   /** The section, from "## Reading" to the blank line after it. */
   static String markdown(ResultsReport report) {
-    StringBuilder md = new StringBuilder("## Reading\n\n");
-    md.append("Computed from the same runs as the tables below; differences in percentage points. **The rule.** ")
-        .append("On a task, A − B is the mean over the seeds both ran of the per-seed differences, with its 95% ")
-        .append("confidence interval by Student's t on n − 1 degrees of freedom (n common seeds: ±")
-        .append(t(2)).append(" standard errors with 2 seeds, ±").append(t(3)).append(" with 3, ±").append(t(5))
-        .append(" with 5). A is *above* (*ahead of*) B only where the whole ")
-        .append("interval lies above zero, *below* (*behind*) only where it lies below; otherwise there is *no ")
-        .append("detectable difference*, and the interval shows how large a difference the seeds could hide. With ")
-        .append("fewer than 2 common seeds there is no interval and no class (the tables say \"no interval\", and the ")
-        .append("difference is that of the two means). Over tasks, the per-task differences are tested against zero ")
-        .append("by Wilcoxon's signed-rank test and by the sign test, both exact and two-sided (a difference that is ")
-        .append("0.00 to 9 decimals is dropped as a zero; tied sizes share their average rank, and the signed-rank ")
-        .append("p-value is exact for those ranks); \"detectable over tasks\" means p < 0.05 by the signed-rank test. ")
-        .append("With n tasks no outcome can give either test a p below 2/2^n: ").append(smallestP(3))
-        .append(" with 3 tasks, ").append(smallestP(5)).append(" with 5, ").append(smallestP(9)).append(" with 9. ")
-        .append("Mean ± std over tasks is the mean and sample std of the per-task differences.\n\n");
+    StringBuilder md = new StringBuilder("## Reading\n\n").append(rule());
 
     List<String> run = ResultsReport.METHODS.stream().filter(m -> !report.tasksOf(m).isEmpty()).toList();
     List<String> notRun = ResultsReport.METHODS.stream().filter(m -> !run.contains(m)).toList();
@@ -148,6 +133,25 @@ public final class ResultsReading {
     }
     variants(md, report);
     return md.toString();
+  }
+
+  /** The paragraph that states the rule, with its t quantiles and smallest p-values computed. */
+  private static String rule() {
+    return new StringBuilder("Computed from the same runs as the tables below; differences in percentage points. ")
+        .append("**The rule.** On a task, A − B is the mean over the seeds both ran of the per-seed differences, with its 95% ")
+        .append("confidence interval by Student's t on n − 1 degrees of freedom (n common seeds: ±")
+        .append(t(2)).append(" standard errors with 2 seeds, ±").append(t(3)).append(" with 3, ±").append(t(5))
+        .append(" with 5). A is *above* (*ahead of*) B only where the whole ")
+        .append("interval lies above zero, *below* (*behind*) only where it lies below; otherwise there is *no ")
+        .append("detectable difference*, and the interval shows how large a difference the seeds could hide. With ")
+        .append("fewer than 2 common seeds there is no interval and no class (the tables say \"no interval\", and the ")
+        .append("difference is that of the two means). Over tasks, the per-task differences are tested against zero ")
+        .append("by Wilcoxon's signed-rank test and by the sign test, both exact and two-sided (a difference that is ")
+        .append("0.00 to 9 decimals is dropped as a zero; tied sizes share their average rank, and the signed-rank ")
+        .append("p-value is exact for those ranks); \"detectable over tasks\" means p < 0.05 by the signed-rank test. ")
+        .append("With n tasks no outcome can give either test a p below 2/2^n: ").append(smallestP(3))
+        .append(" with 3 tasks, ").append(smallestP(5)).append(" with 5, ").append(smallestP(9)).append(" with 9. ")
+        .append("Mean ± std over tasks is the mean and sample std of the per-task differences.\n\n").toString();
   }
 
   /** The rows of [PRO-VPT] Tab. 3 against VPT-Deep: a summary table and the per-task intervals. */

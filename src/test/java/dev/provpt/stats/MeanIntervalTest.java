@@ -51,6 +51,8 @@ class MeanIntervalTest {
     double half = StudentT.quantile(0.975, 1) * 0.5;
     MeanInterval edge = new MeanInterval(2, half, Math.sqrt(0.5), 0.95, 0, 2 * half);
     assertFalse(edge.excludesZero());
+    MeanInterval upperEdge = new MeanInterval(2, -half, Math.sqrt(0.5), 0.95, -2 * half, 0);
+    assertFalse(upperEdge.excludesZero());
     assertTrue(MeanInterval.of(List.of(1.0, 2.0)).defined());
   }
 
@@ -61,6 +63,13 @@ class MeanIntervalTest {
     assertFalse(one.excludesZero());
     assertTrue(Double.isNaN(one.low()) && Double.isNaN(one.high()) && Double.isNaN(one.halfWidth()));
     assertEquals(0.2, one.mean(), 0);
-    assertThrows(IllegalArgumentException.class, () -> MeanInterval.of(List.of(1.0, 2.0), 1.0));
+    for (double level : new double[] {0.0, 1.0, -0.5, Double.NaN}) {
+      var e = assertThrows(IllegalArgumentException.class, () -> MeanInterval.of(List.of(1.0, 2.0), level));
+      assertTrue(e.getMessage().contains("confidence level"), e.getMessage());
+    }
+    // a 50% interval is narrower: t(0.75, 1) = 1, so mean ± 1 · s/√2 = 1.5 ± 0.5
+    MeanInterval half50 = MeanInterval.of(List.of(1.0, 2.0), 0.5);
+    assertEquals(1.0, half50.low(), 1e-9);
+    assertEquals(2.0, half50.high(), 1e-9);
   }
 }

@@ -36,6 +36,9 @@ class StudentTTest {
     assertEquals(2.2281389, StudentT.quantile(0.975, 10), 1e-6);
     assertEquals(2.0422725, StudentT.quantile(0.975, 30), 1e-6);
     assertEquals(0.5, StudentT.cdf(0, 7), 1e-15);
+    // the median is 0 for every df (symmetry)
+    assertEquals(0.0, StudentT.quantile(0.5, 1), 1e-12);
+    assertEquals(0.0, StudentT.quantile(0.5, 9), 1e-12);
     // the quantile grows as the degrees of freedom fall
     for (int df = 1; df < 30; df++) {
       assertTrue(StudentT.quantile(0.975, df) > StudentT.quantile(0.975, df + 1), "df " + df);
@@ -64,6 +67,8 @@ class StudentTTest {
     e = assertThrows(IllegalArgumentException.class, () -> StudentT.quantile(1.0, 3));
     assertTrue(e.getMessage().contains("got 1.0"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> StudentT.quantile(0.0, 3));
+    e = assertThrows(IllegalArgumentException.class, () -> StudentT.cdf(1.0, 0));
+    assertTrue(e.getMessage().contains("got 0"), e.getMessage());
     assertTrue(Double.isNaN(StudentT.cdf(Double.NaN, 3)));
   }
 }
