@@ -14,7 +14,7 @@ public record ExperimentPlan(String method, boolean relocates, int epochs, int w
     boolean leaveOneOut, float relocationScale, boolean scaleKeptPrompt, int depth, boolean testEveryEpoch,
     int[] initialDistribution, java.util.Set<Integer> keptCheckpoints) {
 
-  /** A plan with the paper's defaults for the idleness details (gate scores, kept prompts left alone). */
+  /** A plan with [PRO-VPT]'s defaults for the idleness details (gate scores, kept prompts left alone). */
   public ExperimentPlan(String method, boolean relocates, int epochs, int warmupEpochs, boolean passScoring,
       float relocationScale, int depth, boolean testEveryEpoch, int[] initialDistribution) {
     this(method, relocates, epochs, warmupEpochs, passScoring, false, relocationScale, false, depth, testEveryEpoch,

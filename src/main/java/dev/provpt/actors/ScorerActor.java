@@ -29,7 +29,7 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
   public record Score(int epoch, Measurement measurement, int[] assignment, double loss,
       ActorRef<? super Reply> replyTo) implements Command {
 
-    /** Input-gate scores only (the paper's). */
+    /** Input-gate scores only ([PRO-VPT] Eq. 6). */
     public Score(int epoch, float[] inputGateScores, int[] assignment, double loss, ActorRef<? super Reply> replyTo) {
       this(epoch, Measurement.of(Estimator.INPUT_GATE, inputGateScores), assignment, loss, replyTo);
     }
@@ -75,7 +75,7 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
     this.lastScoredEpoch = lastScoredEpoch;
   }
 
-  /** A scorer of the paper's input-gate idleness. */
+  /** A scorer of [PRO-VPT]'s input-gate idleness (Eq. 6). */
   public static Behavior<Command> create(int depth, int warmupEpochs, Prune prune, long seed) {
     return create(depth, warmupEpochs, prune, Estimator.INPUT_GATE, seed, 0);
   }

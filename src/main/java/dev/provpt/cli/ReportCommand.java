@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 /** The results page from run directories. */
 @Command(name = "report", description = {"Turn run directories (as provpt compare or provpt sweep lay them out,",
     "e.g. one directory per task) into a results page: a computed reading (VPT-Deep - linear probe, PRO-VPT and",
-    "its variants - VPT-Deep, each task classed against the seed spread), Tab. 1- and Tab. 3-style tables, PRO-VPT - VPT-Deep",
+    "its variants - VPT-Deep: per task a 95% t interval over seeds, over tasks signed-rank and sign tests), Tab. 1- and",
+    "Tab. 3-style tables, PRO-VPT - VPT-Deep",
     "paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures",
     "and results.json (per task and method: backbone, seeds, test accuracies, mean, std, settings) beside them."})
 final class ReportCommand implements Callable<Integer> {

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the paper's protocol over provpt.sweep's grid and seeds. */
+/** Runs [PRO-VPT]'s protocol over provpt.sweep's grid and seeds. */
 @Command(name = "sweep", description = "Grid on train/val, then the best setting on train+val over seeds: test mean ± std.")
 final class SweepCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, description = "experiment file with a provpt.sweep section (default: application.conf)")

@@ -63,7 +63,7 @@ public record ExperimentSettings(
    *
    * @param scoringSubset training images of the fixed subset that leave-one-out idleness is measured on
    * @param scaleKeptPrompt whether a prompt the allocator sends back to its own block is still
-   *     scaled by relocationScale (the reference does so on self-supervised backbones, not on
+   *     scaled by relocationScale ([PRO-VPT-code] does so on self-supervised backbones, not on
    *     supervised ones)
    */
   public record ProVptSettings(Prune prune, Allocate allocate, Scoring scoring, int warmupEpochs,
@@ -110,7 +110,7 @@ public record ExperimentSettings(
     }
   }
 
-  /** PPO constants (paper Appendix F and the reference implementation). */
+  /** PPO constants ([PRO-VPT] Appendix F and [PRO-VPT-code]). */
   public record PpoSettings(int hidden, double actorLr, double criticLr, double gamma, double clip, int kEpochs,
       double valueCoefficient, double entropyCoefficient, int updateEvery) {}
 

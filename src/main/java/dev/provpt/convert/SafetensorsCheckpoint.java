@@ -21,7 +21,7 @@ import java.util.Map;
  * class parses the header with Jackson and maps each tensor's range from the file.
  */
 public final class SafetensorsCheckpoint implements CheckpointReader {
-  /** The reference implementation refuses headers above 100 MB; so do we. */
+  /** [safetensors]' reference implementation refuses headers above 100 MB; so do we. */
   private static final long MAX_HEADER = 100L << 20;
 
   private record Entry(String dtype, long[] shape, long begin, long end) {}

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public enum Estimator {
   /**
-   * The paper's and its reference's score: d/da L(a·p) at a = 1, a gate on the raw prompt before
+   * [PRO-VPT]'s and [PRO-VPT-code]'s score (Eq. 6): d/da L(a·p) at a = 1, a gate on the raw prompt before
    * the block's LayerNorm. LayerNorm ignores the prompt's scale, so this is the removal effect
    * shrunk by about eps / (var(p) + eps): tiny for ordinary prompts, large for relocated ones.
    */

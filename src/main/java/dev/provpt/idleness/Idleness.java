@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Idleness scores of one epoch and what follows from them (paper Eq. 6 and §3.3): block sums,
+ * Idleness scores of one epoch and what follows from them ([PRO-VPT] Eq. 6 and §3.3): block sums,
  * the prune decision and the allocator's state vector.
  *
  * <p>A prompt's score is the first-order Taylor estimate of L(with it) − L(without it): the
@@ -48,7 +48,7 @@ public record Idleness(float[] scores, int[] assignment, int depth) {
     return maxScore() > 0 ? Optional.of(mostIdlePrompt()) : Optional.empty();
   }
 
-  /** Random pruning (the Prn1 ablation): any prompt, uniformly. */
+  /** Random pruning ([PRO-VPT] Tab. 3's Prn1): any prompt, uniformly. */
   public Optional<Integer> randomPrune(SplittableRandom random) {
     return scores.length == 0 ? Optional.empty() : Optional.of(random.nextInt(scores.length));
   }

@@ -1,6 +1,6 @@
 package dev.provpt.model;
 
-/** Where prompts enter the backbone. */
+/** Where prompts enter the backbone: [VPT]'s shallow and deep layouts, or none (a linear probe). */
 public enum PromptMode {
   /** A pool of prompts, each assigned to one block; outputs at prompt positions are dropped. */
   DEEP,

@@ -35,7 +35,7 @@ final class PromptedGraph implements AutoCloseable {
    * neutral value, say) is a component here, built there from the gradients of {@link #probes}.
    * The update waits for all of them, so they see the prompts before the step changes them.
    *
-   * @param scores gradient·value of each prompt's row: the paper's (input-gate) idleness score
+   * @param scores gradient·value of each prompt's row: [PRO-VPT] Eq. 6's (input-gate) idleness score
    * @param gateGradient d loss / d gate on the raw prompt: the same quantity by another route
    * @param contentGateGradient d loss / d gate on the prompt's normalised token (scaled input gate)
    * @param attentionGateGradient d loss / d log a_j, a gate on the prompt's attention key (attention gate)
@@ -128,7 +128,7 @@ final class PromptedGraph implements AutoCloseable {
         dropoutSeed = tf.withName("dropout_seed").placeholderWithDefault(tf.constant(new long[] {0, 0}), Shape.of(2));
         float[] ones = new float[this.promptCount];
         Arrays.fill(ones, 1f);
-        // A multiplicative gate held at 1: d loss / d gate is the reference's idleness score.
+        // A multiplicative gate held at 1: d loss / d gate is [PRO-VPT-code]'s idleness score.
         gate = tf.withName("prompt_gate").placeholderWithDefault(tf.constant(ones), Shape.of(this.promptCount));
         Operand<TFloat32> gated = tf.math.mul(pool, tf.expandDims(gate, tf.constant(1)));
         boolean deep = mode == PromptMode.DEEP;

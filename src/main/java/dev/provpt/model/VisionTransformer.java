@@ -17,7 +17,7 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Prompts come from one pool {@code [P, D]} and a block index per prompt {@code [P]}; block
  * {@code l} sees {@code [CLS, prompts_l, patches]} and its prompt outputs are dropped (VPT-Deep,
- * paper Appendix A). Because the assignment is an input, prompts move between blocks without
+ * [PRO-VPT] Appendix A). Because the assignment is an input, prompts move between blocks without
  * rebuilding the graph, and a block may hold none.
  *
  * <p>With bf16 weights ({@link Precision#BF16}) the four MatMuls of every block (qkv, attention

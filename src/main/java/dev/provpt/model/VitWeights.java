@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The frozen parameters of a backbone, by canonical name. Names follow timm / the paper
+ * The frozen parameters of a backbone, by canonical name. Names follow [timm] / [ViT]
  * ({@code cls_token}, {@code pos_embed}, {@code blocks_3/attn/qkv/kernel}, ...); this class is
  * the single place that knows them and their shapes.
  */

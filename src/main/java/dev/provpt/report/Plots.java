@@ -23,7 +23,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * Plots of a run, drawn from its metrics.jsonl: accuracy curves ({@code accuracy.png}, against a
  * baseline run when one is given) and the prompt distribution across epochs as a heat map
- * ({@code distribution.png}, the paper's Figs. 5 and viii).
+ * ({@code distribution.png}, [PRO-VPT] Figs. 5 and viii).
  */
 public final class Plots {
   public static final String ACCURACY = "accuracy.png";

@@ -1,5 +1,6 @@
 package dev.provpt.results;
 
+import dev.provpt.stats.MeanInterval;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,12 +40,13 @@ final class ResultsCharts {
           both.add(100 * s.mean(), 100 * s.std(), method, t);
         }
         ResultsReport.Stat d = report.pairedDifference(t);
-        difference.add(100 * d.mean(), 100 * d.std(), "PRO-VPT − VPT-Deep", t);
+        MeanInterval ci = MeanInterval.of(d.values());
+        difference.add(100 * d.mean(), ci.defined() ? 100 * ci.halfWidth() : 0, "PRO-VPT − VPT-Deep", t);
       }
       written.add(bars(dir.resolve(ResultsReport.PAIRED_CHART), both, "Test accuracy per task (mean ± std over seeds)",
           "test accuracy (%)", true));
       written.add(bars(dir.resolve(ResultsReport.DIFFERENCE_CHART), difference,
-          "PRO-VPT − VPT-Deep, paired by seed (mean ± std)", "difference (percentage points)", false));
+          "PRO-VPT − VPT-Deep, paired by seed (mean, 95% interval)", "difference (percentage points)", false));
     }
     List<String> distributed = report.tasks().stream().filter(t -> report.meanDistribution(t) != null).toList();
     if (!distributed.isEmpty()) {

@@ -1,24 +1,44 @@
 package dev.provpt.results;
 
 import dev.provpt.data.suite.SuiteTasks;
+import dev.provpt.stats.MeanInterval;
 import dev.provpt.stats.Moments;
+import dev.provpt.stats.SignTest;
+import dev.provpt.stats.SignedRankTest;
+import dev.provpt.stats.StudentT;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The "Reading" section of the results page: what the tables say, computed from the same runs (no number in it
- * is typed). Each comparison A − B on a task is classed above, below or within the seed spread by one rule,
- * stated on the page: with at least two seeds both ran, the mean of the per-seed differences against the sample
- * std of those differences; otherwise the difference of the means against the larger of the two methods' stds.
+ * is typed). Each comparison A − B on a task is the mean of the per-seed differences with its 95% confidence
+ * interval (Student t, n − 1 degrees of freedom); A is above or below B only where that interval excludes zero,
+ * otherwise there is no detectable difference. Over tasks, the per-task mean differences are tested by Wilcoxon's
+ * signed-rank test and the sign test (both exact, two-sided). The rule is stated on the page.
  */
 public final class ResultsReading {
+  /** The level at which a p-value over tasks is called a detectable difference. */
+  static final double ALPHA = 0.05;
+
   /** Where A stands against B on a task. */
   public enum Side {
-    ABOVE, BELOW, WITHIN;
+    /** The interval lies above zero. */
+    ABOVE,
+    /** The interval lies below zero. */
+    BELOW,
+    /** The interval holds zero. */
+    NONE,
+    /** Fewer than two seeds in common: no interval, so no class. */
+    TOO_FEW;
 
     String word(String above, String below) {
-      return this == ABOVE ? above : this == BELOW ? below : "within";
+      return switch (this) {
+        case ABOVE -> above;
+        case BELOW -> below;
+        case NONE -> "no detectable difference";
+        case TOO_FEW -> "no interval (< 2 common seeds)";
+      };
     }
   }
 
@@ -28,10 +48,18 @@ public final class ResultsReading {
    * @param seeds the seeds both ran
    * @param paired whether the difference is paired by seed (at least two common seeds)
    * @param difference the mean paired difference, or the difference of the means when not paired
-   * @param spread the sample std of the paired differences, or the larger of the two methods' stds
+   * @param interval the 95% interval of the mean paired difference; null when not paired
    */
-  public record Comparison(String task, List<Long> seeds, boolean paired, double difference, double spread,
+  public record Comparison(String task, List<Long> seeds, boolean paired, double difference, MeanInterval interval,
       Side side) {}
+
+  /** The per-task differences of a comparison over tasks and the two paired tests on them. */
+  public record OverTasks(List<Double> differences, SignedRankTest.Result wilcoxon, SignTest.Result sign) {
+    static OverTasks of(List<Comparison> cs) {
+      List<Double> d = cs.stream().map(Comparison::difference).toList();
+      return new OverTasks(d, SignedRankTest.of(d), SignTest.of(d));
+    }
+  }
 
   private ResultsReading() {}
 
@@ -44,18 +72,12 @@ public final class ResultsReading {
     }
     ResultsReport.Stat d = report.pairedDifference(a, b, task);
     List<Long> common = d == null ? List.of() : d.seeds();
-    boolean paired = common.size() >= 2;
-    double difference;
-    double spread;
-    if (paired) {
-      difference = d.mean();
-      spread = d.std();
-    } else {
-      difference = sa.mean() - sb.mean();
-      spread = Math.max(sa.std(), sb.std());
+    if (common.size() < 2) {
+      return new Comparison(task, common, false, sa.mean() - sb.mean(), null, Side.TOO_FEW);
     }
-    Side side = difference > spread ? Side.ABOVE : difference < -spread ? Side.BELOW : Side.WITHIN;
-    return new Comparison(task, common, paired, difference, spread, side);
+    MeanInterval interval = MeanInterval.of(d.values());
+    Side side = !interval.excludesZero() ? Side.NONE : interval.mean() > 0 ? Side.ABOVE : Side.BELOW;
+    return new Comparison(task, common, true, interval.mean(), interval, side);
   }
 
   /** A − B on every task where both ran, in page order. */
@@ -65,15 +87,7 @@ public final class ResultsReading {
 
   /** The section, from "## Reading" to the blank line after it. */
   static String markdown(ResultsReport report) {
-    StringBuilder md = new StringBuilder("## Reading\n\n");
-    md.append("Computed from the same runs as the tables below; differences in percentage points. **The rule.** ")
-        .append("On a task, method A is *above* method B by more than the seed spread when A and B have at least ")
-        .append("2 seeds in common and the mean of the per-seed differences A − B exceeds the sample standard ")
-        .append("deviation of those differences; *below* when it is less than minus that std; otherwise *within* the ")
-        .append("spread. With fewer than 2 common seeds the difference of the two means is compared, the same way, ")
-        .append("with the larger of the two methods' sample stds (with one seed each that spread is 0 and the sign ")
-        .append("alone decides; the tables say \"means\" there). Over tasks, mean ± std is the mean and sample std ")
-        .append("of the per-task differences.\n\n");
+    StringBuilder md = new StringBuilder("## Reading\n\n").append(rule());
 
     List<String> run = ResultsReport.METHODS.stream().filter(m -> !report.tasksOf(m).isEmpty()).toList();
     List<String> notRun = ResultsReport.METHODS.stream().filter(m -> !run.contains(m)).toList();
@@ -83,16 +97,14 @@ public final class ResultsReading {
         : "; suite tasks not run: " + String.join(", ", missingTasks));
     md.append(notRun.isEmpty() ? ". Every method of Tab. 1 was run.\n\n"
         : ". Methods of Tab. 1 not run on any task: " + String.join(", ", notRun) + ".\n\n");
+    md.append("**Seeds.** ").append(report.seedsLine()).append("\n\n");
 
     versus(md, report, "Transfer: VPT-Deep − linear probe", "vpt-deep", "linear", "VPT-Deep", "the linear probe",
-        "VPT-Deep is above the linear probe by more than the seed spread on ", "; below it by more than the spread on ",
         "VPT-Deep − linear", "above", "below");
     versus(md, report, "VPT-Shallow vs VPT-Deep", "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep",
-        "VPT-Shallow is ahead of VPT-Deep by more than the spread on ", "; behind by more than the spread on ",
-        "VPT-Shallow − VPT-Deep", "ahead", "behind");
+        "VPT-Shallow − VPT-Deep", "ahead of", "behind");
     versus(md, report, "PRO-VPT vs VPT-Deep", "pro-vpt", "vpt-deep", "PRO-VPT", "VPT-Deep",
-        "PRO-VPT is ahead of VPT-Deep by more than the spread on ", "; behind by more than the spread on ",
-        "PRO-VPT − VPT-Deep", "ahead", "behind");
+        "PRO-VPT − VPT-Deep", "ahead of", "behind");
 
     for (var e : report.settingsVariants().entrySet()) {
       List<Comparison> cs = compareAll(report, e.getKey(), e.getValue());
@@ -101,11 +113,8 @@ public final class ResultsReading {
         md.append("Not compared: no task has both.\n\n");
         continue;
       }
-      md.append("Above by more than the spread on ").append(count(cs, Side.ABOVE)).append(" of ").append(cs.size())
-          .append(cs.size() == 1 ? " task" : " tasks").append(list(cs, Side.ABOVE)).append("; below on ")
-          .append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW)).append("; within on ")
-          .append(count(cs, Side.WITHIN)).append(list(cs, Side.WITHIN)).append(". Mean difference over the tasks: ")
-          .append(meanStd(cs)).append(" (the table \"Settings against the defaults\").\n\n");
+      md.append(classes(cs, "Above", "below")).append(" ").append(overTasks(cs))
+          .append(" Per task: the table \"Settings against the defaults\".\n\n");
     }
 
     // PRO-VPT against VPT-Deep once more where both ran with the same other settings (more epochs, prompts)
@@ -118,81 +127,153 @@ public final class ResultsReading {
       if (cs.isEmpty()) {
         continue;
       }
-      md.append("**").append(e.getKey()).append(" vs ").append(twin).append(".** PRO-VPT ahead of VPT-Deep at the ")
-          .append("same settings by more than the spread on ").append(count(cs, Side.ABOVE)).append(" of ")
-          .append(cs.size()).append(cs.size() == 1 ? " task" : " tasks").append(list(cs, Side.ABOVE))
-          .append("; behind on ").append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW)).append("; within on ")
-          .append(count(cs, Side.WITHIN)).append(list(cs, Side.WITHIN)).append(". Mean difference over the tasks: ")
-          .append(meanStd(cs)).append(".\n\n");
-      table(md, report, cs, e.getKey() + " − " + twin, "ahead", "behind");
+      md.append("**").append(e.getKey()).append(" vs ").append(twin).append(".** At the same settings, PRO-VPT ")
+          .append(classes(cs, "is ahead of VPT-Deep", "behind")).append(" ").append(overTasks(cs)).append("\n\n");
+      table(md, cs, e.getKey() + " − " + twin, "ahead", "behind");
     }
+    variants(md, report);
+    return md.toString();
+  }
 
+  /** The paragraph that states the rule, with its t quantiles and smallest p-values computed. */
+  private static String rule() {
+    return new StringBuilder("Computed from the same runs as the tables below; differences in percentage points. ")
+        .append("**The rule.** On a task, A − B is the mean over the seeds both ran of the per-seed differences, with its 95% ")
+        .append("confidence interval by Student's t on n − 1 degrees of freedom (n common seeds: ±")
+        .append(t(2)).append(" standard errors with 2 seeds, ±").append(t(3)).append(" with 3, ±").append(t(5))
+        .append(" with 5). A is *above* (*ahead of*) B only where the whole ")
+        .append("interval lies above zero, *below* (*behind*) only where it lies below; otherwise there is *no ")
+        .append("detectable difference*, and the interval shows how large a difference the seeds could hide. With ")
+        .append("fewer than 2 common seeds there is no interval and no class (the tables say \"no interval\", and the ")
+        .append("difference is that of the two means). Over tasks, the per-task differences are tested against zero ")
+        .append("by Wilcoxon's signed-rank test and by the sign test, both exact and two-sided (a difference that is ")
+        .append("0.00 to 9 decimals is dropped as a zero; tied sizes share their average rank, and the signed-rank ")
+        .append("p-value is exact for those ranks); \"detectable over tasks\" means p < 0.05 by the signed-rank test. ")
+        .append("With n tasks no outcome can give either test a p below 2/2^n: ").append(smallestP(3))
+        .append(" with 3 tasks, ").append(smallestP(5)).append(" with 5, ").append(smallestP(9)).append(" with 9. ")
+        .append("Mean ± std over tasks is the mean and sample std of the per-task differences.\n\n").toString();
+  }
+
+  /** The rows of [PRO-VPT] Tab. 3 against VPT-Deep: a summary table and the per-task intervals. */
+  private static void variants(StringBuilder md, ResultsReport report) {
     md.append("**PRO-VPT's variants − VPT-Deep (the rows of Tab. 3).** ");
     List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
     if (variants.isEmpty()) {
       md.append("Not run: no PRO-VPT variant other than the default.\n\n");
-      return md.toString();
+      return;
     }
-    md.append("Each configuration against VPT-Deep on the tasks where both ran, by the same rule.\n\n")
-        .append("| configuration | tasks | mean ± std over tasks | ahead | behind | within | not compared |\n")
-        .append("|---|---|---|---|---|---|---|\n");
-    List<String> rows = new ArrayList<>(report.proVptConfigurations());
+    md.append("Each configuration against VPT-Deep on the tasks where both ran, by the same rule; the next table ")
+        .append("gives each task's difference with its interval.\n\n")
+        .append("| configuration | tasks | mean ± std over tasks | signed-rank p | sign p | ahead | behind ")
+        .append("| no detectable difference | not classed |\n|---|---|---|---|---|---|---|---|---|\n");
+    List<String> rows = report.proVptConfigurations();
+    List<String> tasks = new ArrayList<>();
     for (String c : rows) {
       List<Comparison> cs = compareAll(report, c, "vpt-deep");
-      List<String> alone = report.tasksOf(c).stream().filter(t -> report.accuracy("vpt-deep", t) == null).toList();
+      cs.stream().map(Comparison::task).filter(t -> !tasks.contains(t)).forEach(tasks::add);
+      List<String> alone = new ArrayList<>(report.tasksOf(c).stream()
+          .filter(t -> report.accuracy("vpt-deep", t) == null).map(t -> t + " (VPT-Deep not run)").toList());
+      cs.stream().filter(x -> x.side() == Side.TOO_FEW).forEach(x -> alone.add(x.task() + " (< 2 common seeds)"));
       md.append("| ").append(c.equals("pro-vpt") ? "pro-vpt (default)" : c).append(" | ").append(cs.size()).append(" | ");
       if (cs.isEmpty()) {
-        md.append("— | — | — | — |");
+        md.append("— | — | — | — | — | — |");
       } else {
-        md.append(meanStd(cs)).append(" | ").append(names(cs, Side.ABOVE)).append(" | ").append(names(cs, Side.BELOW))
-            .append(" | ").append(names(cs, Side.WITHIN)).append(" |");
+        OverTasks o = OverTasks.of(cs);
+        md.append(meanStd(cs)).append(" | ").append(p(o.wilcoxon().p())).append(" | ").append(p(o.sign().p()))
+            .append(" | ").append(names(cs, Side.ABOVE)).append(" | ").append(names(cs, Side.BELOW)).append(" | ")
+            .append(names(cs, Side.NONE)).append(" |");
       }
-      md.append(" ").append(alone.isEmpty() ? "—" : String.join(", ", alone) + " (VPT-Deep not run)").append(" |\n");
+      md.append(" ").append(alone.isEmpty() ? "—" : String.join(", ", alone)).append(" |\n");
+    }
+    List<String> ordered = report.tasks().stream().filter(tasks::contains).toList();
+    md.append("\n| configuration − VPT-Deep |");
+    ordered.forEach(t -> md.append(" ").append(t).append(" |"));
+    md.append("\n|---|").append("---|".repeat(ordered.size())).append("\n");
+    for (String c : rows) {
+      md.append("| ").append(c.equals("pro-vpt") ? "pro-vpt (default)" : c).append(" |");
+      for (String t : ordered) {
+        Comparison x = compare(report, c, "vpt-deep", t);
+        md.append(" ").append(x == null ? "—"
+            : ResultsReport.signed(x.difference()) + (x.paired() ? " " + interval(x) : " (means)")).append(" |");
+      }
+      md.append("\n");
     }
     md.append("\n");
-    return md.toString();
   }
 
-  /**
-   * One paragraph of A − B over the tasks (counts and tasks above, below and within the spread, the mean per group,
-   * the tasks only one of them ran) and its table; "Not run" with the reason when no task has both.
-   */
+  /** One paragraph of A − B (per-task classes, the tests over tasks, the group means) and its table. */
   private static void versus(StringBuilder md, ResultsReport report, String title, String a, String b, String nameA,
-      String nameB, String aboveLead, String belowLead, String label, String above, String below) {
+      String nameB, String label, String above, String below) {
     md.append("**").append(title).append(".** ");
     List<Comparison> cs = compareAll(report, a, b);
     if (cs.isEmpty()) {
       md.append(notRunLine(report, a, b, nameA, nameB)).append("\n\n");
       return;
     }
-    md.append(aboveLead).append(count(cs, Side.ABOVE)).append(" of ").append(cs.size()).append(" tasks")
-        .append(list(cs, Side.ABOVE)).append(belowLead).append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW))
-        .append("; within the spread on ").append(count(cs, Side.WITHIN)).append(list(cs, Side.WITHIN)).append(". ")
-        .append(summary(report, cs)).append(missingLine(report, a, b, nameA, nameB)).append("\n\n");
-    table(md, report, cs, label, above, below);
+    md.append("Per task, ").append(nameA).append(" is ").append(classes(cs, above + " " + nameB, below)).append(" ")
+        .append(overTasks(cs)).append(groups(report, cs)).append(missingLine(report, a, b, nameA, nameB))
+        .append("\n\n");
+    table(md, cs, label, above.replace(" of", ""), below);
   }
 
-  private static void table(StringBuilder md, ResultsReport report, List<Comparison> cs, String label, String above,
-      String below) {
-    md.append("| task | group | common seeds | ").append(label).append(" | spread | by | class |\n")
-        .append("|---|---|---|---|---|---|---|\n");
+  /** "above X on k of n tasks (…); below on k (…); no detectable difference on k (…)[; no interval on k (…)]." */
+  static String classes(List<Comparison> cs, String above, String below) {
+    StringBuilder s = new StringBuilder(above).append(" on ").append(count(cs, Side.ABOVE)).append(" of ")
+        .append(cs.size()).append(cs.size() == 1 ? " task" : " tasks").append(list(cs, Side.ABOVE)).append("; ")
+        .append(below).append(" on ").append(count(cs, Side.BELOW)).append(list(cs, Side.BELOW))
+        .append("; no detectable difference on ").append(count(cs, Side.NONE)).append(list(cs, Side.NONE));
+    if (count(cs, Side.TOO_FEW) > 0) {
+      s.append("; no interval (fewer than 2 common seeds) on ").append(count(cs, Side.TOO_FEW))
+          .append(list(cs, Side.TOO_FEW));
+    }
+    return s.append(".").toString();
+  }
+
+  /** "Over the n tasks: mean m ± s; Wilcoxon signed-rank p = …, sign test p = …: (no) detectable difference …". */
+  static String overTasks(List<Comparison> cs) {
+    OverTasks o = OverTasks.of(cs);
+    SignedRankTest.Result w = o.wilcoxon();
+    SignTest.Result s = o.sign();
+    StringBuilder text = new StringBuilder("Over the ").append(cs.size()).append(cs.size() == 1 ? " task" : " tasks")
+        .append(": mean difference ").append(meanStd(cs)).append("; Wilcoxon signed-rank p = ").append(p(w.p()))
+        .append(" (W+ = ").append(number(w.wPlus())).append(", W− = ").append(number(w.wMinus()))
+        .append(w.zeros() > 0 ? ", " + w.zeros() + " zero" + (w.zeros() == 1 ? "" : "s") + " dropped" : "")
+        .append("), sign test p = ").append(p(s.p())).append(" (").append(s.positive()).append(" positive, ")
+        .append(s.negative()).append(" negative): ");
+    text.append(w.p() < ALPHA ? "a detectable difference over tasks at the 5% level."
+        : "no detectable difference over tasks at the 5% level"
+            + (2 / Math.pow(2, w.n()) >= ALPHA ? " (none could be, with " + w.n() + " non-zero difference"
+            + (w.n() == 1 ? ")." : "s).") : "."));
+    return text.toString();
+  }
+
+  private static void table(StringBuilder md, List<Comparison> cs, String label, String above, String below) {
+    md.append("| task | group | common seeds | ").append(label).append(" | 95% interval | class |\n")
+        .append("|---|---|---|---|---|---|\n");
     for (Comparison c : cs) {
       md.append("| ").append(c.task()).append(" | ").append(RunResult.groupOf(c.task())).append(" | ")
-          .append(c.seeds().size()).append(" | ").append(ResultsReport.signed(c.difference())).append(" | ")
-          .append(pp(c.spread())).append(" | ").append(c.paired() ? "paired" : "means").append(" | ")
+          .append(c.seeds().size()).append(" | ").append(ResultsReport.signed(c.difference()))
+          .append(c.paired() ? "" : " (means)").append(" | ").append(interval(c)).append(" | ")
           .append(c.side().word(above, below)).append(" |\n");
     }
     md.append("\n");
   }
 
-  /** "Mean over the N tasks: +x ± s; natural: … (k tasks); …". */
-  private static String summary(ResultsReport report, List<Comparison> cs) {
-    StringBuilder s = new StringBuilder("Mean difference over the ").append(cs.size()).append(" tasks: ")
-        .append(meanStd(cs));
+  /** "[−1.20, +3.40]" in percentage points; "—" without an interval. */
+  static String interval(Comparison c) {
+    return c.interval() == null ? "—"
+        : "[" + ResultsReport.signed(c.interval().low()) + ", " + ResultsReport.signed(c.interval().high()) + "]";
+  }
+
+  /** "; natural: +x ± s (k tasks); …" per group. */
+  private static String groups(ResultsReport report, List<Comparison> cs) {
+    StringBuilder s = new StringBuilder(" By group:");
+    String separator = " ";
     for (String g : report.groups()) {
       List<Comparison> in = cs.stream().filter(c -> RunResult.groupOf(c.task()).equals(g)).toList();
-      s.append("; ").append(g).append(": ");
+      s.append(separator).append(g).append(": ");
       s.append(in.isEmpty() ? "not run" : meanStd(in) + " (" + in.size() + (in.size() == 1 ? " task)" : " tasks)"));
+      separator = "; ";
     }
     return s.append(".").toString();
   }
@@ -240,6 +321,26 @@ public final class ResultsReading {
   private static String names(List<Comparison> cs, Side side) {
     List<String> tasks = cs.stream().filter(c -> c.side() == side).map(Comparison::task).toList();
     return tasks.isEmpty() ? "—" : String.join(", ", tasks);
+  }
+
+  /** A p-value: three decimals, "< 0.001" below that. */
+  static String p(double value) {
+    return value < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  /** The two-sided 95% t quantile with n − 1 degrees of freedom, two decimals. */
+  private static String t(int n) {
+    return String.format(Locale.ROOT, "%.2f", StudentT.quantile(1 - (1 - MeanInterval.LEVEL) / 2, n - 1));
+  }
+
+  /** 2 / 2^n, the smallest two-sided p either test can give n non-zero differences. */
+  private static String smallestP(int n) {
+    return new java.math.BigDecimal(2 / Math.pow(2, n)).round(new java.math.MathContext(4)).stripTrailingZeros()
+        .toPlainString();
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String pp(double v) {

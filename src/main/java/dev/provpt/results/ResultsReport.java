@@ -1,6 +1,7 @@
 package dev.provpt.results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.stats.MeanInterval;
 import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ import java.util.TreeMap;
  * images/s, the commands and the machine. Every number on the page is computed here from the runs' files.
  */
 public final class ResultsReport {
-  /** The methods of Tab. 1, in its row order. */
+  /** The methods of [PRO-VPT] Tab. 1, in its row order. */
   public static final List<String> METHODS = List.of("linear", "vpt-shallow", "vpt-deep", "pro-vpt");
   /** VTAB's groups, in column order; "other" holds tasks outside the mini-VTAB-1k suite. */
   public static final List<String> GROUPS = List.of("natural", "specialized", "structured", "other");
@@ -226,7 +227,7 @@ public final class ResultsReport {
     return java.util.Collections.unmodifiableMap(baseOf); // by name, so the page's order is stable
   }
 
-  /** The schedule settings in a PRO-VPT configuration's name (its "key=value"s other than the Tab. 3 choices). */
+  /** The schedule settings in a PRO-VPT configuration's name (its "key=value"s other than the [PRO-VPT] Tab. 3 choices). */
   static String scheduleOf(String configuration) {
     int open = configuration.indexOf(" (");
     if (open < 0) {
@@ -453,10 +454,12 @@ public final class ResultsReport {
       md.append("A configuration with the frozen backbone's precision or the prompts per block off its default, or ")
           .append("with another number of epochs than its configuration's usual one on this page, ")
           .append("against the same configuration at the defaults (same method, choices, schedule, grid choice and ")
-          .append("seeds). Δ = this − default in percentage points, mean ± sample std of the per-seed differences, ")
-          .append("classed by the Reading's rule; epoch s = median epoch seconds, time ratio = default's / this one's ")
+          .append("seeds). Δ = this − default in percentage points, the mean of the per-seed differences with its 95% ")
+          .append("interval, classed by the Reading's rule; n = seeds of this configuration (")
+          .append(seedCount(new ArrayList<>(baseOf.keySet()))).append(" here); epoch s = median epoch seconds, ")
+          .append("time ratio = default's / this one's ")
           .append("(each run under its own machine load: a speed figure only where both ran alike).\n\n")
-          .append("| configuration | compared with | task | n | default | this | Δ (paired) | class | default epoch s ")
+          .append("| configuration | compared with | task | n | default | this | Δ (paired) [95% interval] | class | default epoch s ")
           .append("| epoch s | time ratio |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (var e : baseOf.entrySet()) {
         for (String t : tasksOf(e.getKey())) {
@@ -469,8 +472,8 @@ public final class ResultsReport {
           if (c == null) {
             md.append("— | not run |");
           } else {
-            md.append(signed(c.difference())).append(" ± ").append(String.format(Locale.ROOT, "%.2f", 100 * c.spread()))
-                .append(c.paired() ? "" : " (means)").append(" | ").append(c.side().word("above", "below")).append(" |");
+            md.append(signed(c.difference())).append(c.paired() ? " " + ResultsReading.interval(c) : " (means)")
+                .append(" | ").append(c.side().word("above", "below")).append(" |");
           }
           md.append(" ").append(number(base, "%.2f")).append(" | ").append(number(own, "%.2f")).append(" | ")
               .append(base == null || own == null || own <= 0 ? "—" : String.format(Locale.ROOT, "%.2f×", base / own))
@@ -484,17 +487,21 @@ public final class ResultsReport {
     if (paired.isEmpty()) {
       md.append("No task has both PRO-VPT and VPT-Deep runs with a common seed.\n");
     } else {
-      md.append("Percentage points; per seed, then mean ± sample std of the differences.\n\n");
-      md.append("| task | group | seeds | per-seed difference | mean ± std |\n|---|---|---|---|---|\n");
+      md.append("Percentage points; per seed, then mean ± sample std of the differences and the 95% interval of ")
+          .append("their mean (Student t, n − 1 degrees of freedom; — with one seed).\n\n");
+      md.append("| task | group | seeds | per-seed difference | mean ± std | 95% interval |\n")
+          .append("|---|---|---|---|---|---|\n");
       for (String t : paired) {
         Stat d = pairedDifference(t);
+        MeanInterval ci = MeanInterval.of(d.values());
         md.append("| ").append(t).append(" | ").append(RunResult.groupOf(t)).append(" | ").append(d.seeds())
             .append(" | ").append(String.join(", ", d.values().stream().map(v -> signed(v)).toList()))
             .append(" | ").append(signed(d.mean())).append(" ± ").append(String.format(Locale.ROOT, "%.2f", 100 * d.std()))
+            .append(" | ").append(ci.defined() ? "[" + signed(ci.low()) + ", " + signed(ci.high()) + "]" : "—")
             .append(" |\n");
       }
       appendCharts(md, figures, charts, PAIRED_CHART, "PRO-VPT and VPT-Deep per task (mean ± std over seeds)");
-      appendCharts(md, figures, charts, DIFFERENCE_CHART, "PRO-VPT − VPT-Deep per task (paired, mean ± std)");
+      appendCharts(md, figures, charts, DIFFERENCE_CHART, "PRO-VPT − VPT-Deep per task (paired, mean, 95% interval)");
     }
 
     md.append("\n## Learned prompt distributions\n\n");
@@ -585,10 +592,26 @@ public final class ResultsReport {
 
   /** The number of seeds per task of a configuration: "3", or "2–3" when tasks differ. */
   private String seedCount(String configuration) {
-    var counts = byConfiguration.getOrDefault(configuration, Map.of()).values().stream().mapToInt(Map::size)
-        .summaryStatistics();
+    return seedCount(List.of(configuration));
+  }
+
+  /** The number of seeds per task over several configurations: "3", or "2–3" when they differ. */
+  private String seedCount(List<String> configurations) {
+    var counts = configurations.stream().flatMap(c -> byConfiguration.getOrDefault(c, Map.of()).values().stream())
+        .mapToInt(Map::size).summaryStatistics();
     return counts.getCount() == 0 ? "0"
         : counts.getMin() == counts.getMax() ? String.valueOf(counts.getMin()) : counts.getMin() + "–" + counts.getMax();
+  }
+
+  /** How many seeds each table's cells hold, for the Reading's "Seeds" line. */
+  String seedsLine() {
+    List<String> variants = proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
+    StringBuilder s = new StringBuilder("Tab. 1: ")
+        .append(seedCount(METHODS.stream().filter(byConfiguration::containsKey).toList())).append(" seeds per cell");
+    s.append(variants.isEmpty() ? "" : "; Tab. 3's variants: " + seedCount(variants));
+    s.append(baseOf.isEmpty() ? "" : "; settings against the defaults: " + seedCount(new ArrayList<>(baseOf.keySet())));
+    return s.append(" (each table's n column gives them per row). Every comparison pairs the seeds both sides ran ")
+        .append("(its \"common seeds\").").toString();
   }
 
   static String cell(Stat s) {

@@ -47,7 +47,7 @@ public record RunResult(Path directory, String task, String group, String method
     int trainSize, int[] distribution, List<Double> epochSeconds, List<Double> tuneSeconds, Long trainableParameters,
     String backbone, String split, Double baseLr, Double weightDecay, Integer epochs, boolean cachedFeatures) {
 
-  /** PRO-VPT's defaults: a run with all of them is the method of Tab. 1. */
+  /** PRO-VPT's defaults: a run with all of them is the method of [PRO-VPT] Tab. 1. */
   public static final List<Map.Entry<String, String>> PRO_VPT_DEFAULTS = List.of(Map.entry("prune", "taylor"),
       Map.entry("allocate", "ppo"), Map.entry("scoring", "online"), Map.entry("idleness", "input-gate"));
 

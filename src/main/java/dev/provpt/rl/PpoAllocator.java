@@ -32,7 +32,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /**
- * PRO-VPT's allocator (Alc2): PPO with a softmax actor and a value critic, as in the reference's
+ * [PRO-VPT]'s allocator (Tab. 3, Alc2): [PPO] with a softmax actor and a value critic, as in [PRO-VPT-code]'s
  * PPO-PyTorch code, built as a small TensorFlow graph.
  *
  * <p>Actor: S → 64 → tanh → 64 → tanh → L → softmax. Critic: S → 64 → tanh → 64 → tanh → 1.
@@ -41,13 +41,13 @@ import org.tensorflow.types.family.TType;
  * framework's Adam with its beta-power race fixed). Every {@code updateEvery} rewards the buffer,
  * one episode, gets Monte-Carlo returns normalised with the unbiased std and K full-batch steps,
  * then is cleared. {@link #reward} returns the loss averaged over the K epochs, each measured
- * before its step, as the reference's {@code update()} does. The acting policy is the current
- * one, which is the reference's {@code policy_old}: the two are equal between updates.
+ * before its step, as [PRO-VPT-code]'s {@code update()} does. The acting policy is the current
+ * one, which is [PRO-VPT-code]'s {@code policy_old}: the two are equal between updates.
  *
- * <p>The reference skips an epoch whose loss is not finite; with finite states and rewards (both
+ * <p>[PRO-VPT-code] skips an epoch whose loss is not finite; with finite states and rewards (both
  * checked) that cannot arise short of divergence, so here it is an {@link IllegalStateException}.
  *
- * <p>Variables are named like the reference's {@code nn.Sequential} parameters
+ * <p>Variables are named like [PRO-VPT-code]'s {@code nn.Sequential} parameters
  * ({@code actor.0.weight}, {@code critic.4.bias}) with PyTorch's {@code [out, in]} layout. Not
  * thread-safe: one owner drives it.
  */
@@ -139,7 +139,7 @@ public final class PpoAllocator implements AllocationPolicy {
     return new PpoAllocator(blocks, config, seed);
   }
 
-  /** With the paper's settings ({@link PpoConfig#defaults()}). */
+  /** With [PRO-VPT]'s settings ({@link PpoConfig#defaults()}). */
   public static PpoAllocator create(int blocks, long seed) {
     return create(blocks, PpoConfig.defaults(), seed);
   }
@@ -151,7 +151,7 @@ public final class PpoAllocator implements AllocationPolicy {
     int[] widths = {stateSize, config.hidden(), config.hidden(), outputs};
     Operand<TFloat32> h = states;
     for (int layer = 0; layer < 3; layer++) {
-      String name = prefix + "." + 2 * layer; // the index of the Linear inside the reference's nn.Sequential
+      String name = prefix + "." + 2 * layer; // the index of the Linear inside [PRO-VPT-code]'s nn.Sequential
       int in = widths[layer];
       int out = widths[layer + 1];
       double bound = 1.0 / Math.sqrt(in);
@@ -176,7 +176,7 @@ public final class PpoAllocator implements AllocationPolicy {
     return HostVariables.initialised(tf, name, shape, init);
   }
 
-  /** The reference's loss, averaged over the batch (its 0.5·MSE is the mean of 0.5·(V − R)²). */
+  /** [PRO-VPT-code]'s loss, averaged over the batch (its 0.5·MSE is the mean of 0.5·(V − R)²). */
   private Operand<TFloat32> ppoLoss(Ops tf) {
     Operand<TFloat32> chosen = tf.oneHot(actions, tf.constant(blocks), tf.constant(1f), tf.constant(0f));
     Operand<TFloat32> logProbability = tf.sum(tf.math.mul(logProbabilities, chosen), tf.constant(1));
@@ -286,7 +286,7 @@ public final class PpoAllocator implements AllocationPolicy {
       actionBatch[i] = d.block();
       oldLogP[i] = d.logProbability();
       returnBatch[i] = (float) normalised[i];
-      advantageBatch[i] = returnBatch[i] - d.stateValue(); // the reference's rewards − old_state_values
+      advantageBatch[i] = returnBatch[i] - d.stateValue(); // [PRO-VPT-code]'s rewards − old_state_values
     }
     float[] losses = new float[config.epochs()];
     try (TFloat32 s = Tensors.floats(stateBatch, n, stateSize);

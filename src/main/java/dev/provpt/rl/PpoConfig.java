@@ -1,7 +1,7 @@
 package dev.provpt.rl;
 
 /**
- * PPO settings of PRO-VPT's allocator (Appendix F and the reference code).
+ * PPO settings of PRO-VPT's allocator ([PRO-VPT] Appendix F and [PRO-VPT-code]).
  *
  * @param hidden width of both hidden layers of actor and critic
  * @param gamma discount of the Monte-Carlo returns
@@ -37,7 +37,7 @@ public record PpoConfig(
     require(criticLearningRate > 0 && Float.isFinite(criticLearningRate), "criticLearningRate", criticLearningRate, "> 0");
   }
 
-  /** The paper's values: 64 hidden, γ 1, ε 0.2, K 60, 0.5 value, 0.01 entropy, every 2, lr 3e-4 / 1e-3. */
+  /** [PRO-VPT]'s values: 64 hidden, γ 1, ε 0.2, K 60, 0.5 value, 0.01 entropy, every 2, lr 3e-4 / 1e-3. */
   public static PpoConfig defaults() {
     return new PpoConfig(64, 1.0, 0.2, 60, 0.5, 0.01, 2, 3e-4f, 1e-3f);
   }

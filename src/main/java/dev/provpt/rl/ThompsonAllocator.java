@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * PRO-VPT's bandit ablation (Alc1): Thompson sampling with one Beta(successes + 1, failures + 1)
+ * [PRO-VPT]'s bandit ablation (Tab. 3, Alc1): Thompson sampling with one Beta(successes + 1, failures + 1)
  * per block. The state vector is checked but not used: the bandit is context-free.
  *
  * <p>{@link #updates()} counts rewards, since each one updates the posterior.

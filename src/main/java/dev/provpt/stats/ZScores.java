@@ -1,7 +1,7 @@
 package dev.provpt.stats;
 
 /**
- * z-normalisation as the reference implementation does it (torch's {@code (x - x.mean()) /
+ * z-normalisation as [PRO-VPT-code] does it (torch's {@code (x - x.mean()) /
  * (x.std() + eps)}): the sample standard deviation (n - 1), taken as 0 for a single value.
  * Used for the allocator's block-idleness state and for PPO's normalised returns.
  */

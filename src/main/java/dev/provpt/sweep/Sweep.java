@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
- * The paper's protocol as runs: a base-lr × weight-decay grid tuned on train/val with the first
+ * [PRO-VPT]'s protocol as runs: a base-lr × weight-decay grid tuned on train/val with the first
  * seed, then the setting with the best validation accuracy trained on train+val with every seed
  * and reported on test as mean ± std. With {@code provpt.sweep.variants}, the grid is searched once with
  * the experiment itself and its choice is shared: every variant (its own overrides) is trained with it,

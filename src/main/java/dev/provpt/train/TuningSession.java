@@ -166,7 +166,7 @@ public final class TuningSession implements AutoCloseable {
     return all;
   }
 
-  /** A pass over the training set without updates (nor augmentation): the reference's way to score prompts. */
+  /** A pass over the training set without updates (nor augmentation): [PRO-VPT-code]'s way to score prompts. */
   public PassResult scorePass() {
     return pass(BatchIterator.sequential(train, batchSize, normalization), false, ProgressBar.silent());
   }
@@ -264,7 +264,7 @@ public final class TuningSession implements AutoCloseable {
   /**
    * Moves prompt {@code prompt} to block {@code toBlock}, scaling its value by {@code scale}
    * (its momentum row goes with it unchanged). Returns the block it came from. When the target is
-   * the prompt's own block and {@code scaleWhenKept} is false, nothing changes (the reference's
+   * the prompt's own block and {@code scaleWhenKept} is false, nothing changes ([PRO-VPT-code]'s
    * behaviour on supervised backbones).
    */
   public int relocate(int prompt, int toBlock, float scale, boolean scaleWhenKept) {

@@ -56,7 +56,7 @@ class AllocatorActorTest {
 
   @Test
   void ppoLearnsAStationaryPreference() {
-    // gamma 0: each relocation's reward is its own return. With the reference's gamma 1 and
+    // gamma 0: each relocation's reward is its own return. With [PRO-VPT-code]'s gamma 1 and
     // 2-reward batches the returns of the second decision carry the first one's outcome, and PPO
     // does not reliably reach 90% (see the rl package's tests for the measurements).
     PpoConfig d = PpoConfig.defaults();

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three `provpt serve` cluster nodes over one PostgreSQL and one shared runs directory, six jobs,
@@ -37,13 +38,16 @@ class ClusterKillTest {
       "cluster.split-brain-resolver.stable-after=2s",
       "cluster.join-timeout=60s", "daemon.max-concurrent=1"};
 
+  @TempDir
+  Path tmp;
+  private Path backbone;
   private final List<ClusterNodes.Node> nodes = new ArrayList<>();
   private Path dir;
   private Path runs;
   private String database;
 
-  private static String job(String name, String method, int epochs) {
-    return DaemonTest.experiment(name, method, epochs, "  tensorflow-threads = 1",
+  private String job(String name, String method, int epochs) {
+    return DaemonTest.experiment(backbone, name, method, epochs, "  tensorflow-threads = 1",
         "  data { train-size = 600, val-size = 100, shapes.pool-per-class = 70 }");
   }
 
@@ -136,10 +140,9 @@ class ClusterKillTest {
 
   @Test
   void jobsSurviveKilledAndPausedNodesAndEndDoneExactlyOnce() throws Exception {
-    DaemonTest.tmp = Files.createTempDirectory("provpt-cluster");
-    DaemonTest.exportBackbone();
-    dir = DaemonTest.tmp.resolve("nodes");
-    runs = DaemonTest.tmp.resolve("shared-runs");
+    backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    dir = tmp.resolve("nodes");
+    runs = tmp.resolve("shared-runs");
     database = TestPostgres.freshDatabase();
     try {
       ClusterNodes.Node a = start("a", List.of()).awaitListening(Duration.ofSeconds(90));
@@ -239,10 +242,10 @@ class ClusterKillTest {
       // the deterministic job, interrupted and resumed on another node, equals an uninterrupted run
       ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.parse(deterministicText, "reference",
           List.of()));
-      var outcome = RunService.run(RunService.prepare(settings), RunDirectory.at(DaemonTest.tmp.resolve("reference")),
+      var outcome = RunService.run(RunService.prepare(settings), RunDirectory.at(tmp.resolve("reference")),
           false, line -> { }, settings.source());
       assertTrue(outcome.succeeded(), outcome.error());
-      List<JsonNode> expected = RunDirectory.readMetrics(DaemonTest.tmp.resolve("reference"));
+      List<JsonNode> expected = RunDirectory.readMetrics(tmp.resolve("reference"));
       List<JsonNode> actual = RunDirectory.readMetrics(runs.resolve("job-" + deterministic));
       assertEquals(withoutTimes(expected), withoutTimes(actual));
     } finally {

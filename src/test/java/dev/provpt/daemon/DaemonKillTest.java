@@ -17,10 +17,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon as its own process, killed hard (SIGKILL) mid-run and restarted. */
 @Tag("slow")
 class DaemonKillTest {
+  @TempDir
+  Path tmp;
+
 
   /** A `provpt serve` process on a free port; returns it once it listens. */
   private static Process serve(Path state, CompletableFuture<Integer> port) throws Exception {
@@ -74,17 +78,16 @@ class DaemonKillTest {
 
   @Test
   void twoJobsFinishGapFreeAfterTheDaemonIsKilledMidRun() throws Exception {
-    DaemonTest.tmp = Files.createTempDirectory("provpt-kill");
-    DaemonTest.exportBackbone();
-    Path state = DaemonTest.tmp.resolve("killed-state");
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    Path state = tmp.resolve("killed-state");
     CompletableFuture<Integer> firstPort = new CompletableFuture<>();
     Process first = serve(state, firstPort);
     long one;
     long two;
     try {
       int port = firstPort.get(60, TimeUnit.SECONDS);
-      one = submit(port, DaemonTest.experiment("first", "pro-vpt", 8));
-      two = submit(port, DaemonTest.experiment("second", "vpt-deep", 3));
+      one = submit(port, DaemonTest.experiment(backbone, "first", "pro-vpt", 8));
+      two = submit(port, DaemonTest.experiment(backbone, "second", "vpt-deep", 3));
       await(port, one, job -> job.get("epoch").asInt() >= 3);
     } finally {
       first.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye

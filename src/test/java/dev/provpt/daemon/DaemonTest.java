@@ -32,13 +32,15 @@ class DaemonTest {
 
   @BeforeAll
   static void exportBackbone() throws Exception {
-    if (tmp == null) {
-      tmp = Files.createTempDirectory("provpt-daemon");
-    }
     backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
   }
 
-  static String experiment(String name, String method, int epochs, String... extra) {
+  private static String experiment(String name, String method, int epochs, String... extra) {
+    return experiment(backbone, name, method, epochs, extra);
+  }
+
+  /** A small experiment on {@code backbone} (each test class exports its own into its own temporary directory). */
+  static String experiment(Path backbone, String name, String method, int epochs, String... extra) {
     List<String> lines = new ArrayList<>(List.of("provpt {", "  name = " + name, "  backbone = \"" + backbone + "\"",
         "  method = " + method, "  train.epochs = " + epochs, "  train.batch-size = 16", "  prompts.per-block = 2",
         "  ppo.k-epochs = 5",

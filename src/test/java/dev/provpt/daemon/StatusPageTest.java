@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The status page as a browser renders it: headless Chromium (Debian's chromium; .ci/run installs it). */
 class StatusPageTest {
+  @TempDir
+  Path tmp;
+
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
   static String render(String url, Path profile, String... extra) throws Exception {
@@ -30,25 +34,24 @@ class StatusPageTest {
   @Test
   void thePageListsTheJobsWithALiveChart() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
-    DaemonTest.tmp = Files.createTempDirectory("provpt-page");
-    DaemonTest.exportBackbone();
-    try (Daemon daemon = DaemonTest.start(DaemonTest.tmp.resolve("state"))) {
-      long id = DaemonTest.submit(daemon, DaemonTest.experiment("page-job", "vpt-deep", 3));
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    try (Daemon daemon = DaemonTest.start(tmp.resolve("state"))) {
+      long id = DaemonTest.submit(daemon, DaemonTest.experiment(backbone, "page-job", "vpt-deep", 3));
       // an invalid experiment is refused at submission now; a job that fails while it runs (a NaN loss) is shown failed
-      Path nanBackbone = dev.provpt.TestBackbones.exportWithNaN(DaemonTest.tmp.resolve("nan-backbone"));
-      long bad = DaemonTest.submit(daemon, DaemonTest.experiment("broken-job", "vpt-deep", 2)
-          .replace(DaemonTest.backbone.toString(), nanBackbone.toString()));
+      Path nanBackbone = dev.provpt.TestBackbones.exportWithNaN(tmp.resolve("nan-backbone"));
+      long bad = DaemonTest.submit(daemon, DaemonTest.experiment(backbone, "broken-job", "vpt-deep", 2)
+          .replace(backbone.toString(), nanBackbone.toString()));
       assertEquals("done", DaemonTest.await(daemon, id, DaemonTest::ended).get("state").asText());
       DaemonTest.await(daemon, bad, DaemonTest::ended);
       String url = "http://127.0.0.1:" + daemon.port() + "/";
-      String dom = render(url, DaemonTest.tmp.resolve("profile"), "--dump-dom");
+      String dom = render(url, tmp.resolve("profile"), "--dump-dom");
       assertTrue(dom.contains("id=\"job-" + id + "\""), dom);
       assertTrue(dom.contains("page-job") && dom.contains("broken-job"), dom);
       assertTrue(dom.contains("class=\"done\"") && dom.contains("class=\"failed\""), dom);
       assertTrue(dom.contains("training loss became NaN"), "the failure's reason is shown: " + dom);
       assertTrue(dom.contains("<svg class=\"chart\"") && dom.contains("data-points=\"3\""), "chart of 3 epochs: " + dom);
-      Path screenshot = DaemonTest.tmp.resolve("status.png");
-      render(url, DaemonTest.tmp.resolve("profile2"), "--screenshot=" + screenshot, "--window-size=1100,400");
+      Path screenshot = tmp.resolve("status.png");
+      render(url, tmp.resolve("profile2"), "--screenshot=" + screenshot, "--window-size=1100,400");
       assertTrue(Files.size(screenshot) > 1000, "screenshot written");
     }
   }

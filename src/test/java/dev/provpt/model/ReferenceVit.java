@@ -2,7 +2,7 @@ package dev.provpt.model;
 
 /**
  * An independent, plain-Java (double precision) forward pass of the prompted ViT, written
- * straight from the paper's equations, used to check the TensorFlow graph.
+ * straight from the equations of [ViT] and [PRO-VPT] Appendix A, used to check the TensorFlow graph.
  */
 final class ReferenceVit {
   private final VitConfig c;

@@ -67,7 +67,7 @@ class PpoAllocatorTest {
   }
 
   /*
-   * The paper's settings (γ = 1, an update every 2 rewards): the two normalised returns of an
+   * [PRO-VPT]'s settings (γ = 1, an update every 2 rewards): the two normalised returns of an
    * update are ±0.71 whenever they differ, so the second decision's advantage is −sign(r1)·0.71
    * whatever it chose. Learning is real but noisy: after 100 updates block 5 was the most likely
    * in 23 of 24 seeds and the next 100 decisions chose it 34–93 times (chance: 12.5).

@@ -136,7 +136,9 @@ class ProVptRunTest {
   @Test
   void passScoringTaylorPruningAndThompsonKeepTheInvariantsToo() throws Exception {
     List<JsonNode> lines = run("pass-thompson", settings("pro-vpt.scoring=pass", "pro-vpt.allocate=thompson"));
-    checkInvariants(lines, 6, 1, new int[] {2, 2, 2});
+    int relocations = checkInvariants(lines, 6, 1, new int[] {2, 2, 2});
+    // the pass scored prompts and Taylor pruning released some: without a relocation the check below checks nothing
+    assertTrue(relocations > 0, "no relocation in 5 epochs after the warm-up: " + lines);
     // Taylor pruning relocates only prompts with a positive idleness score
     for (JsonNode line : lines) {
       if (!line.get("relocation").isNull()) {

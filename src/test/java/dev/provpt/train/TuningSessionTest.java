@@ -50,14 +50,60 @@ class TuningSessionTest {
       var subset = session.scoringSubset(24);
       assertEquals(24, subset.size());
       assertArrayEquals(subset.labels(), session.scoringSubset(24).labels(), "the same subset every time");
+      // train a little first, so that the prompts are not at their initial values and their effects differ
+      session.tuneEpoch(1, dev.provpt.report.ProgressBar.silent());
       var result = session.measureWithLeaveOneOut(subset);
       float[] truth = result.idleness().leaveOneOut();
       assertEquals(6, truth.length);
-      assertTrue(Arrays.stream(new double[] {truth[0], truth[5]}).allMatch(Double::isFinite));
       // the gate estimators come from the same pass over the same images
       assertEquals(6, result.idleness().attentionGate().length);
-      assertTrue(result.loss() > 0);
+      // independently: the subset's mean loss with all prompts, and with a model that has the prompt taken out of
+      // the pool and the assignment (the same frozen weights, the same head, the other prompts' values)
+      int[] assignment = TuningSession.uniformAssignment(3, 2);
+      double all = subsetLoss(session.model(), subset, assignment);
+      assertEquals(all, result.loss(), 1e-5 * Math.max(1, all));
+      for (int removed : new int[] {1, 4}) {
+        double without;
+        try (PromptedModel fewer = withoutPrompt(session.model(), removed)) {
+          without = subsetLoss(fewer, subset, without(assignment, removed));
+        }
+        // the removal effect as measured: L(all) − L(without it), positive when removing the prompt lowers the loss
+        assertEquals(all - without, truth[removed], 1e-4, "prompt " + removed);
+      }
+      assertTrue(Math.abs(truth[1] - truth[4]) > 1e-6, "two prompts with the same effect test little: " + truth[1]);
     }
+  }
+
+  /** The mean loss over {@code subset} in the session's batches (16, fashion-mnist normalisation). */
+  private static double subsetLoss(PromptedModel model, dev.provpt.data.ImageSet subset, int[] assignment) {
+    double sum = 0;
+    var batches = dev.provpt.data.BatchIterator.sequential(subset, 16, Normalization.of("fashion-mnist", 1));
+    while (batches.hasNext()) {
+      var b = batches.next();
+      sum += (double) model.evaluate(b.images(), b.labels(), b.size(), assignment).loss() * b.size();
+    }
+    return sum / subset.size();
+  }
+
+  /** A new model with {@code model}'s head and prompts except prompt {@code removed}. */
+  private static PromptedModel withoutPrompt(PromptedModel model, int removed) {
+    PromptedModel fewer = PromptedModel.create(TestBackbones.SMALL, VitWeights.random(TestBackbones.SMALL, 3), 10,
+        model.promptCount() - 1, PromptMode.DEEP, new PromptedModel.Hyper(0.1f, 0.9f, 0f, 0.25f, 0f, 1), 5);
+    float[] pool = model.read(PromptedModel.POOL);
+    float[] kept = new float[pool.length - WIDTH];
+    System.arraycopy(pool, 0, kept, 0, removed * WIDTH);
+    System.arraycopy(pool, (removed + 1) * WIDTH, kept, removed * WIDTH, pool.length - (removed + 1) * WIDTH);
+    fewer.write(PromptedModel.POOL, kept);
+    fewer.write(PromptedModel.HEAD_KERNEL, model.read(PromptedModel.HEAD_KERNEL));
+    fewer.write(PromptedModel.HEAD_BIAS, model.read(PromptedModel.HEAD_BIAS));
+    return fewer;
+  }
+
+  private static int[] without(int[] assignment, int removed) {
+    int[] kept = new int[assignment.length - 1];
+    System.arraycopy(assignment, 0, kept, 0, removed);
+    System.arraycopy(assignment, removed + 1, kept, removed, kept.length - removed);
+    return kept;
   }
 
   private static TuningSession linearProbe(boolean cacheFeatures, Augmentation augmentation) {

@@ -3,7 +3,7 @@ package dev.provpt.data.pretrain;
 import java.util.SplittableRandom;
 
 /**
- * Formula-driven fractals in the manner of FractalDB (Kataoka et al., 2020): each class is an
+ * Formula-driven fractals in the manner of [FractalDB]: each class is an
  * iterated function system (IFS) drawn from a seed, each image an instance of it drawn by the
  * chaos game. A class has 2-8 affine maps {@code (x, y) -> (a x + b y + e, c x + d y + f)} with the
  * six parameters uniform in [-1, 1], picked with probability proportional to {@code |ad - bc|}; it is

@@ -105,7 +105,7 @@ final class Raster {
   }
 
   /**
-   * Simard et al.'s elastic distortion: a random displacement field (uniform in [-1, 1] per pixel),
+   * [Simard2003]'s elastic distortion: a random displacement field (uniform in [-1, 1] per pixel),
    * smoothed by a Gaussian of {@code sigma} pixels and scaled by {@code alpha}, sampled bilinearly;
    * outside the image reads as 0.
    */
