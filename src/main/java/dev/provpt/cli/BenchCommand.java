@@ -9,7 +9,7 @@ import dev.provpt.data.Shapes;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.Gelu;
 import dev.provpt.model.Precision;
-import dev.provpt.model.PromptMode;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;

@@ -4,7 +4,7 @@ import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
-import dev.provpt.model.PromptMode;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;

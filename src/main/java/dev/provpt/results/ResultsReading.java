@@ -1,6 +1,7 @@
 package dev.provpt.results;
 
 import dev.provpt.data.suite.SuiteTasks;
+import dev.provpt.method.Method;
 import dev.provpt.stats.Moments;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,9 @@ public final class ResultsReading {
    */
   public record Comparison(String task, List<Long> seeds, boolean paired, double difference, double spread,
       Side side) {}
+
+  private static final String PRO = Method.PRO_VPT.key;
+  private static final String DEEP = Method.VPT_DEEP.key;
 
   private ResultsReading() {}
 
@@ -75,8 +79,8 @@ public final class ResultsReading {
         .append("alone decides; the tables say \"means\" there). Over tasks, mean ± std is the mean and sample std ")
         .append("of the per-task differences.\n\n");
 
-    List<String> run = ResultsReport.METHODS.stream().filter(m -> !report.tasksOf(m).isEmpty()).toList();
-    List<String> notRun = ResultsReport.METHODS.stream().filter(m -> !run.contains(m)).toList();
+    List<String> notRun = java.util.Arrays.stream(Method.values()).filter(Method::inPaper).map(m -> m.key)
+        .filter(m -> report.tasksOf(m).isEmpty()).toList();
     List<String> missingTasks = SuiteTasks.names().stream().filter(t -> !report.tasks().contains(t)).toList();
     md.append("**Coverage.** ").append(report.tasks().size()).append(" tasks have runs");
     md.append(missingTasks.isEmpty() ? "; every task of the mini-VTAB-1k suite has runs"
@@ -84,13 +88,13 @@ public final class ResultsReading {
     md.append(notRun.isEmpty() ? ". Every method of Tab. 1 was run.\n\n"
         : ". Methods of Tab. 1 not run on any task: " + String.join(", ", notRun) + ".\n\n");
 
-    versus(md, report, "Transfer: VPT-Deep − linear probe", "vpt-deep", "linear", "VPT-Deep", "the linear probe",
+    versus(md, report, "Transfer: VPT-Deep − linear probe", DEEP, Method.LINEAR.key, "VPT-Deep", "the linear probe",
         "VPT-Deep is above the linear probe by more than the seed spread on ", "; below it by more than the spread on ",
         "VPT-Deep − linear", "above", "below");
-    versus(md, report, "VPT-Shallow vs VPT-Deep", "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep",
+    versus(md, report, "VPT-Shallow vs VPT-Deep", Method.VPT_SHALLOW.key, DEEP, "VPT-Shallow", "VPT-Deep",
         "VPT-Shallow is ahead of VPT-Deep by more than the spread on ", "; behind by more than the spread on ",
         "VPT-Shallow − VPT-Deep", "ahead", "behind");
-    versus(md, report, "PRO-VPT vs VPT-Deep", "pro-vpt", "vpt-deep", "PRO-VPT", "VPT-Deep",
+    versus(md, report, "PRO-VPT vs VPT-Deep", PRO, DEEP, "PRO-VPT", "VPT-Deep",
         "PRO-VPT is ahead of VPT-Deep by more than the spread on ", "; behind by more than the spread on ",
         "PRO-VPT − VPT-Deep", "ahead", "behind");
 
@@ -110,10 +114,10 @@ public final class ResultsReading {
 
     // PRO-VPT against VPT-Deep once more where both ran with the same other settings (more epochs, prompts)
     for (var e : report.settingsVariants().entrySet()) {
-      if (!e.getKey().startsWith("pro-vpt (") || !e.getValue().equals("pro-vpt")) {
+      if (!e.getKey().startsWith(PRO + " (") || !e.getValue().equals(PRO)) {
         continue;
       }
-      String twin = "vpt-deep" + e.getKey().substring("pro-vpt".length());
+      String twin = DEEP + e.getKey().substring(PRO.length());
       List<Comparison> cs = compareAll(report, e.getKey(), twin);
       if (cs.isEmpty()) {
         continue;
@@ -128,7 +132,7 @@ public final class ResultsReading {
     }
 
     md.append("**PRO-VPT's variants − VPT-Deep (the rows of Tab. 3).** ");
-    List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
+    List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals(PRO)).toList();
     if (variants.isEmpty()) {
       md.append("Not run: no PRO-VPT variant other than the default.\n\n");
       return md.toString();
@@ -138,9 +142,9 @@ public final class ResultsReading {
         .append("|---|---|---|---|---|---|---|\n");
     List<String> rows = new ArrayList<>(report.proVptConfigurations());
     for (String c : rows) {
-      List<Comparison> cs = compareAll(report, c, "vpt-deep");
-      List<String> alone = report.tasksOf(c).stream().filter(t -> report.accuracy("vpt-deep", t) == null).toList();
-      md.append("| ").append(c.equals("pro-vpt") ? "pro-vpt (default)" : c).append(" | ").append(cs.size()).append(" | ");
+      List<Comparison> cs = compareAll(report, c, DEEP);
+      List<String> alone = report.tasksOf(c).stream().filter(t -> report.accuracy(DEEP, t) == null).toList();
+      md.append("| ").append(c.equals(PRO) ? PRO + " (default)" : c).append(" | ").append(cs.size()).append(" | ");
       if (cs.isEmpty()) {
         md.append("— | — | — | — |");
       } else {

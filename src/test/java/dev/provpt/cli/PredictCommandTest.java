@@ -11,7 +11,7 @@ import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
 import dev.provpt.model.Gelu;
-import dev.provpt.model.PromptMode;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.TunedModelExport;
 import dev.provpt.model.VitConfig;

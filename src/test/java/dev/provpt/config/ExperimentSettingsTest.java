@@ -29,7 +29,7 @@ class ExperimentSettingsTest {
     var s = ExperimentSettings.from(ConfigLoader.load(file, List.of("train.batch-size=32")));
     assertEquals(7, s.train().epochs());
     assertEquals(32, s.train().batchSize());
-    assertEquals(ExperimentSettings.Method.VPT_DEEP, s.method());
+    assertEquals(dev.provpt.method.Method.VPT_DEEP, s.method());
     assertEquals(0.5 * 32 / 256, s.train().learningRate(), 1e-12);
     assertEquals("taylor", s.proVpt().prune().key);
     assertEquals(60, s.ppo().kEpochs());

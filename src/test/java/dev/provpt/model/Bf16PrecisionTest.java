@@ -1,5 +1,7 @@
 package dev.provpt.model;
 
+import dev.provpt.method.PromptMode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

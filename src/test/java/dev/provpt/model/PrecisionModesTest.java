@@ -1,5 +1,9 @@
 package dev.provpt.model;
 
+import dev.provpt.idleness.Estimator;
+
+import dev.provpt.method.PromptMode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +35,7 @@ class PrecisionModesTest {
         var a = plain.train(images, labels, BATCH, assignment, step);
         var b = explicit.train(images, labels, BATCH, assignment, step);
         assertEquals(a.loss(), b.loss());
-        assertArrayEquals(a.promptScores(), b.promptScores());
+        assertArrayEquals(a.signal(Estimator.INPUT_GATE), b.signal(Estimator.INPUT_GATE));
       }
       assertArrayEquals(plain.read(PromptedModel.POOL), explicit.read(PromptedModel.POOL));
     }
@@ -50,8 +54,10 @@ class PrecisionModesTest {
           var b = bf16.train(images, labels, BATCH, assignment, step);
           assertTrue(Float.isFinite(b.loss()), mode + " bf16 loss " + b.loss());
           assertEquals(a.loss(), b.loss(), 0.05 * Math.max(1, a.loss()), mode + " step " + step);
-          for (float s : b.attentionGateScores()) {
-            assertTrue(Float.isFinite(s));
+          for (float[] signal : b.signals().values()) { // every estimator the mode can measure
+            for (float s : signal) {
+              assertTrue(Float.isFinite(s));
+            }
           }
         }
         if (mode == PromptMode.DEEP) {

@@ -1,5 +1,9 @@
 package dev.provpt.model;
 
+import dev.provpt.idleness.Estimator;
+
+import dev.provpt.method.PromptMode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -175,7 +179,7 @@ class PromptedModelTest {
     try (PromptedModel model = TinyModels.model(PromptMode.DEEP, 5, 0f)) {
       int[] assignment = {0, 1, 1, 2, 0};
       model.train(images, labels, BATCH, assignment, 1);
-      float[] scores = model.score(images, labels, BATCH, assignment).promptScores();
+      float[] scores = model.score(images, labels, BATCH, assignment).signal(Estimator.INPUT_GATE);
       float[] gate = model.gateGradient(images, labels, BATCH, assignment);
       assertEquals(5, scores.length);
       double largest = 0;

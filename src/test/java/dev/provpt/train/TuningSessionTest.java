@@ -1,5 +1,7 @@
 package dev.provpt.train;
 
+import dev.provpt.idleness.Estimator;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,7 @@ import dev.provpt.TestBackbones;
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
-import dev.provpt.model.PromptMode;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitWeights;
 import java.util.Arrays;
@@ -51,11 +53,11 @@ class TuningSessionTest {
       assertEquals(24, subset.size());
       assertArrayEquals(subset.labels(), session.scoringSubset(24).labels(), "the same subset every time");
       var result = session.measureWithLeaveOneOut(subset);
-      float[] truth = result.idleness().leaveOneOut();
+      float[] truth = result.idleness().scores(Estimator.LEAVE_ONE_OUT);
       assertEquals(6, truth.length);
       assertTrue(Arrays.stream(new double[] {truth[0], truth[5]}).allMatch(Double::isFinite));
       // the gate estimators come from the same pass over the same images
-      assertEquals(6, result.idleness().attentionGate().length);
+      assertEquals(6, result.idleness().scores(Estimator.ATTENTION_GATE).length);
       assertTrue(result.loss() > 0);
     }
   }
