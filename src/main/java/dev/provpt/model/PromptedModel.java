@@ -407,6 +407,11 @@ public final class PromptedModel implements AutoCloseable {
 
   // ---------------------------------------------------------------- for tests and audits
 
+  /** Whether the graph holds an op of this name (tests: a graph measuring no estimator has no gate). */
+  boolean hasOperation(String name) {
+    return graph.graph().operation(name) != null;
+  }
+
   /** Gradient of the loss with respect to each prompt's gate held at 1 (dropout off). */
   public float[] gateGradient(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
     requirePrompts();

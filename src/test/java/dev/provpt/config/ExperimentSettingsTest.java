@@ -52,7 +52,7 @@ class ExperimentSettingsTest {
         + "(--set prompts.dropout=1.5)"), range.getMessage());
     var choice = assertThrows(SettingsException.class,
         () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("method=vpt-deeep"))));
-    assertTrue(choice.getMessage().contains("one of [pro-vpt, vpt-deep, vpt-shallow, linear]"), choice.getMessage());
+    assertTrue(choice.getMessage().contains("one of [pixels, linear, vpt-shallow, vpt-deep, pro-vpt]"), choice.getMessage());
     var override = assertThrows(SettingsException.class, () -> ConfigLoader.load(null, List.of("train.epochs")));
     assertTrue(override.getMessage().contains("expected key=value"), override.getMessage());
   }
