@@ -9,7 +9,10 @@ import dev.provpt.data.Shapes;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.Gelu;
 import dev.provpt.model.Precision;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.Method;
 import dev.provpt.method.PromptMode;
+import dev.provpt.model.ModelShape;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
@@ -208,23 +211,37 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Every variant's train step and eval throughput on one configuration: the models are built
-   * first, then their steps interleaved (each round in a rotated order) on the same batches, so
-   * that the load of this shared machine falls on all of them alike; ratios are to the first variant.
+   * Every variant's train step and eval throughput on one configuration, with prompts for VPT-Deep (no idleness
+   * signal) and PRO-VPT (its default estimator's), else for the linear probe: the models are built first, then
+   * their steps interleaved (each round in a rotated order) on the same batches, so that the load of this shared
+   * machine falls on all of them alike; ratios are to the first model.
    */
   static List<Map<String, Object>> measure(String name, VitConfig c, VitWeights weights, int perBlock, int batch,
-      int steps, List<Variant> variants, int threads) {
+      int steps, List<Variant> precisions, int threads) {
     ImageSet data = randomImages(c, batch * 2, 100);
     Normalization normalization = Normalization.of("none", c.channels());
     PromptMode mode = perBlock > 0 ? PromptMode.DEEP : PromptMode.NONE;
     int prompts = perBlock * c.depth();
+    List<Method> methods = perBlock > 0 ? List.of(Method.VPT_DEEP, Method.PRO_VPT) : List.of(Method.LINEAR);
+    List<Variant> variants = new ArrayList<>();
+    List<Method> methodOf = new ArrayList<>();
+    for (Variant variant : precisions) {
+      for (Method method : methods) {
+        variants.add(variant);
+        methodOf.add(method);
+      }
+    }
     int n = variants.size();
     List<PromptedModel> models = new ArrayList<>();
     double[] buildSeconds = new double[n];
     try {
       for (int v = 0; v < n; v++) {
         long buildStart = System.nanoTime();
-        models.add(PromptedModel.create(c, weights, 10, prompts, mode, hyper(variants.get(v), threads), 1));
+        Method method = methodOf.get(v);
+        var estimators = method.relocates() ? java.util.EnumSet.of(Estimator.INPUT_GATE)
+            : java.util.EnumSet.noneOf(Estimator.class);
+        models.add(PromptedModel.create(c, weights, new ModelShape(10, prompts, method.layout(), method.headInput(),
+            estimators), hyper(variants.get(v), threads), 1));
         buildSeconds[v] = (System.nanoTime() - buildStart) / 1e9;
       }
       int[] assignment = mode == PromptMode.DEEP ? TuningSession.uniformAssignment(c.depth(), perBlock) : new int[0];
@@ -271,6 +288,7 @@ final class BenchCommand implements Callable<Integer> {
       for (int v = 0; v < n; v++) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("model", name);
+        line.put("method", methodOf.get(v).key + (methodOf.get(v).relocates() ? " (" + Estimator.INPUT_GATE.key + ")" : ""));
         line.put("architecture", c.describe());
         line.put("precision", models.get(v).precision().key);
         line.put("xla", variants.get(v).xla().key);
@@ -280,8 +298,9 @@ final class BenchCommand implements Callable<Integer> {
         line.put("train_step_ms", round(trainNanos[v] / 1e6 / steps));
         line.put("train_images_per_s", round(batch * steps / (trainNanos[v] / 1e9)));
         line.put("eval_images_per_s", round(batch * steps / (evalNanos[v] / 1e9)));
-        line.put("train_speedup_vs_" + variants.get(0).label(), round((double) trainNanos[0] / trainNanos[v]));
-        line.put("eval_speedup_vs_" + variants.get(0).label(), round((double) evalNanos[0] / evalNanos[v]));
+        String first = variants.get(0).label() + (methods.size() > 1 ? "_" + methodOf.get(0).key : "");
+        line.put("train_speedup_vs_" + first, round((double) trainNanos[0] / trainNanos[v]));
+        line.put("eval_speedup_vs_" + first, round((double) evalNanos[0] / evalNanos[v]));
         line.put("java_overhead_pct", round(100.0 * (trainNanos[v] - trainSession[v]) / trainNanos[v]));
         line.put("eval_java_overhead_pct", round(100.0 * (evalNanos[v] - evalSession[v]) / evalNanos[v]));
         line.put("graph_build_s", round(buildSeconds[v]));

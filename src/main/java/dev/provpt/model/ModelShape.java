@@ -28,8 +28,9 @@ public record ModelShape(int numClasses, int promptCount, PromptMode mode, HeadI
     if (mode == PromptMode.NONE) {
       promptCount = 0;
     }
-    if (headInput == HeadInput.PIXELS && mode != PromptMode.NONE) {
-      throw new IllegalArgumentException("a head on the pixels has no backbone to prompt, got " + mode + " prompts");
+    if (!headInput.runsBackbone() && mode != PromptMode.NONE) {
+      throw new IllegalArgumentException("a head on " + headInput + " runs no backbone to prompt, got " + mode
+          + " prompts");
     }
     EnumSet<Estimator> copy = EnumSet.noneOf(Estimator.class);
     copy.addAll(estimators);

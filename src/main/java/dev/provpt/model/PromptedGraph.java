@@ -89,7 +89,7 @@ final class PromptedGraph implements AutoCloseable {
 
       // The frozen backbone: variables filled once, never trained (see FrozenWeights for why not constants).
       frozen = new FrozenWeights(tf.withSubScope("backbone"));
-      if (shape.headInput() == HeadInput.BACKBONE) {
+      if (shape.headInput().runsBackbone()) {
         addBackbone(precision);
       }
       VisionTransformer vit = new VisionTransformer(tf, config, frozen.variables(), frozen.bf16Variables());

@@ -29,7 +29,7 @@ public final class TunedModelExport {
       FrozenWeights frozen = new FrozenWeights(tf);
       HeadInput input = tuned.shape().headInput();
       for (String name : VitWeights.expectedShapes(config).keySet()) {
-        if (!name.startsWith("upstream_head") && input == HeadInput.BACKBONE) {
+        if (!name.startsWith("upstream_head") && input.runsBackbone()) {
           frozen.add(backbone.get(name));
         }
       }

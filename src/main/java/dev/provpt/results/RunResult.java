@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.provpt.data.suite.SuiteTasks;
 import dev.provpt.data.suite.TaskInfo;
 import dev.provpt.idleness.Estimator;
-import dev.provpt.method.HeadInput;
 import dev.provpt.method.Method;
 import dev.provpt.method.PromptMode;
 import dev.provpt.report.EpochRecord;
@@ -218,7 +217,7 @@ public record RunResult(Path directory, String task, String group, String method
     if (summary.hasNonNull("trainable_parameters")) {
       return summary.get("trainable_parameters").asLong();
     }
-    if (method.isEmpty() || method.get().headInput() != HeadInput.BACKBONE) {
+    if (method.isEmpty() || !method.get().headInput().runsBackbone()) {
       return null;
     }
     Config config = config(dir);
