@@ -139,19 +139,7 @@ final class PromptedGraph implements AutoCloseable {
       }
       trainable.add(kernel);
       trainable.add(bias);
-      // One gradient call: the trainable variables first (the update uses them), then the gates.
-      List<Operand<TFloat32>> probes = java.util.stream.Stream.of(gates.raw(), gates.token(), gates.keyLog())
-          .filter(java.util.Objects::nonNull).toList();
-      List<Operand<?>> wrt = new ArrayList<>(trainable);
-      wrt.addAll(probes);
-      Gradients grads = tf.gradients(loss, wrt);
-      for (int i = 0; i < trainable.size(); i++) {
-        gradients.add(grads.dy(i));
-      }
-      Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients = new java.util.HashMap<>();
-      for (int i = 0; i < probes.size(); i++) {
-        gateGradients.put(probes.get(i), grads.dy(trainable.size() + i));
-      }
+      Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients = differentiate(tf, trainable);
       if (pool != null) {
         buildSignals(tf, pool, gateGradients);
       }
@@ -160,6 +148,26 @@ final class PromptedGraph implements AutoCloseable {
       graph.close();
       throw e;
     }
+  }
+
+  /**
+   * One gradient call: the trainable variables first (their gradients go to {@link #gradients}; the update uses
+   * them), then the gates that exist. Returns each gate's gradient.
+   */
+  private Map<Operand<TFloat32>, Operand<TFloat32>> differentiate(Ops tf, List<Variable<TFloat32>> trainable) {
+    List<Operand<TFloat32>> probes = java.util.stream.Stream.of(gates.raw(), gates.token(), gates.keyLog())
+        .filter(java.util.Objects::nonNull).toList();
+    List<Operand<?>> wrt = new ArrayList<>(trainable);
+    wrt.addAll(probes);
+    Gradients grads = tf.gradients(loss, wrt);
+    for (int i = 0; i < trainable.size(); i++) {
+      gradients.add(grads.dy(i));
+    }
+    Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients = new java.util.HashMap<>();
+    for (int i = 0; i < probes.size(); i++) {
+      gateGradients.put(probes.get(i), grads.dy(trainable.size() + i));
+    }
+    return gateGradients;
   }
 
   private void addBackbone(Precision precision) {

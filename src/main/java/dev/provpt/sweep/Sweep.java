@@ -274,7 +274,7 @@ public final class Sweep {
    * Settings under provpt that are no part of a sweep's id: how a run is computed, not what (the linear probe's
    * feature cache gives the same steps up to float rounding). Jobs still carry them.
    */
-  static final List<String> NOT_IDENTITY = List.of("train.cache-features");
+  static final List<String> NOT_IDENTITY = List.of("train.cache-features", "pro-vpt.measure-every-estimator");
 
   /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
   public String key(RunSpec spec) {
