@@ -2,13 +2,13 @@ package dev.provpt.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
-import dev.provpt.idleness.Estimator;
-import dev.provpt.method.Method;
-import dev.provpt.method.PromptMode;
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.NormalizationChoice;
 import dev.provpt.data.TaskSource;
 import dev.provpt.data.TaskSpec;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.Method;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.Precision;
 import dev.provpt.model.Xla;
 import java.nio.file.Files;

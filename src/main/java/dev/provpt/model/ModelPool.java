@@ -1,7 +1,6 @@
 package dev.provpt.model;
 
 import dev.provpt.method.PromptMode;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;

@@ -1,8 +1,7 @@
 package dev.provpt.model;
 
-import dev.provpt.method.PromptMode;
-
 import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,6 @@ package dev.provpt.model;
 
 import dev.provpt.method.HeadInput;
 import dev.provpt.method.PromptMode;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tensorflow.Graph;

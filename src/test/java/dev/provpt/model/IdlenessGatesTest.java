@@ -1,12 +1,10 @@
 package dev.provpt.model;
 
-import dev.provpt.idleness.Estimator;
-
-import dev.provpt.method.PromptMode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,12 @@
 package dev.provpt.model;
 
-import dev.provpt.idleness.Estimator;
-
-import dev.provpt.method.PromptMode;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,19 +1,19 @@
 package dev.provpt.model;
 
-import dev.provpt.idleness.Estimator;
-
-import dev.provpt.method.PromptMode;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import dev.provpt.tf.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -22,8 +22,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class PromptedModelTest {
   private static final VitConfig C = TinyModels.CONFIG;

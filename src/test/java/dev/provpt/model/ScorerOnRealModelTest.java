@@ -1,15 +1,13 @@
 package dev.provpt.model;
 
-import dev.provpt.idleness.Estimator;
-
-import dev.provpt.method.PromptMode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.actors.ScorerActor;
 import dev.provpt.config.ExperimentSettings.Prune;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;

@@ -1,7 +1,5 @@
 package dev.provpt.train;
 
-import dev.provpt.idleness.Estimator;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import dev.provpt.TestBackbones;
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
+import dev.provpt.idleness.Estimator;
 import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitWeights;
