@@ -23,7 +23,7 @@ public final class ScorerActor extends AbstractBehavior<ScorerActor.Command> {
   public sealed interface Command {}
 
   /**
-   * The prompts' idleness at the start of {@code epoch} (1-based) as every estimator measured it,
+   * The prompts' idleness at the start of {@code epoch} (1-based) as the run's estimators measured it,
    * with the assignment it was measured under and the mean training loss measured with it.
    */
   public record Score(int epoch, Measurement measurement, int[] assignment, double loss,

@@ -31,8 +31,8 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   public record Tune(int epoch, ActorRef<? super Tuned> replyTo) implements Command {}
 
   /**
-   * A scoring pass without updates (scoring = pass): the gate estimators over the training set or,
-   * with {@code leaveOneOut}, every estimator and the exact removal effect on the fixed scoring subset.
+   * A scoring pass without updates (scoring = pass): the run's per-step estimators over the training set or,
+   * with {@code leaveOneOut}, those and the exact removal effect on the fixed scoring subset.
    */
   public record ScorePass(int epoch, boolean leaveOneOut, ActorRef<? super ScorePassed> replyTo) implements Command {
     public ScorePass(int epoch, ActorRef<? super ScorePassed> replyTo) {

@@ -2,6 +2,7 @@ package dev.provpt.audit;
 
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
+import dev.provpt.method.PromptMode;
 import dev.provpt.report.Checkpoints;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
@@ -32,6 +33,7 @@ public final class AuditRunner {
       all.add("seed=" + seed);
       all.add("train.epochs=" + last);
       all.add("checkpoints.keep-epochs=" + epochs);
+      all.add("pro-vpt.measure-every-estimator=true"); // the audit compares every estimator's online scores
       Path directory = out.resolve("seed-" + seed);
       progress.accept("tuning seed " + seed + " for " + last + " epochs -> " + directory);
       RunOutcome outcome = RunService.run(ConfigLoader.load(experiment, all), RunDirectory.at(directory));
@@ -51,8 +53,7 @@ public final class AuditRunner {
       throw new IllegalArgumentException(runDirectory + ": not a run directory (no " + RunDirectory.CONFIG + ")");
     }
     ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.load(config, List.of()));
-    if (settings.method() != ExperimentSettings.Method.PRO_VPT
-        && settings.method() != ExperimentSettings.Method.VPT_DEEP) {
+    if (settings.method().layout() != PromptMode.DEEP) {
       throw new IllegalArgumentException(runDirectory + ": idleness needs VPT-Deep prompts, the run's method is "
           + settings.method().key);
     }

@@ -26,9 +26,8 @@ import java.util.Set;
  * mixed-scale regime is the one PRO-VPT creates.
  */
 public final class IdlenessAudit {
-  /** The estimators judged; leave-one-out is the truth they are judged against. */
-  public static final List<Estimator> ESTIMATORS =
-      List.of(Estimator.INPUT_GATE, Estimator.SCALED_INPUT_GATE, Estimator.ATTENTION_GATE);
+  /** The estimators judged: every one a step measures; leave-one-out is the truth they are judged against. */
+  public static final List<Estimator> ESTIMATORS = Estimator.perStep();
 
   /** One prompt at one checkpoint: its block, whether it moved recently, each estimate and the truth. */
   public record PromptRow(int prompt, int block, boolean recent, Map<String, Double> estimates, double truth) {}
@@ -56,7 +55,8 @@ public final class IdlenessAudit {
       List<EpochRecord> metrics, int subsetSize, int recentEpochs) throws IOException {
     Checkpoints.requireIntact(checkpointDirectory);
     var snapshot = Checkpoints.readJson(checkpointDirectory.resolve(Checkpoints.TUNER), TuningSession.Snapshot.class);
-    try (TuningSession session = TuningSetup.openSession(prepared.settings(), prepared.backbone(), prepared.split())) {
+    try (TuningSession session = TuningSetup.openSession(prepared.settings(), prepared.backbone(), prepared.split(),
+        java.util.EnumSet.allOf(Estimator.class))) {
       session.restore(snapshot);
       var subset = session.scoringSubset(subsetSize);
       TuningSession.PassResult result = session.measureWithLeaveOneOut(subset);
@@ -65,9 +65,11 @@ public final class IdlenessAudit {
         estimates.put(estimator.key, result.idleness().scores(estimator));
       }
       Measurement online = onlineScores(prepared, checkpointDirectory, session.assignment());
-      if (online != null) {
+      if (online != null) { // those the run measured: all of them in the audit's own runs
         for (Estimator estimator : ESTIMATORS) {
-          estimates.put(estimator.key + " (online)", online.scores(estimator));
+          if (online.measured().contains(estimator)) {
+            estimates.put(estimator.key + " (online)", online.scores(estimator));
+          }
         }
       }
       return judge(run, epoch, session.assignment(), recentlyMoved(metrics, epoch, recentEpochs), subset.size(),
@@ -79,7 +81,7 @@ public final class IdlenessAudit {
   private static Measurement onlineScores(PreparedRun prepared, Path checkpointDirectory, int[] assignment)
       throws IOException {
     if (prepared.settings().proVpt().scoring() != dev.provpt.config.ExperimentSettings.Scoring.ONLINE
-        || prepared.settings().method() != dev.provpt.config.ExperimentSettings.Method.PRO_VPT) {
+        || !prepared.settings().method().relocates()) {
       return null;
     }
     var cycle = Checkpoints.readJson(checkpointDirectory.resolve(Checkpoints.EXPERIMENT),

@@ -6,10 +6,13 @@ import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.Method;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.Gelu;
+import dev.provpt.model.ModelShape;
 import dev.provpt.model.Precision;
-import dev.provpt.model.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
@@ -22,6 +25,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -207,24 +211,53 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** What one measured model tunes: a method and the idleness estimators its steps measure. */
+  record Tuned(Method method, Set<Estimator> estimators, String label) {}
+
   /**
-   * Every variant's train step and eval throughput on one configuration: the models are built
-   * first, then their steps interleaved (each round in a rotated order) on the same batches, so
-   * that the load of this shared machine falls on all of them alike; ratios are to the first variant.
+   * With prompts: VPT-Deep (no idleness signal), PRO-VPT with its default estimator, and PRO-VPT measuring every
+   * estimator (the idleness audit's runs, and every run's step before a graph held only its own estimator's
+   * gates); without: the linear probe.
+   */
+  static List<Tuned> tuned(int perBlock) {
+    if (perBlock == 0) {
+      return List.of(new Tuned(Method.LINEAR, Set.of(), Method.LINEAR.key));
+    }
+    Estimator own = Estimator.INPUT_GATE;
+    return List.of(new Tuned(Method.VPT_DEEP, Set.of(), Method.VPT_DEEP.key),
+        new Tuned(Method.PRO_VPT, Set.of(own), Method.PRO_VPT.key + " (" + own.key + ")"),
+        new Tuned(Method.PRO_VPT, Set.of(Estimator.values()), Method.PRO_VPT.key + " (every estimator)"));
+  }
+
+  /**
+   * Every variant's train step and eval throughput on one configuration for each of {@link #tuned}: the models
+   * are built first, then their steps interleaved (each round in a rotated order) on the same batches, so that
+   * the load of this shared machine falls on all of them alike; ratios are to the first model.
    */
   static List<Map<String, Object>> measure(String name, VitConfig c, VitWeights weights, int perBlock, int batch,
-      int steps, List<Variant> variants, int threads) {
+      int steps, List<Variant> precisions, int threads) {
     ImageSet data = randomImages(c, batch * 2, 100);
     Normalization normalization = Normalization.of("none", c.channels());
     PromptMode mode = perBlock > 0 ? PromptMode.DEEP : PromptMode.NONE;
     int prompts = perBlock * c.depth();
+    List<Tuned> methods = tuned(perBlock);
+    List<Variant> variants = new ArrayList<>();
+    List<Tuned> methodOf = new ArrayList<>();
+    for (Variant variant : precisions) {
+      for (Tuned method : methods) {
+        variants.add(variant);
+        methodOf.add(method);
+      }
+    }
     int n = variants.size();
     List<PromptedModel> models = new ArrayList<>();
     double[] buildSeconds = new double[n];
     try {
       for (int v = 0; v < n; v++) {
         long buildStart = System.nanoTime();
-        models.add(PromptedModel.create(c, weights, 10, prompts, mode, hyper(variants.get(v), threads), 1));
+        Method method = methodOf.get(v).method();
+        models.add(PromptedModel.create(c, weights, new ModelShape(10, prompts, method.layout(), method.headInput(),
+            methodOf.get(v).estimators()), hyper(variants.get(v), threads), 1));
         buildSeconds[v] = (System.nanoTime() - buildStart) / 1e9;
       }
       int[] assignment = mode == PromptMode.DEEP ? TuningSession.uniformAssignment(c.depth(), perBlock) : new int[0];
@@ -271,6 +304,7 @@ final class BenchCommand implements Callable<Integer> {
       for (int v = 0; v < n; v++) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("model", name);
+        line.put("method", methodOf.get(v).label());
         line.put("architecture", c.describe());
         line.put("precision", models.get(v).precision().key);
         line.put("xla", variants.get(v).xla().key);
@@ -280,8 +314,9 @@ final class BenchCommand implements Callable<Integer> {
         line.put("train_step_ms", round(trainNanos[v] / 1e6 / steps));
         line.put("train_images_per_s", round(batch * steps / (trainNanos[v] / 1e9)));
         line.put("eval_images_per_s", round(batch * steps / (evalNanos[v] / 1e9)));
-        line.put("train_speedup_vs_" + variants.get(0).label(), round((double) trainNanos[0] / trainNanos[v]));
-        line.put("eval_speedup_vs_" + variants.get(0).label(), round((double) evalNanos[0] / evalNanos[v]));
+        String first = variants.get(0).label() + (methods.size() > 1 ? "_" + methodOf.get(0).method().key : "");
+        line.put("train_speedup_vs_" + first, round((double) trainNanos[0] / trainNanos[v]));
+        line.put("eval_speedup_vs_" + first, round((double) evalNanos[0] / evalNanos[v]));
         line.put("java_overhead_pct", round(100.0 * (trainNanos[v] - trainSession[v]) / trainNanos[v]));
         line.put("eval_java_overhead_pct", round(100.0 * (evalNanos[v] - evalSession[v]) / evalNanos[v]));
         line.put("graph_build_s", round(buildSeconds[v]));
@@ -340,8 +375,8 @@ final class BenchCommand implements Callable<Integer> {
     boolean reset = resetPeakRss();
     long before = rssMb();
     Map<String, Object> line = new LinkedHashMap<>();
-    try (PromptedModel model = PromptedModel.create(c, weights, 10, perBlock * c.depth(), PromptMode.DEEP,
-        hyper(variant, threads), 1)) {
+    try (PromptedModel model = PromptedModel.create(c, weights, new ModelShape(10, perBlock * c.depth(),
+        PromptMode.DEEP, dev.provpt.method.HeadInput.BACKBONE, java.util.Set.of()), hyper(variant, threads), 1)) {
       int[] assignment = TuningSession.uniformAssignment(c.depth(), perBlock);
       Batch b = BatchIterator.shuffled(data, batch, normalization, 1, 0).next();
       long t = System.nanoTime();

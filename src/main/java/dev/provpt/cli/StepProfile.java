@@ -4,7 +4,7 @@ import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
-import dev.provpt.model.PromptMode;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
@@ -35,8 +35,9 @@ final class StepProfile {
     PromptMode mode = perBlock > 0 ? PromptMode.DEEP : PromptMode.NONE;
     int[] assignment = mode == PromptMode.DEEP ? TuningSession.uniformAssignment(c.depth(), perBlock) : new int[0];
     Map<String, double[]> byKernel = new HashMap<>(); // kernel -> {microseconds, count}
-    try (PromptedModel model = PromptedModel.create(c, weights, 10, perBlock * c.depth(), mode,
-        BenchCommand.hyper(variant, threads), 1)) {
+    // VPT-Deep's graph: no idleness gate
+    try (PromptedModel model = PromptedModel.create(c, weights, new dev.provpt.model.ModelShape(10, perBlock * c.depth(),
+        mode, dev.provpt.method.HeadInput.BACKBONE, java.util.Set.of()), BenchCommand.hyper(variant, threads), 1)) {
       for (int i = 0; i < steps + 2; i++) {
         if (i == 2) { // the first calls pay for graph optimisation: untraced
           model.trace(metadata -> add(metadata, byKernel));

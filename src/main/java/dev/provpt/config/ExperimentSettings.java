@@ -2,16 +2,20 @@ package dev.provpt.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
-import dev.provpt.idleness.Estimator;
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.NormalizationChoice;
 import dev.provpt.data.TaskSource;
 import dev.provpt.data.TaskSpec;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.Method;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.Precision;
 import dev.provpt.model.Xla;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /** One experiment, validated and typed before anything runs. */
 public record ExperimentSettings(
@@ -30,17 +34,6 @@ public record ExperimentSettings(
     Xla xla,
     List<Integer> keptCheckpoints,
     Config source) {
-
-  /** The tuning methods. */
-  public enum Method {
-    PRO_VPT("pro-vpt"), VPT_DEEP("vpt-deep"), VPT_SHALLOW("vpt-shallow"), LINEAR("linear");
-
-    public final String key;
-
-    Method(String key) {
-      this.key = key;
-    }
-  }
 
   public record PromptSettings(int perBlock, int shallowCount, double dropout) {}
 
@@ -65,12 +58,24 @@ public record ExperimentSettings(
    * @param scaleKeptPrompt whether a prompt the allocator sends back to its own block is still
    *     scaled by relocationScale ([PRO-VPT-code] does so on self-supervised backbones, not on
    *     supervised ones)
+   * @param measureEveryEstimator whether every step also measures the estimators other than {@code idleness}
+   *     (the idleness audit's runs: slower steps, the same run)
    */
   public record ProVptSettings(Prune prune, Allocate allocate, Scoring scoring, int warmupEpochs,
-      double relocationScale, Estimator idleness, int scoringSubset, boolean scaleKeptPrompt) {
+      double relocationScale, Estimator idleness, int scoringSubset, boolean scaleKeptPrompt,
+      boolean measureEveryEstimator) {
 
     public ProVptSettings(Prune prune, Allocate allocate, Scoring scoring, int warmupEpochs, double relocationScale) {
-      this(prune, allocate, scoring, warmupEpochs, relocationScale, Estimator.INPUT_GATE, 256, false);
+      this(prune, allocate, scoring, warmupEpochs, relocationScale, Estimator.INPUT_GATE, 256, false, false);
+    }
+
+    /** The estimators a PRO-VPT run measures: its own, and with measureEveryEstimator every per-step one. */
+    public Set<Estimator> measured() {
+      EnumSet<Estimator> measured = EnumSet.of(idleness);
+      if (measureEveryEstimator) {
+        measured.addAll(Estimator.perStep());
+      }
+      return measured;
     }
   }
 
@@ -132,14 +137,14 @@ public record ExperimentSettings(
         s.oneOf(v + "allocate", Allocate.class, c -> c.key), s.oneOf(v + "scoring", Scoring.class, c -> c.key),
         s.intIn(v + "warmup-epochs", 0, 100_000), s.doubleIn(v + "relocation-scale", 0, 1, false),
         s.oneOf(v + "idleness", Estimator.class, e -> e.key), s.intIn(v + "scoring-subset", 1, 1_000_000),
-        s.bool(v + "scale-kept-prompt"));
+        s.bool(v + "scale-kept-prompt"), s.bool(v + "measure-every-estimator"));
     String r = p + "ppo.";
     PpoSettings ppo = new PpoSettings(s.intIn(r + "hidden", 1, 4096), s.doubleIn(r + "actor-lr", 0, 1, true),
         s.doubleIn(r + "critic-lr", 0, 1, true), s.doubleIn(r + "gamma", 0, 1, false),
         s.doubleIn(r + "clip", 0, 1, true), s.intIn(r + "k-epochs", 1, 10_000),
         s.doubleIn(r + "value-coefficient", 0, 100, false), s.doubleIn(r + "entropy-coefficient", 0, 100, false),
         s.intIn(r + "update-every", 2, 10_000));
-    if ((method == Method.VPT_DEEP || method == Method.PRO_VPT) && prompts.perBlock() < 1) {
+    if (method.layout() == PromptMode.DEEP && prompts.perBlock() < 1) {
       throw s.invalid(p + "prompts.per-block", ">= 1 for " + method.key);
     }
     if (!Files.isDirectory(Path.of(s.string(p + "backbone")))) {

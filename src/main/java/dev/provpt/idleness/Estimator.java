@@ -36,6 +36,47 @@ public enum Estimator {
     this.key = key;
   }
 
+  /**
+   * What the tuning graph computes for an estimator (model.PromptedGraph builds each kind; a new kind is a
+   * constant here and a case there).
+   */
+  public enum Signal {
+    /** The gradient of the prompt's row in the pool dotted with the row: no op beyond the pool's own gradient. */
+    PROMPT_ROW,
+    /** The gradient of a gate held at 1 on the prompt's normalised token in its block's first LayerNorm. */
+    TOKEN_GATE,
+    /** The gradient of log a_j, a gate held at 0 on the prompt's attention key in every head. */
+    KEY_GATE,
+    /** The loss with the prompt's attention key gated to 0: one forward pass per prompt, no gradient. */
+    REMOVAL
+  }
+
+  /** What the graph computes for this estimator. */
+  public Signal signal() {
+    return switch (this) {
+      case INPUT_GATE -> Signal.PROMPT_ROW;
+      case SCALED_INPUT_GATE -> Signal.TOKEN_GATE;
+      case ATTENTION_GATE -> Signal.KEY_GATE;
+      case LEAVE_ONE_OUT -> Signal.REMOVAL;
+    };
+  }
+
+  /**
+   * Whether only a separate scoring pass can measure it; the others are measured by every training step that
+   * asks for them (online scoring) as well.
+   */
+  public boolean needsScoringPass() {
+    return switch (signal()) {
+      case PROMPT_ROW, TOKEN_GATE, KEY_GATE -> false;
+      case REMOVAL -> true;
+    };
+  }
+
+  /** The estimators a training step can measure, in declaration order. */
+  public static List<Estimator> perStep() {
+    return Arrays.stream(values()).filter(e -> !e.needsScoringPass()).toList();
+  }
+
   public static List<String> keys() {
     return Arrays.stream(values()).map(e -> e.key).toList();
   }

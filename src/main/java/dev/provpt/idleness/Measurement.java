@@ -1,58 +1,64 @@
 package dev.provpt.idleness;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The idleness of every prompt as each estimator measures it, averaged over one pass's batches.
- * {@code leaveOneOut} is null unless that pass measured it (it costs one forward pass per prompt).
+ * The idleness of every prompt as each measured estimator gives it, averaged over one pass's batches. A pass
+ * measures the estimators its run asks for (the run's own; every one for the idleness audit), so
+ * {@link #scores} of another is an error that names it.
  */
-public record Measurement(float[] inputGate, float[] scaledInputGate, float[] attentionGate, float[] leaveOneOut) {
+public record Measurement(Map<Estimator, float[]> scores) {
 
   public Measurement {
-    int n = inputGate.length;
-    if (scaledInputGate.length != n || attentionGate.length != n || (leaveOneOut != null && leaveOneOut.length != n)) {
+    EnumMap<Estimator, float[]> copy = new EnumMap<>(Estimator.class);
+    copy.putAll(scores);
+    if (copy.values().stream().mapToInt(s -> s.length).distinct().count() > 1) {
       throw new IllegalArgumentException("every estimator needs one score per prompt");
     }
+    scores = Collections.unmodifiableMap(copy);
   }
 
-  /** No prompts (or nothing measured). */
+  /** Nothing measured. */
   public static Measurement empty() {
-    return new Measurement(new float[0], new float[0], new float[0], null);
+    return new Measurement(Map.of());
   }
 
-  /** Only {@code estimator}'s scores (the others zero): for tests and for callers that have one kind. */
+  /** Only {@code estimator}'s scores. */
   public static Measurement of(Estimator estimator, float[] scores) {
-    float[] zeros = new float[scores.length];
-    return switch (estimator) {
-      case INPUT_GATE -> new Measurement(scores, zeros, zeros, null);
-      case SCALED_INPUT_GATE -> new Measurement(zeros, scores, zeros, null);
-      case ATTENTION_GATE -> new Measurement(zeros, zeros, scores, null);
-      case LEAVE_ONE_OUT -> new Measurement(zeros, zeros, zeros, scores);
-    };
+    return new Measurement(Map.of(estimator, scores));
   }
 
   /** The scores of {@code estimator}. */
   public float[] scores(Estimator estimator) {
-    return switch (estimator) {
-      case INPUT_GATE -> inputGate;
-      case SCALED_INPUT_GATE -> scaledInputGate;
-      case ATTENTION_GATE -> attentionGate;
-      case LEAVE_ONE_OUT -> {
-        if (leaveOneOut == null) {
-          throw new IllegalStateException("leave-one-out idleness was not measured in this pass");
-        }
-        yield leaveOneOut;
-      }
-    };
+    float[] s = scores.get(estimator);
+    if (s == null) {
+      throw new IllegalStateException(estimator.key + " idleness was not measured in this pass (measured: "
+          + measured() + ")");
+    }
+    return s;
   }
 
+  /** The estimators measured. */
+  @JsonIgnore
+  public Set<Estimator> measured() {
+    return scores.keySet();
+  }
+
+  /** The number of prompts measured (0 when nothing was). */
   @JsonIgnore
   public int promptCount() {
-    return inputGate.length;
+    return scores.values().stream().mapToInt(s -> s.length).findFirst().orElse(0);
   }
 
-  /** The same measurement with leave-one-out scores added. */
-  public Measurement withLeaveOneOut(float[] scores) {
-    return new Measurement(inputGate, scaledInputGate, attentionGate, scores);
+  /** The same measurement with {@code estimator}'s scores added (or replaced). */
+  public Measurement with(Estimator estimator, float[] values) {
+    EnumMap<Estimator, float[]> all = new EnumMap<>(Estimator.class);
+    all.putAll(scores);
+    all.put(estimator, values);
+    return new Measurement(all);
   }
 }

@@ -1,5 +1,6 @@
 package dev.provpt.model;
 
+import dev.provpt.method.PromptMode;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -7,7 +8,7 @@ import java.util.Iterator;
 /**
  * Tuning models kept for the next run of the same shape in this process. A run that ends hands its model back
  * ({@link PromptedModel#close}); the next run with the same backbone (the same loaded weights), class count,
- * prompt count and mode, precision, XLA setting and thread count starts on it ({@link PromptedModel#start})
+ * prompt count and mode, head input, measured estimators, precision, XLA setting and thread count starts on it ({@link PromptedModel#start})
  * instead of building a graph and a session again. What that saves is not the building (a fraction of a second
  * for the small backbone) but TensorFlow's optimisation of the graph for each new set of feeds and fetches — the
  * training step, the evaluation, the checkpoint reads — which a session does on first use and then keeps: about
@@ -30,17 +31,23 @@ public final class ModelPool {
     this.idleLimit = idleLimit;
   }
 
+  /** {@link #lend(VitConfig, VitWeights, ModelShape, PromptedModel.Hyper, long)} measuring every estimator. */
+  public PromptedModel lend(VitConfig config, VitWeights weights, int numClasses, int promptCount, PromptMode mode,
+      PromptedModel.Hyper hyper, long seed) {
+    return lend(config, weights, ModelShape.measuringAll(numClasses, promptCount, mode), hyper, seed);
+  }
+
   /**
    * A model for a run: an idle one of this shape, started with {@code hyper} and {@code seed}, or a new one.
    * Closing it hands it back here.
    */
-  public PromptedModel lend(VitConfig config, VitWeights weights, int numClasses, int promptCount, PromptMode mode,
-      PromptedModel.Hyper hyper, long seed) {
+  public PromptedModel lend(VitConfig config, VitWeights weights, ModelShape shape, PromptedModel.Hyper hyper,
+      long seed) {
     PromptedModel found = null;
     synchronized (this) {
       for (Iterator<PromptedModel> it = idle.iterator(); it.hasNext(); ) {
         PromptedModel m = it.next();
-        if (m.builtFor(config, weights, numClasses, promptCount, mode) && m.fits(hyper)) {
+        if (m.builtFor(config, weights, shape) && m.fits(hyper)) {
           it.remove();
           found = m;
           break;
@@ -55,7 +62,7 @@ public final class ModelPool {
         throw e;
       }
     } else {
-      found = PromptedModel.create(config, weights, numClasses, promptCount, mode, hyper, seed);
+      found = PromptedModel.create(config, weights, shape, hyper, seed);
     }
     found.lendFrom(this);
     return found;

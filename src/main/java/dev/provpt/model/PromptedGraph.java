@@ -1,8 +1,12 @@
 package dev.provpt.model;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.HeadInput;
+import dev.provpt.method.PromptMode;
 import dev.provpt.tf.HostVariables;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,34 +25,22 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The tuning graph, built once and run by {@link PromptedModel}: a frozen backbone (weights in
- * untrained variables), a trainable prompt pool {@code [P, D]} behind a gate held at 1, a linear
- * head, the loss, its gradients, the per-prompt signals and one clipped SGD-momentum step.
+ * untrained variables; none when the head reads the pixels), a trainable prompt pool {@code [P, D]}, a linear
+ * head, the loss, its gradients, the idleness signals of the estimators the graph is built for, and one clipped
+ * SGD-momentum step.
  *
  * <p>One graph serves every run of its shape: the optimiser's settings are fed with each step and a run's
  * starting state ({@link #initialState}: the pool's and the head's values, drawn from one random stream in that
  * order) is written into the variables, not built into the graph. The ops are created in a fixed order.
+ *
+ * <p>Only the gates of the {@link ModelShape#estimators} are built, and only their signals are fetched: a graph
+ * for a method that never relocates has no gate at all.
  */
 final class PromptedGraph implements AutoCloseable {
-  /**
-   * Per-prompt quantities, each {@code [P]}, that the runner fetches with every train and score
-   * step; built in {@link #promptSignals}. A new one (the gradient of another gate held at a
-   * neutral value, say) is a component here, built there from the gradients of {@link #probes}.
-   * The update waits for all of them, so they see the prompts before the step changes them.
-   *
-   * @param scores gradient·value of each prompt's row: [PRO-VPT] Eq. 6's (input-gate) idleness score
-   * @param gateGradient d loss / d gate on the raw prompt: the same quantity by another route
-   * @param contentGateGradient d loss / d gate on the prompt's normalised token (scaled input gate)
-   * @param attentionGateGradient d loss / d log a_j, a gate on the prompt's attention key (attention gate)
-   */
-  record PromptSignals(Operand<TFloat32> scores, Operand<TFloat32> gateGradient,
-      Operand<TFloat32> contentGateGradient, Operand<TFloat32> attentionGateGradient) {}
-
   private final VitConfig config;
   /** The backbone the graph holds (by identity: a pooled model serves runs on this very backbone). */
   private final VitWeights weights;
-  private final PromptMode mode;
-  private final int promptCount;
-  private final int numClasses;
+  private final ModelShape shape;
   private final Graph graph = new Graph();
   private final FrozenWeights frozen;
   /** Trainable variables and their momentum slots, by the names checkpoints store them under. */
@@ -59,16 +51,18 @@ final class PromptedGraph implements AutoCloseable {
   private final Operand<TInt32> blockOfPrompt;
   private final Operand<TFloat32> dropoutRate;
   private final Operand<TInt64> dropoutSeed;
-  private final Operand<TFloat32> gate;
-  private final Operand<TFloat32> contentGate;
-  private final Operand<TFloat32> keyLogGate;
+  /** Gates held at a neutral value, each built only when an estimator needs it (null otherwise). */
+  private final Gates gates;
 
   private final Operand<TFloat32> features;
   private final Operand<TFloat32> logits;
   private final Operand<TFloat32> loss;
   private final Operand<TInt32> correct;
   private final List<Operand<TFloat32>> gradients = new ArrayList<>();
-  private final PromptSignals promptSignals;
+  /** Each per-step estimator's idleness signal, {@code [P]}; every training step waits for them. */
+  private final Map<Estimator, Operand<TFloat32>> signals = new EnumMap<>(Estimator.class);
+  /** d loss / d gate on the raw prompt: the input gate's score by another route; null unless it is measured. */
+  private Operand<TFloat32> rawGateGradient;
   private final Op trainStep;
   /** The optimiser's settings, fed with every training step: scalars. */
   private final Placeholder<TFloat32> learningRate;
@@ -76,36 +70,27 @@ final class PromptedGraph implements AutoCloseable {
   private final Placeholder<TFloat32> weightDecay;
   private final Placeholder<TFloat32> clipNorm;
 
-  PromptedGraph(VitConfig config, VitWeights weights, int numClasses, int promptCount, PromptMode mode,
-      Precision precision) {
-    if (numClasses < 2) {
-      throw new IllegalArgumentException("a classification task needs at least 2 classes, got " + numClasses);
-    }
-    if (mode != PromptMode.NONE && promptCount < 1) {
-      throw new IllegalArgumentException("prompted tuning needs at least one prompt, got " + promptCount);
-    }
+  /**
+   * Per-prompt inputs held at a neutral value whose gradients are idleness signals.
+   *
+   * @param raw a factor on the raw prompt, held at 1 (the input gate's own definition)
+   * @param token a factor on the prompt's normalised token in its block's first LayerNorm, held at 1
+   * @param keyLog log a_j on the prompt's attention key, held at 0; -inf removes the prompt exactly
+   */
+  private record Gates(Operand<TFloat32> raw, Operand<TFloat32> token, Operand<TFloat32> keyLog) {}
+
+  PromptedGraph(VitConfig config, VitWeights weights, ModelShape shape, Precision precision) {
     this.config = config;
     this.weights = weights;
-    this.mode = mode;
-    this.promptCount = mode == PromptMode.NONE ? 0 : promptCount;
-    this.numClasses = numClasses;
+    this.shape = shape;
     try {
       Ops tf = Ops.create(graph);
       state = new HostVariables(tf, "state variable");
 
       // The frozen backbone: variables filled once, never trained (see FrozenWeights for why not constants).
       frozen = new FrozenWeights(tf.withSubScope("backbone"));
-      // bf16: the blocks' dense weights are held (once) in bfloat16, everything else in fp32
-      boolean bf16 = precision == Precision.BF16;
-      for (String name : VitWeights.expectedShapes(config).keySet()) {
-        if (name.startsWith("upstream_head")) { // tuning trains its own head
-          continue;
-        }
-        if (bf16 && VisionTransformer.bf16Weight(name)) {
-          frozen.addBf16(weights.get(name));
-        } else {
-          frozen.add(weights.get(name));
-        }
+      if (shape.headInput().runsBackbone()) {
+        addBackbone(precision);
       }
       VisionTransformer vit = new VisionTransformer(tf, config, frozen.variables(), frozen.bf16Variables());
 
@@ -116,44 +101,33 @@ final class PromptedGraph implements AutoCloseable {
       momentum = tf.withName("momentum").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       weightDecay = tf.withName("weight_decay").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       clipNorm = tf.withName("clip_norm").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      int d = config.width();
+      int p = shape.promptCount();
 
       Variable<TFloat32> pool = null;
       VisionTransformer.PromptInputs promptInputs = null;
-      if (this.promptCount > 0) {
-        pool = state.declare(PromptedModel.POOL, this.promptCount, d);
-        blockOfPrompt = tf.withName("prompt_block").placeholder(TInt32.class,
-            Placeholder.shape(Shape.of(this.promptCount)));
+      if (p > 0) {
+        pool = state.declare(PromptedModel.POOL, p, config.width());
+        blockOfPrompt = tf.withName("prompt_block").placeholder(TInt32.class, Placeholder.shape(Shape.of(p)));
         dropoutRate = tf.withName("dropout_rate").placeholderWithDefault(tf.constant(0f), Shape.scalar());
         dropoutSeed = tf.withName("dropout_seed").placeholderWithDefault(tf.constant(new long[] {0, 0}), Shape.of(2));
-        float[] ones = new float[this.promptCount];
-        Arrays.fill(ones, 1f);
-        // A multiplicative gate held at 1: d loss / d gate is [PRO-VPT-code]'s idleness score.
-        gate = tf.withName("prompt_gate").placeholderWithDefault(tf.constant(ones), Shape.of(this.promptCount));
-        Operand<TFloat32> gated = tf.math.mul(pool, tf.expandDims(gate, tf.constant(1)));
-        boolean deep = mode == PromptMode.DEEP;
-        // Gates on what a VPT-Deep prompt does after its LayerNorm: held at 1 and at log 1 = 0.
-        contentGate = deep ? tf.withName("prompt_content_gate").placeholderWithDefault(tf.constant(ones),
-            Shape.of(this.promptCount)) : null;
-        keyLogGate = deep ? tf.withName("prompt_key_log_gate").placeholderWithDefault(
-            tf.constant(new float[this.promptCount]), Shape.of(this.promptCount)) : null;
-        promptInputs = new VisionTransformer.PromptInputs(gated, blockOfPrompt, dropoutRate, dropoutSeed,
-            !deep, contentGate, keyLogGate);
+        gates = gates(tf, p);
+        Operand<TFloat32> prompts = gates.raw() == null ? pool : tf.math.mul(pool, tf.expandDims(gates.raw(),
+            tf.constant(1)));
+        promptInputs = new VisionTransformer.PromptInputs(prompts, blockOfPrompt, dropoutRate, dropoutSeed,
+            shape.mode() == PromptMode.SHALLOW, gates.token(), gates.keyLog());
       } else {
         blockOfPrompt = null;
         dropoutRate = null;
         dropoutSeed = null;
-        gate = null;
-        contentGate = null;
-        keyLogGate = null;
+        gates = new Gates(null, null, null);
       }
-      Variable<TFloat32> kernel = state.declare(PromptedModel.HEAD_KERNEL, d, numClasses);
-      Variable<TFloat32> bias = state.declare(PromptedModel.HEAD_BIAS, numClasses);
+      Variable<TFloat32> kernel = state.declare(PromptedModel.HEAD_KERNEL, featureWidth(), shape.numClasses());
+      Variable<TFloat32> bias = state.declare(PromptedModel.HEAD_BIAS, shape.numClasses());
 
-      features = tf.withName("features").identity(vit.features(images, promptInputs));
+      features = tf.withName("features").identity(headInput(tf, vit, config, shape.headInput(), images, promptInputs));
       logits = tf.withName("logits").identity(vit.linear(features, kernel, bias));
       // The dense form: the C++ gradient registry has no gradient for the sparse one.
-      Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(numClasses), tf.constant(1f), tf.constant(0f));
+      Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(shape.numClasses()), tf.constant(1f), tf.constant(0f));
       loss = tf.withName("loss").math.mean(
           tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
       correct = tf.withName("correct").sum(tf.dtypes.cast(
@@ -165,50 +139,110 @@ final class PromptedGraph implements AutoCloseable {
       }
       trainable.add(kernel);
       trainable.add(bias);
-      // One gradient call: the trainable variables first (the update uses them), then the probes.
-      List<Operand<?>> wrt = new ArrayList<>(trainable);
-      wrt.addAll(probes());
-      Gradients grads = tf.gradients(loss, wrt);
-      for (int i = 0; i < trainable.size(); i++) {
-        gradients.add(grads.dy(i));
+      Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients = differentiate(tf, trainable);
+      if (pool != null) {
+        buildSignals(tf, pool, gateGradients);
       }
-      promptSignals = pool != null ? promptSignals(tf, pool, grads, trainable.size()) : null;
-      trainStep = update(tf, trainable, promptSignals);
+      trainStep = update(tf, trainable);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
   }
 
-  // ---------------------------------------------------------------- per-prompt signals
-
   /**
-   * Inputs held at a neutral value whose gradient is a per-prompt signal; their gradients follow
-   * the trainable variables' in the one gradient call. Empty without prompts.
+   * One gradient call: the trainable variables first (their gradients go to {@link #gradients}; the update uses
+   * them), then the gates that exist. Returns each gate's gradient.
    */
-  private List<Operand<?>> probes() {
-    List<Operand<?>> probes = new ArrayList<>();
-    if (gate != null) {
-      probes.add(gate);
+  private Map<Operand<TFloat32>, Operand<TFloat32>> differentiate(Ops tf, List<Variable<TFloat32>> trainable) {
+    List<Operand<TFloat32>> probes = java.util.stream.Stream.of(gates.raw(), gates.token(), gates.keyLog())
+        .filter(java.util.Objects::nonNull).toList();
+    List<Operand<?>> wrt = new ArrayList<>(trainable);
+    wrt.addAll(probes);
+    Gradients grads = tf.gradients(loss, wrt);
+    for (int i = 0; i < trainable.size(); i++) {
+      gradients.add(grads.dy(i));
     }
-    if (contentGate != null) {
-      probes.add(contentGate);
-      probes.add(keyLogGate);
+    Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients = new java.util.HashMap<>();
+    for (int i = 0; i < probes.size(); i++) {
+      gateGradients.put(probes.get(i), grads.dy(trainable.size() + i));
     }
-    return probes;
+    return gateGradients;
   }
 
-  /** Builds {@link PromptSignals}; {@code firstProbe} is the index of {@link #probes}' first gradient. */
-  private PromptSignals promptSignals(Ops tf, Variable<TFloat32> pool, Gradients grads, int firstProbe) {
-    Operand<TFloat32> poolGradient = gradients.get(0); // the pool is the first trainable variable
-    Operand<TFloat32> gateGradient = tf.withName("gate_gradient").identity(grads.<TFloat32>dy(firstProbe));
-    // Shallow prompts are carried through every block: the post-LayerNorm gates do not apply (zeros).
-    Operand<TFloat32> zeros = tf.zerosLike(gateGradient);
-    return new PromptSignals(
-        tf.withName("prompt_scores").sum(tf.math.mul(poolGradient, pool), tf.constant(1)),
-        gateGradient,
-        tf.withName("content_gate_gradient").identity(contentGate != null ? grads.<TFloat32>dy(firstProbe + 1) : zeros),
-        tf.withName("attention_gate_gradient").identity(keyLogGate != null ? grads.<TFloat32>dy(firstProbe + 2) : zeros));
+  private void addBackbone(Precision precision) {
+    // bf16: the blocks' dense weights are held (once) in bfloat16, everything else in fp32
+    boolean bf16 = precision == Precision.BF16;
+    for (String name : VitWeights.expectedShapes(config).keySet()) {
+      if (name.startsWith("upstream_head")) { // tuning trains its own head
+        continue;
+      }
+      if (bf16 && VisionTransformer.bf16Weight(name)) {
+        frozen.addBf16(weights.get(name));
+      } else {
+        frozen.add(weights.get(name));
+      }
+    }
+  }
+
+  /** How many values the head reads per image. */
+  int featureWidth() {
+    return featureWidth(config, shape.headInput());
+  }
+
+  static int featureWidth(VitConfig config, HeadInput input) {
+    return switch (input) {
+      case BACKBONE -> config.width();
+      case PIXELS -> config.imageSize() * config.imageSize() * config.channels();
+    };
+  }
+
+  /** What the head reads, {@code [N, featureWidth]}: the backbone's [CLS] features, or the flattened image. */
+  static Operand<TFloat32> headInput(Ops tf, VisionTransformer vit, VitConfig config, HeadInput input,
+      Operand<TFloat32> images, VisionTransformer.PromptInputs prompts) {
+    return switch (input) {
+      case BACKBONE -> vit.features(images, prompts);
+      case PIXELS -> tf.reshape(images, tf.constant(new int[] {-1, featureWidth(config, input)}));
+    };
+  }
+
+  // ---------------------------------------------------------------- per-prompt signals
+
+  /** The gates the shape's estimators need, each held at its neutral value. */
+  private Gates gates(Ops tf, int p) {
+    boolean raw = false;
+    boolean token = false;
+    boolean key = false;
+    for (Estimator e : shape.estimators()) {
+      switch (e.signal()) {
+        case PROMPT_ROW -> raw = true; // its score needs no gate; the gate's gradient checks it (tests)
+        case TOKEN_GATE -> token = true;
+        case KEY_GATE, REMOVAL -> key = true;
+      }
+    }
+    float[] ones = new float[p];
+    Arrays.fill(ones, 1f);
+    return new Gates(
+        raw ? tf.withName("prompt_gate").placeholderWithDefault(tf.constant(ones), Shape.of(p)) : null,
+        token ? tf.withName("prompt_content_gate").placeholderWithDefault(tf.constant(ones), Shape.of(p)) : null,
+        key ? tf.withName("prompt_key_log_gate").placeholderWithDefault(tf.constant(new float[p]), Shape.of(p)) : null);
+  }
+
+  /** The signal of every per-step estimator of the shape, named after it. */
+  private void buildSignals(Ops tf, Variable<TFloat32> pool, Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients) {
+    if (gates.raw() != null) {
+      rawGateGradient = tf.withName("gate_gradient").identity(gateGradients.get(gates.raw()));
+    }
+    for (Estimator e : shape.estimators()) {
+      String name = e.key.replace('-', '_') + "_idleness";
+      switch (e.signal()) {
+        // the pool is the first trainable variable
+        case PROMPT_ROW -> signals.put(e, tf.withName(name).sum(tf.math.mul(gradients.get(0), pool), tf.constant(1)));
+        case TOKEN_GATE -> signals.put(e, tf.withName(name).identity(gateGradients.get(gates.token())));
+        case KEY_GATE -> signals.put(e, tf.withName(name).identity(gateGradients.get(gates.keyLog())));
+        case REMOVAL -> { } // forward passes with the key gate fed, no per-step signal
+      }
+    }
   }
 
   // ---------------------------------------------------------------- the update
@@ -218,12 +252,11 @@ final class PromptedGraph implements AutoCloseable {
    * momentum slots join the state as {@code <variable>.momentum}. The settings are inputs ({@link #learningRate}
    * and the rest), fed with every step, so that one graph serves runs with other settings.
    */
-  private Op update(Ops tf, List<Variable<TFloat32>> trainable, PromptSignals signals) {
+  private Op update(Ops tf, List<Variable<TFloat32>> trainable) {
     // The signals read the pool variable, which the step changes in place: nothing ordered the two
     // before, so a step's scores could come from the updated prompts. Every gradient the optimiser
     // reads now waits for them.
-    Ops ordered = signals == null ? tf : tf.withControlDependencies(List.of(signals.scores(), signals.gateGradient(),
-        signals.contentGateGradient(), signals.attentionGateGradient()));
+    Ops ordered = signals.isEmpty() ? tf : tf.withControlDependencies(List.copyOf(signals.values()));
     Operand<TFloat32> squares = null;
     for (Operand<TFloat32> g : gradients) {
       Operand<TFloat32> s = tf.sum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
@@ -256,12 +289,12 @@ final class PromptedGraph implements AutoCloseable {
     SplittableRandom random = new SplittableRandom(seed);
     int d = config.width();
     Map<String, float[]> initial = new LinkedHashMap<>();
-    if (promptCount > 0) {
+    if (shape.promptCount() > 0) {
       double bound = Math.sqrt(6.0 / (config.patchSize() * config.patchSize() * config.channels() + d));
-      initial.put(PromptedModel.POOL, uniform(random, promptCount * d, bound));
+      initial.put(PromptedModel.POOL, uniform(random, shape.promptCount() * d, bound));
     }
-    initial.put(PromptedModel.HEAD_KERNEL, truncatedNormal(random, d * numClasses, 0.02));
-    initial.put(PromptedModel.HEAD_BIAS, new float[numClasses]);
+    initial.put(PromptedModel.HEAD_KERNEL, truncatedNormal(random, featureWidth() * shape.numClasses(), 0.02));
+    initial.put(PromptedModel.HEAD_BIAS, new float[shape.numClasses()]);
     for (String name : List.copyOf(initial.keySet())) {
       initial.put(name + ".momentum", new float[initial.get(name).length]);
     }
@@ -347,14 +380,22 @@ final class PromptedGraph implements AutoCloseable {
     return gradients;
   }
 
-  /** Null without prompts. */
-  PromptSignals promptSignals() {
-    return promptSignals;
+  /** Each per-step estimator's signal, {@code [P]}, in the estimators' order; empty when none is measured. */
+  Map<Estimator, Operand<TFloat32>> signals() {
+    return signals;
   }
 
-  /** The attention gate's input, {@code log a_j} per prompt (0 when not fed); null unless VPT-Deep. */
+  /** d loss / d gate on the raw prompt, {@code [P]}; null unless the input gate is measured. */
+  Operand<TFloat32> rawGateGradient() {
+    return rawGateGradient;
+  }
+
+  /**
+   * The attention gate's input, {@code log a_j} per prompt (0 when not fed); null unless the attention gate or
+   * leave-one-out is measured.
+   */
   Operand<TFloat32> keyLogGate() {
-    return keyLogGate;
+    return gates.keyLog();
   }
 
   /** Applies one clipped SGD-momentum step to the trainable variables; {@link #learningRate} and the rest fed. */
@@ -386,16 +427,8 @@ final class PromptedGraph implements AutoCloseable {
     return weights;
   }
 
-  PromptMode mode() {
-    return mode;
-  }
-
-  int promptCount() {
-    return promptCount;
-  }
-
-  int numClasses() {
-    return numClasses;
+  ModelShape shape() {
+    return shape;
   }
 
   @Override

@@ -1,9 +1,13 @@
 package dev.provpt.model;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import dev.provpt.tf.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -64,16 +68,23 @@ public final class PromptedModel implements AutoCloseable {
   }
 
   /**
-   * Loss and correct count of a batch, plus the per-prompt idleness signals (empty without
-   * prompts): {@code promptScores} gradient·value (the input gate), {@code contentGateScores} the
-   * gradient of a gate on the normalised token (the scaled input gate), {@code attentionGateScores}
-   * the gradient of a gate on the prompt's attention key. The last two are zero for shallow prompts.
+   * Loss and correct count of a batch, plus each measured estimator's per-prompt idleness signal ({@code [P]}):
+   * the estimators of the model's {@link ModelShape} that a step can measure; none when the model measures none.
    */
-  public record StepResult(float loss, int correct, float[] promptScores, float[] contentGateScores,
-      float[] attentionGateScores) {
+  public record StepResult(float loss, int correct, Map<Estimator, float[]> signals) {
 
     static StepResult withoutSignals(float loss, int correct) {
-      return new StepResult(loss, correct, new float[0], new float[0], new float[0]);
+      return new StepResult(loss, correct, Map.of());
+    }
+
+    /** {@code estimator}'s signal; an error naming it when this step did not measure it. */
+    public float[] signal(Estimator estimator) {
+      float[] s = signals.get(estimator);
+      if (s == null) {
+        throw new IllegalStateException(estimator.key + " idleness is not measured by this model (measured: "
+            + signals.keySet() + ")");
+      }
+      return s;
     }
   }
 
@@ -135,12 +146,20 @@ public final class PromptedModel implements AutoCloseable {
     return new Session(graph, config.build());
   }
 
-  /** A tuning model on a loaded backbone (its upstream head is not used). */
+  /**
+   * A tuning model on a loaded backbone (its upstream head is not used) with a head on the backbone, measuring
+   * every idleness estimator {@code mode} allows ({@link ModelShape#measuringAll}).
+   */
   public static PromptedModel create(VitConfig config, VitWeights weights, int numClasses, int promptCount,
       PromptMode mode, Hyper hyper, long seed) {
+    return create(config, weights, ModelShape.measuringAll(numClasses, promptCount, mode), hyper, seed);
+  }
+
+  /** A tuning model of {@code shape} on a loaded backbone (its upstream head is not used). */
+  public static PromptedModel create(VitConfig config, VitWeights weights, ModelShape shape, Hyper hyper, long seed) {
     Hyper effective = hyper.effective();
-    PromptedModel model = new PromptedModel(new PromptedGraph(config, weights, numClasses, promptCount, mode,
-        effective.precision()), effective);
+    PromptedModel model = new PromptedModel(new PromptedGraph(config, weights, shape, effective.precision()),
+        effective);
     try {
       model.start(hyper, seed);
     } catch (RuntimeException e) {
@@ -176,10 +195,9 @@ public final class PromptedModel implements AutoCloseable {
     return effective.precision() == precision && effective.xla() == xla && effective.threads() == threads;
   }
 
-  /** Whether this model's graph is the one a model of these dimensions would build (weights by identity). */
-  boolean builtFor(VitConfig config, VitWeights weights, int numClasses, int promptCount, PromptMode mode) {
-    return graph.config().equals(config) && graph.weights() == weights && graph.numClasses() == numClasses
-        && graph.promptCount() == (mode == PromptMode.NONE ? 0 : promptCount) && graph.mode() == mode;
+  /** Whether this model's graph is the one a model of this shape would build (weights by identity). */
+  boolean builtFor(VitConfig config, VitWeights weights, ModelShape shape) {
+    return graph.config().equals(config) && graph.weights() == weights && graph.shape().equals(shape);
   }
 
   /** From now on, {@link #close} hands this model back to {@code pool} instead of disposing of it. */
@@ -207,12 +225,9 @@ public final class PromptedModel implements AutoCloseable {
   /** Loss and correct count (dropout off, no gradients computed). */
   public StepResult evaluate(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
-      feed.runner.fetch(graph.loss()).fetch(graph.correct());
-      long started = System.nanoTime();
-      Result r = feed.run();
-      sessionNanos += System.nanoTime() - started;
-      try (r) {
-        return StepResult.withoutSignals(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0]);
+      feed.fetch(graph.loss()).fetch(graph.correct());
+      try (Fetched r = feed.run()) {
+        return StepResult.withoutSignals(Tensors.toFloat(r.get(graph.loss())), Tensors.toInts(r.get(graph.correct()))[0]);
       }
     }
   }
@@ -237,13 +252,15 @@ public final class PromptedModel implements AutoCloseable {
   public float lossWithKeyLogGate(float[] batchImages, int[] batchLabels, int count, int[] assignment,
       float[] logGate) {
     requireDeep();
+    if (graph.keyLogGate() == null) {
+      throw new IllegalStateException("this model measures " + graph.shape().estimators()
+          + ", none of which gates the attention keys (attention-gate or leave-one-out does)");
+    }
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
       feed.add(graph.keyLogGate(), Tensors.floats(logGate, new long[] {promptCount()}));
-      feed.runner.fetch(graph.loss());
-      long started = System.nanoTime();
-      try (Result r = feed.run()) {
-        sessionNanos += System.nanoTime() - started;
-        return Tensors.toFloat(r.get(0));
+      feed.fetch(graph.loss());
+      try (Fetched r = feed.run()) {
+        return Tensors.toFloat(r.get(graph.loss()));
       }
     }
   }
@@ -251,8 +268,8 @@ public final class PromptedModel implements AutoCloseable {
   /** Logits {@code [count, classes]}, row-major (dropout off). */
   public float[] logits(float[] batchImages, int count, int[] assignment) {
     try (Feed feed = feed(batchImages, null, count, assignment, false, 0);
-         Result r = feed.runner.fetch(graph.logits()).run()) {
-      return Tensors.toFloats(r.get(0));
+         Fetched r = feed.fetch(graph.logits()).run()) {
+      return Tensors.toFloats(r.get(graph.logits()));
     }
   }
 
@@ -265,11 +282,9 @@ public final class PromptedModel implements AutoCloseable {
   public float[] features(float[] batchImages, int count) {
     requireNoPrompts();
     try (Feed feed = feed(batchImages, null, count, null, false, 0)) {
-      feed.runner.fetch(graph.features());
-      long started = System.nanoTime();
-      try (Result r = feed.run()) {
-        sessionNanos += System.nanoTime() - started;
-        return Tensors.toFloats(r.get(0));
+      feed.fetch(graph.features());
+      try (Fetched r = feed.run()) {
+        return Tensors.toFloats(r.get(graph.features()));
       }
     }
   }
@@ -286,7 +301,7 @@ public final class PromptedModel implements AutoCloseable {
 
   private StepResult onFeatures(float[] batchFeatures, int[] batchLabels, int count, boolean update) {
     requireNoPrompts();
-    int d = config().width();
+    int d = featureWidth();
     if (batchFeatures.length < count * d) {
       throw new IllegalArgumentException("feature batch holds " + batchFeatures.length / d + " rows of width " + d
           + ", expected " + count);
@@ -296,14 +311,12 @@ public final class PromptedModel implements AutoCloseable {
       // feeding an inner tensor: TensorFlow prunes everything that only leads to it (the backbone)
       feed.add(graph.features(), Tensors.prefixOf(batchFeatures, count * d, count, d));
       feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
-      feed.runner.fetch(graph.loss()).fetch(graph.correct());
+      feed.fetch(graph.loss()).fetch(graph.correct());
       if (update) {
         feedSettings(feed);
       }
-      long started = System.nanoTime();
-      try (Result r = feed.run()) {
-        sessionNanos += System.nanoTime() - started;
-        return StepResult.withoutSignals(Tensors.toFloat(r.get(0)), Tensors.toInts(r.get(1))[0]);
+      try (Fetched r = feed.run()) {
+        return StepResult.withoutSignals(Tensors.toFloat(r.get(graph.loss())), Tensors.toInts(r.get(graph.correct()))[0]);
       }
     }
   }
@@ -323,25 +336,18 @@ public final class PromptedModel implements AutoCloseable {
 
   private StepResult run(float[] batchImages, int[] batchLabels, int count, int[] assignment,
       boolean update, long stepSeed) {
-    PromptedGraph.PromptSignals signals = graph.promptSignals();
+    Map<Estimator, Operand<TFloat32>> signals = graph.signals();
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, update, stepSeed)) {
-      feed.runner.fetch(graph.loss()).fetch(graph.correct());
-      if (signals != null) {
-        feed.runner.fetch(signals.scores()).fetch(signals.contentGateGradient()).fetch(signals.attentionGateGradient());
-      }
+      feed.fetch(graph.loss()).fetch(graph.correct());
+      signals.values().forEach(feed::fetch);
       if (update) {
         feedSettings(feed);
       }
-      long started = System.nanoTime();
-      try (Result r = feed.run()) {
-        sessionNanos += System.nanoTime() - started;
-        float loss = Tensors.toFloat(r.get(0));
-        int correct = Tensors.toInts(r.get(1))[0];
-        if (signals == null) {
-          return StepResult.withoutSignals(loss, correct);
-        }
-        return new StepResult(loss, correct, Tensors.toFloats(r.get(2)), Tensors.toFloats(r.get(3)),
-            Tensors.toFloats(r.get(4)));
+      try (Fetched r = feed.run()) {
+        Map<Estimator, float[]> measured = new EnumMap<>(Estimator.class);
+        signals.forEach((estimator, signal) -> measured.put(estimator, Tensors.toFloats(r.get(signal))));
+        return new StepResult(Tensors.toFloat(r.get(graph.loss())), Tensors.toInts(r.get(graph.correct()))[0],
+            measured);
       }
     }
   }
@@ -376,26 +382,44 @@ public final class PromptedModel implements AutoCloseable {
     return graph.config();
   }
 
+  /** What the graph was built for: classes, prompts and layout, head input, measured estimators. */
+  public ModelShape shape() {
+    return graph.shape();
+  }
+
   public PromptMode mode() {
-    return graph.mode();
+    return graph.shape().mode();
   }
 
   public int promptCount() {
-    return graph.promptCount();
+    return graph.shape().promptCount();
   }
 
   public int numClasses() {
-    return graph.numClasses();
+    return graph.shape().numClasses();
+  }
+
+  /** How many values the head reads per image: the backbone's width, or the image's values for a pixels head. */
+  public int featureWidth() {
+    return graph.featureWidth();
   }
 
   // ---------------------------------------------------------------- for tests and audits
 
+  /** Whether the graph holds an op of this name (tests: a graph measuring no estimator has no gate). */
+  boolean hasOperation(String name) {
+    return graph.graph().operation(name) != null;
+  }
+
   /** Gradient of the loss with respect to each prompt's gate held at 1 (dropout off). */
   public float[] gateGradient(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
     requirePrompts();
+    if (graph.rawGateGradient() == null) {
+      throw new IllegalStateException("this model does not measure input-gate idleness (" + shape().estimators() + ")");
+    }
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0);
-         Result r = feed.runner.fetch(graph.promptSignals().gateGradient()).run()) {
-      return Tensors.toFloats(r.get(0));
+         Fetched r = feed.fetch(graph.rawGateGradient()).run()) {
+      return Tensors.toFloats(r.get(graph.rawGateGradient()));
     }
   }
 
@@ -403,11 +427,11 @@ public final class PromptedModel implements AutoCloseable {
   public List<float[]> gradients(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
     List<Operand<TFloat32>> gradients = graph.gradients();
     try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
-      gradients.forEach(feed.runner::fetch);
-      try (Result r = feed.run()) {
+      gradients.forEach(feed::fetch);
+      try (Fetched r = feed.run()) {
         List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < gradients.size(); i++) {
-          out.add(Tensors.toFloats(r.get(i)));
+        for (Operand<TFloat32> gradient : gradients) {
+          out.add(Tensors.toFloats(r.get(gradient)));
         }
         return out;
       }
@@ -416,30 +440,58 @@ public final class PromptedModel implements AutoCloseable {
 
   // ---------------------------------------------------------------- feeding
 
-  /** The tensors fed to one session call, closed together. */
+  /** The tensors fed to one session call, closed together, and what it fetches. */
   private final class Feed implements AutoCloseable {
     final Session.Runner runner = session.runner();
     final List<Tensor> tensors = new ArrayList<>();
+    final List<Operand<?>> fetched = new ArrayList<>();
 
     <T extends Tensor> void add(Operand<?> input, T tensor) {
       tensors.add(tensor);
       runner.feed(input, tensor);
     }
 
-    Result run() {
+    Feed fetch(Operand<?> output) {
+      fetched.add(output);
+      runner.fetch(output);
+      return this;
+    }
+
+    /** Runs the call, timed into {@link #sessionNanos}. */
+    Fetched run() {
+      long started = System.nanoTime();
+      Result r;
       if (tracer == null) {
-        return runner.run();
+        r = runner.run();
+      } else {
+        runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
+        r = runner.runAndFetchMetadata();
+        r.getMetadata().ifPresent(tracer);
       }
-      runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
-          .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
-      Result r = runner.runAndFetchMetadata();
-      r.getMetadata().ifPresent(tracer);
-      return r;
+      sessionNanos += System.nanoTime() - started;
+      return new Fetched(r, List.copyOf(fetched));
     }
 
     @Override
     public void close() {
       tensors.forEach(Tensor::close);
+    }
+  }
+
+  /** A session call's results, read by the operand fetched. */
+  private record Fetched(Result result, List<Operand<?>> outputs) implements AutoCloseable {
+    Tensor get(Operand<?> output) {
+      int at = outputs.indexOf(output);
+      if (at < 0) {
+        throw new IllegalStateException("not fetched: " + output);
+      }
+      return result.get(at);
+    }
+
+    @Override
+    public void close() {
+      result.close();
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.provpt.model;
 
+import dev.provpt.method.HeadInput;
+import dev.provpt.method.PromptMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tensorflow.Graph;
@@ -24,8 +26,9 @@ public final class TunedModelExport {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
       FrozenWeights frozen = new FrozenWeights(tf);
+      HeadInput input = tuned.shape().headInput();
       for (String name : VitWeights.expectedShapes(config).keySet()) {
-        if (!name.startsWith("upstream_head")) {
+        if (!name.startsWith("upstream_head") && input.runsBackbone()) {
           frozen.add(backbone.get(name));
         }
       }
@@ -38,8 +41,10 @@ public final class TunedModelExport {
             frozen.add(PromptedModel.POOL, tuned.read(PromptedModel.POOL), tuned.promptCount(), config.width()),
             tf.constant(assignment), null, null, tuned.mode() == PromptMode.SHALLOW);
       }
-      Operand<TFloat32> logits = tf.withName("logits").identity(vit.linear(vit.features(images, prompts),
-          frozen.add(PromptedModel.HEAD_KERNEL, tuned.read(PromptedModel.HEAD_KERNEL), config.width(), tuned.numClasses()),
+      Operand<TFloat32> logits = tf.withName("logits").identity(vit.linear(
+          PromptedGraph.headInput(tf, vit, config, input, images, prompts),
+          frozen.add(PromptedModel.HEAD_KERNEL, tuned.read(PromptedModel.HEAD_KERNEL), tuned.featureWidth(),
+              tuned.numClasses()),
           frozen.add(PromptedModel.HEAD_BIAS, tuned.read(PromptedModel.HEAD_BIAS), tuned.numClasses())));
       frozen.fill(session);
       SavedModelBundle.exporter(directory.toString()).withSession(session)

@@ -59,7 +59,10 @@ public final class VisionTransformer {
     }
   }
 
-  /** Per-token factors of one block: on LayerNorm 1's normalised tokens {@code [1, T, 1]}, on attention keys {@code [1, 1, 1, T]}. */
+  /**
+   * Per-token factors of one block: on LayerNorm 1's normalised tokens {@code [1, T, 1]}, on attention keys
+   * {@code [1, 1, 1, T]}; either null when not measured.
+   */
   private record TokenGates(Operand<TFloat32> normScale, Operand<TFloat32> keyBias) {}
 
   public VisionTransformer(Ops tf, VitConfig config, Map<String, ? extends Operand<TFloat32>> weights) {
@@ -100,9 +103,9 @@ public final class VisionTransformer {
         Operand<TInt64> rows = prompts.shallow() ? null
             : tf.reshape(tf.where(tf.math.equal(prompts.blockOfPrompt(), tf.constant(l))), tf.constant(new int[] {-1}));
         Operand<TFloat32> blockPrompts = prompts.shallow() ? prompts.pool() : tf.gather(prompts.pool(), rows, tf.constant(0));
-        if (!prompts.shallow() && prompts.contentGate() != null) {
-          gates = gates(tf.gather(prompts.contentGate(), rows, tf.constant(0)),
-              tf.gather(prompts.keyLogGate(), rows, tf.constant(0)));
+        if (!prompts.shallow() && (prompts.contentGate() != null || prompts.keyLogGate() != null)) {
+          gates = gates(prompts.contentGate() == null ? null : tf.gather(prompts.contentGate(), rows, tf.constant(0)),
+              prompts.keyLogGate() == null ? null : tf.gather(prompts.keyLogGate(), rows, tf.constant(0)));
         }
         promptCount = tf.slice(tf.shape(blockPrompts), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
         Operand<TFloat32> tokens = tf.broadcastTo(tf.expandDims(blockPrompts, tf.constant(0)),
@@ -136,15 +139,19 @@ public final class VisionTransformer {
     return tf.math.add(tf.concat(List.of(cls, patches), tf.constant(1)), w(VitWeights.POS_EMBED));
   }
 
-  /** The token order is [CLS, this block's prompts, patches]; only the prompts' factors differ from neutral. */
+  /**
+   * The token order is [CLS, this block's prompts, patches]; only the prompts' factors differ from neutral. A gate
+   * not given (null) is not built at all.
+   */
   private TokenGates gates(Operand<TFloat32> contentGate, Operand<TFloat32> keyLogGate) {
     int patches = config.numPatches();
-    Operand<TFloat32> normScale = tf.concat(List.of(tf.constant(new float[] {1f}), contentGate,
-        tf.fill(tf.constant(new int[] {patches}), tf.constant(1f))), tf.constant(0));
-    Operand<TFloat32> keyBias = tf.concat(List.of(tf.constant(new float[] {0f}), keyLogGate,
-        tf.fill(tf.constant(new int[] {patches}), tf.constant(0f))), tf.constant(0));
-    return new TokenGates(tf.reshape(normScale, tf.constant(new int[] {1, -1, 1})),
-        tf.reshape(keyBias, tf.constant(new int[] {1, 1, 1, -1})));
+    Operand<TFloat32> normScale = contentGate == null ? null : tf.reshape(tf.concat(List.of(
+        tf.constant(new float[] {1f}), contentGate, tf.fill(tf.constant(new int[] {patches}), tf.constant(1f))),
+        tf.constant(0)), tf.constant(new int[] {1, -1, 1}));
+    Operand<TFloat32> keyBias = keyLogGate == null ? null : tf.reshape(tf.concat(List.of(
+        tf.constant(new float[] {0f}), keyLogGate, tf.fill(tf.constant(new int[] {patches}), tf.constant(0f))),
+        tf.constant(0)), tf.constant(new int[] {1, 1, 1, -1}));
+    return new TokenGates(normScale, keyBias);
   }
 
   private Operand<TFloat32> block(Operand<TFloat32> x, Operand<TInt32> batch, int l, TokenGates gates) {

@@ -2,6 +2,7 @@ package dev.provpt.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.method.Method;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,8 +98,8 @@ public final class ReferenceResults {
       m.put("page", page);
       m.put("task", task);
       m.put("backbone", backbone);
-      m.put("vpt-deep", vptDeep == null ? null : vptDeep.toMap());
-      m.put("linear", linear == null ? null : linear.toMap());
+      m.put(Method.VPT_DEEP.key, vptDeep == null ? null : vptDeep.toMap());
+      m.put(Method.LINEAR.key, linear == null ? null : linear.toMap());
       return m;
     }
 
@@ -150,8 +151,8 @@ public final class ReferenceResults {
       return Optional.empty();
     }
     String wanted = RunResult.normalizeBackbone(backbone);
-    Entry deep = entry(methods, "vpt-deep", wanted, task);
-    Entry linear = entry(methods, "linear", wanted, task);
+    Entry deep = entry(methods, Method.VPT_DEEP.key, wanted, task);
+    Entry linear = entry(methods, Method.LINEAR.key, wanted, task);
     if (deep == null && linear == null) {
       return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.provpt.results;
 
+import dev.provpt.method.Method;
 import dev.provpt.stats.MeanInterval;
 import java.awt.Color;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class ResultsCharts {
       DefaultStatisticalCategoryDataset both = new DefaultStatisticalCategoryDataset();
       DefaultStatisticalCategoryDataset difference = new DefaultStatisticalCategoryDataset();
       for (String t : paired) {
-        for (String method : List.of("vpt-deep", "pro-vpt")) {
+        for (String method : List.of(Method.VPT_DEEP.key, Method.PRO_VPT.key)) {
           ResultsReport.Stat s = report.accuracy(method, t);
           both.add(100 * s.mean(), 100 * s.std(), method, t);
         }

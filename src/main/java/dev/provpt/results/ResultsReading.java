@@ -1,6 +1,7 @@
 package dev.provpt.results;
 
 import dev.provpt.data.suite.SuiteTasks;
+import dev.provpt.method.Method;
 import dev.provpt.stats.MeanInterval;
 import dev.provpt.stats.Moments;
 import dev.provpt.stats.SignTest;
@@ -60,6 +61,8 @@ public final class ResultsReading {
       return new OverTasks(d, SignedRankTest.of(d), SignTest.of(d));
     }
   }
+  private static final String PRO = Method.PRO_VPT.key;
+  private static final String DEEP = Method.VPT_DEEP.key;
 
   private ResultsReading() {}
 
@@ -89,8 +92,8 @@ public final class ResultsReading {
   static String markdown(ResultsReport report) {
     StringBuilder md = new StringBuilder("## Reading\n\n").append(rule());
 
-    List<String> run = ResultsReport.METHODS.stream().filter(m -> !report.tasksOf(m).isEmpty()).toList();
-    List<String> notRun = ResultsReport.METHODS.stream().filter(m -> !run.contains(m)).toList();
+    List<String> notRun = java.util.Arrays.stream(Method.values()).filter(Method::inPaper).map(m -> m.key)
+        .filter(m -> report.tasksOf(m).isEmpty()).toList();
     List<String> missingTasks = SuiteTasks.names().stream().filter(t -> !report.tasks().contains(t)).toList();
     md.append("**Coverage.** ").append(report.tasks().size()).append(" tasks have runs");
     md.append(missingTasks.isEmpty() ? "; every task of the mini-VTAB-1k suite has runs"
@@ -99,11 +102,11 @@ public final class ResultsReading {
         : ". Methods of Tab. 1 not run on any task: " + String.join(", ", notRun) + ".\n\n");
     md.append("**Seeds.** ").append(report.seedsLine()).append("\n\n");
 
-    versus(md, report, "Transfer: VPT-Deep − linear probe", "vpt-deep", "linear", "VPT-Deep", "the linear probe",
+    versus(md, report, "Transfer: VPT-Deep − linear probe", DEEP, Method.LINEAR.key, "VPT-Deep", "the linear probe",
         "VPT-Deep − linear", "above", "below");
-    versus(md, report, "VPT-Shallow vs VPT-Deep", "vpt-shallow", "vpt-deep", "VPT-Shallow", "VPT-Deep",
+    versus(md, report, "VPT-Shallow vs VPT-Deep", Method.VPT_SHALLOW.key, DEEP, "VPT-Shallow", "VPT-Deep",
         "VPT-Shallow − VPT-Deep", "ahead of", "behind");
-    versus(md, report, "PRO-VPT vs VPT-Deep", "pro-vpt", "vpt-deep", "PRO-VPT", "VPT-Deep",
+    versus(md, report, "PRO-VPT vs VPT-Deep", PRO, DEEP, "PRO-VPT", "VPT-Deep",
         "PRO-VPT − VPT-Deep", "ahead of", "behind");
 
     for (var e : report.settingsVariants().entrySet()) {
@@ -119,10 +122,10 @@ public final class ResultsReading {
 
     // PRO-VPT against VPT-Deep once more where both ran with the same other settings (more epochs, prompts)
     for (var e : report.settingsVariants().entrySet()) {
-      if (!e.getKey().startsWith("pro-vpt (") || !e.getValue().equals("pro-vpt")) {
+      if (!e.getKey().startsWith(PRO + " (") || !e.getValue().equals(PRO)) {
         continue;
       }
-      String twin = "vpt-deep" + e.getKey().substring("pro-vpt".length());
+      String twin = DEEP + e.getKey().substring(PRO.length());
       List<Comparison> cs = compareAll(report, e.getKey(), twin);
       if (cs.isEmpty()) {
         continue;
@@ -157,7 +160,7 @@ public final class ResultsReading {
   /** The rows of [PRO-VPT] Tab. 3 against VPT-Deep: a summary table and the per-task intervals. */
   private static void variants(StringBuilder md, ResultsReport report) {
     md.append("**PRO-VPT's variants − VPT-Deep (the rows of Tab. 3).** ");
-    List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
+    List<String> variants = report.proVptConfigurations().stream().filter(c -> !c.equals(PRO)).toList();
     if (variants.isEmpty()) {
       md.append("Not run: no PRO-VPT variant other than the default.\n\n");
       return;
@@ -169,12 +172,12 @@ public final class ResultsReading {
     List<String> rows = report.proVptConfigurations();
     List<String> tasks = new ArrayList<>();
     for (String c : rows) {
-      List<Comparison> cs = compareAll(report, c, "vpt-deep");
+      List<Comparison> cs = compareAll(report, c, DEEP);
       cs.stream().map(Comparison::task).filter(t -> !tasks.contains(t)).forEach(tasks::add);
       List<String> alone = new ArrayList<>(report.tasksOf(c).stream()
-          .filter(t -> report.accuracy("vpt-deep", t) == null).map(t -> t + " (VPT-Deep not run)").toList());
+          .filter(t -> report.accuracy(DEEP, t) == null).map(t -> t + " (VPT-Deep not run)").toList());
       cs.stream().filter(x -> x.side() == Side.TOO_FEW).forEach(x -> alone.add(x.task() + " (< 2 common seeds)"));
-      md.append("| ").append(c.equals("pro-vpt") ? "pro-vpt (default)" : c).append(" | ").append(cs.size()).append(" | ");
+      md.append("| ").append(c.equals(PRO) ? PRO + " (default)" : c).append(" | ").append(cs.size()).append(" | ");
       if (cs.isEmpty()) {
         md.append("— | — | — | — | — | — |");
       } else {
@@ -190,9 +193,9 @@ public final class ResultsReading {
     ordered.forEach(t -> md.append(" ").append(t).append(" |"));
     md.append("\n|---|").append("---|".repeat(ordered.size())).append("\n");
     for (String c : rows) {
-      md.append("| ").append(c.equals("pro-vpt") ? "pro-vpt (default)" : c).append(" |");
+      md.append("| ").append(c.equals(PRO) ? PRO + " (default)" : c).append(" |");
       for (String t : ordered) {
-        Comparison x = compare(report, c, "vpt-deep", t);
+        Comparison x = compare(report, c, DEEP, t);
         md.append(" ").append(x == null ? "—"
             : ResultsReport.signed(x.difference()) + (x.paired() ? " " + interval(x) : " (means)")).append(" |");
       }

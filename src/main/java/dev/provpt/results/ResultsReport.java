@@ -1,6 +1,7 @@
 package dev.provpt.results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provpt.method.Method;
 import dev.provpt.stats.MeanInterval;
 import dev.provpt.stats.Moments;
 import java.io.IOException;
@@ -27,8 +28,8 @@ import java.util.TreeMap;
  * images/s, the commands and the machine. Every number on the page is computed here from the runs' files.
  */
 public final class ResultsReport {
-  /** The methods of [PRO-VPT] Tab. 1, in its row order. */
-  public static final List<String> METHODS = List.of("linear", "vpt-shallow", "vpt-deep", "pro-vpt");
+  /** The methods of [PRO-VPT] Tab. 1 (every {@link Method}), in its row order. */
+  public static final List<String> METHODS = Method.keys();
   /** VTAB's groups, in column order; "other" holds tasks outside the mini-VTAB-1k suite. */
   public static final List<String> GROUPS = List.of("natural", "specialized", "structured", "other");
   public static final String PAIRED_CHART = "pro-vpt-vs-vpt-deep.png";
@@ -148,7 +149,7 @@ public final class ResultsReport {
 
   /** PRO-VPT − VPT-Deep test accuracy on {@code task}, paired by seed (seeds both ran); null when none. */
   public Stat pairedDifference(String task) {
-    return pairedDifference("pro-vpt", "vpt-deep", task);
+    return pairedDifference(Method.PRO_VPT.key, Method.VPT_DEEP.key, task);
   }
 
   /** Configuration a − configuration b test accuracy on {@code task}, paired by seed (seeds both ran); null when none. */
@@ -167,7 +168,7 @@ public final class ResultsReport {
 
   /** Prompts per block at the end of PRO-VPT's runs on {@code task}, averaged over seeds; null when none. */
   public double[] meanDistribution(String task) {
-    var pro = byConfiguration.getOrDefault("pro-vpt", Map.of()).get(task);
+    var pro = byConfiguration.getOrDefault(Method.PRO_VPT.key, Map.of()).get(task);
     if (pro == null || pro.isEmpty() || pro.firstEntry().getValue().distribution().length == 0) {
       return null;
     }
@@ -194,8 +195,8 @@ public final class ResultsReport {
 
   /** Median epoch seconds of PRO-VPT / VPT-Deep on a task. */
   public Double epochCostRatio(String task) {
-    Double pro = medianEpochSeconds("pro-vpt", task);
-    Double deep = medianEpochSeconds("vpt-deep", task);
+    Double pro = medianEpochSeconds(Method.PRO_VPT.key, task);
+    Double deep = medianEpochSeconds(Method.VPT_DEEP.key, task);
     return pro == null || deep == null || deep <= 0 ? null : pro / deep;
   }
 
@@ -211,10 +212,11 @@ public final class ResultsReport {
    */
   public List<String> proVptConfigurations() {
     List<String> configurations = new ArrayList<>();
-    if (byConfiguration.containsKey("pro-vpt")) {
-      configurations.add("pro-vpt");
+    if (byConfiguration.containsKey(Method.PRO_VPT.key)) {
+      configurations.add(Method.PRO_VPT.key);
     }
-    byConfiguration.keySet().stream().filter(c -> c.startsWith("pro-vpt (") && !baseOf.containsKey(c)).sorted()
+    byConfiguration.keySet().stream().filter(c -> c.startsWith(Method.PRO_VPT.key + " (") && !baseOf.containsKey(c))
+        .sorted()
         .forEach(configurations::add);
     return configurations;
   }
@@ -420,7 +422,8 @@ public final class ResultsReport {
     md.append("\n## Tab. 3: PRO-VPT's variants (ablation)\n\n");
     List<String> variants = proVptConfigurations();
     List<String> ablationTasks = tasks.stream()
-        .filter(t -> variants.stream().filter(c -> !c.equals("pro-vpt")).anyMatch(c -> accuracy(c, t) != null)).toList();
+        .filter(t -> variants.stream().filter(c -> !c.equals(Method.PRO_VPT.key)).anyMatch(c -> accuracy(c, t) != null))
+        .toList();
     if (variants.size() < 2 || ablationTasks.isEmpty()) {
       md.append("No PRO-VPT variant other than the default was run.\n");
     } else {
@@ -536,8 +539,8 @@ public final class ResultsReport {
     present.forEach(m -> md.append(" ").append(m).append(" images/s |"));
     md.append("\n|---|---|---|---|").append("---|".repeat(present.size())).append("\n");
     for (String t : tasks) {
-      md.append("| ").append(t).append(" | ").append(number(medianEpochSeconds("pro-vpt", t), "%.2f")).append(" | ")
-          .append(number(medianEpochSeconds("vpt-deep", t), "%.2f")).append(" | ")
+      md.append("| ").append(t).append(" | ").append(number(medianEpochSeconds(Method.PRO_VPT.key, t), "%.2f"))
+          .append(" | ").append(number(medianEpochSeconds(Method.VPT_DEEP.key, t), "%.2f")).append(" | ")
           .append(number(epochCostRatio(t), "%.3f")).append(" |");
       present.forEach(m -> md.append(" ").append(number(imagesPerSecond(m, t), "%.1f"))
           .append(seedRuns(m, t).stream().anyMatch(RunResult::cachedFeatures) ? " (cached)" : "").append(" |"));
@@ -605,7 +608,7 @@ public final class ResultsReport {
 
   /** How many seeds each table's cells hold, for the Reading's "Seeds" line. */
   String seedsLine() {
-    List<String> variants = proVptConfigurations().stream().filter(c -> !c.equals("pro-vpt")).toList();
+    List<String> variants = proVptConfigurations().stream().filter(c -> !c.equals(Method.PRO_VPT.key)).toList();
     StringBuilder s = new StringBuilder("Tab. 1: ")
         .append(seedCount(METHODS.stream().filter(byConfiguration::containsKey).toList())).append(" seeds per cell");
     s.append(variants.isEmpty() ? "" : "; Tab. 3's variants: " + seedCount(variants));

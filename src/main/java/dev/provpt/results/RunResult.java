@@ -6,6 +6,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.provpt.data.suite.SuiteTasks;
 import dev.provpt.data.suite.TaskInfo;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.Method;
+import dev.provpt.method.PromptMode;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -23,7 +27,7 @@ import java.util.TreeMap;
  *
  * @param task the task's name: the training split's name up to its first '/' ({@code digits/train800} → digits)
  * @param group the suite group of the task, or "other" for a task outside the mini-VTAB-1k suite
- * @param method linear, vpt-shallow, vpt-deep or pro-vpt
+ * @param method the method's key (provpt.method), "?" when the summary has none
  * @param configuration {@code method}, or "method (key=value, …)" naming what differs from the defaults: for
  *     PRO-VPT its choices (taylor, ppo, online, input-gate) and the reference.conf values of {@link #KNOBS}; for
  *     every method the reference.conf values of {@link #SETTINGS} that apply to it
@@ -49,7 +53,7 @@ public record RunResult(Path directory, String task, String group, String method
 
   /** PRO-VPT's defaults: a run with all of them is the method of [PRO-VPT] Tab. 1. */
   public static final List<Map.Entry<String, String>> PRO_VPT_DEFAULTS = List.of(Map.entry("prune", "taylor"),
-      Map.entry("allocate", "ppo"), Map.entry("scoring", "online"), Map.entry("idleness", "input-gate"));
+      Map.entry("allocate", "ppo"), Map.entry("scoring", "online"), Map.entry("idleness", Estimator.INPUT_GATE.key));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,13 +67,14 @@ public record RunResult(Path directory, String task, String group, String method
     String task = trainName.contains("/") ? trainName.substring(0, trainName.indexOf('/')) : trainName;
     String split = splitOf(trainName);
     String method = text(summary, "method", "?");
+    Optional<Method> known = Method.byKey(method);
     String prune = text(summary, "prune", null);
     String allocate = text(summary, "allocate", null);
     String scoring = text(summary, "scoring", null);
     String idleness = text(summary, "idleness", null);
     Config config = config(dir);
     List<String> differs = new ArrayList<>();
-    if (method.equals("pro-vpt")) {
+    if (known.map(Method::relocates).orElse(false)) { // the choices of a method that relocates
       Map<String, String> values = Map.of("prune", String.valueOf(prune), "allocate", String.valueOf(allocate),
           "scoring", String.valueOf(scoring), "idleness", String.valueOf(idleness));
       for (Map.Entry<String, String> d : PRO_VPT_DEFAULTS) {
@@ -81,7 +86,8 @@ public record RunResult(Path directory, String task, String group, String method
       differs.addAll(offDefault(config, KNOBS));
     }
     List<String> settings = new ArrayList<>(offDefault(config, SETTINGS.stream()
-        .filter(key -> !key.startsWith("prompts.") || method.equals("vpt-deep") || method.equals("pro-vpt")).toList()));
+        .filter(key -> !key.startsWith("prompts.") || known.map(m -> m.layout() == PromptMode.DEEP).orElse(false))
+        .toList()));
     if (summary.hasNonNull("precision")) { // what the run computed in, where config.conf says what was asked for
       settings.removeIf(kv -> kv.startsWith("precision="));
       String used = summary.get("precision").asText();
@@ -114,12 +120,13 @@ public record RunResult(Path directory, String task, String group, String method
     return new RunResult(dir, task, groupOf(task), method, configuration, List.copyOf(settings), baseConfiguration,
         prune, allocate, scoring, idleness,
         summary.path("seed").asLong(), summary.get("test_acc").asDouble(), summary.path("train_size").asInt(),
-        distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, method, distribution),
+        distribution, List.copyOf(epochSeconds), List.copyOf(tuneSeconds), parameters(dir, summary, known, distribution),
         backbone == null ? null : normalizeBackbone(backbone),
         split,
         config.hasPath(t + "base-lr") ? Double.valueOf(config.getDouble(t + "base-lr")) : null,
         config.hasPath(t + "weight-decay") ? Double.valueOf(config.getDouble(t + "weight-decay")) : null, epochs,
-        method.equals("linear") && config.hasPath(t + "cache-features") && config.getBoolean(t + "cache-features"));
+        known.map(m -> m.layout() == PromptMode.NONE).orElse(false) && config.hasPath(t + "cache-features")
+            && config.getBoolean(t + "cache-features"));
   }
 
   /** The training split's name after the task's in a summary's {@code task} ({@code digits/train800val200} → train800val200); null without '/'. */
@@ -203,24 +210,28 @@ public record RunResult(Path directory, String task, String group, String method
   /**
    * prompts × width + width × classes + classes: the summary's own count when it has one, else derived from
    * the summary's prompts (the final distribution for deep prompts, config.conf's shallow-count for
-   * VPT-Shallow, none for the linear probe), the backbone's width (model.conf) and the task's classes.
+   * VPT-Shallow, none without prompts), the backbone's width (model.conf) and the task's classes; null for a
+   * method whose head reads the pixels (its summary always has the count) or one this build does not know.
    */
-  static Long parameters(Path dir, JsonNode summary, String method, int[] distribution) {
+  static Long parameters(Path dir, JsonNode summary, Optional<Method> method, int[] distribution) {
     if (summary.hasNonNull("trainable_parameters")) {
       return summary.get("trainable_parameters").asLong();
+    }
+    if (method.isEmpty() || !method.get().headInput().runsBackbone()) {
+      return null;
     }
     Config config = config(dir);
     Long width = summary.hasNonNull("width") ? Long.valueOf(summary.get("width").asLong()) : widthOf(summary);
     Long classes = summary.hasNonNull("classes") ? Long.valueOf(summary.get("classes").asLong()) : classesOf(config);
-    long prompts = switch (method) {
-      case "linear" -> 0;
-      case "vpt-shallow" -> config.hasPath("provpt.prompts.shallow-count") ? config.getLong("provpt.prompts.shallow-count") : -1;
-      default -> java.util.Arrays.stream(distribution).sum();
+    long prompts = switch (method.get().layout()) {
+      case NONE -> 0;
+      case SHALLOW -> config.hasPath("provpt.prompts.shallow-count") ? config.getLong("provpt.prompts.shallow-count") : -1;
+      case DEEP -> java.util.Arrays.stream(distribution).sum();
     };
     if (width == null || classes == null || prompts < 0) {
       return null;
     }
-    return prompts * width + width * classes + classes;
+    return method.get().trainableParameters(prompts, width, 0, classes);
   }
 
   private static Long widthOf(JsonNode summary) {

@@ -9,9 +9,7 @@ import dev.provpt.actors.ScorerActor;
 import dev.provpt.actors.TensorBoardActor;
 import dev.provpt.actors.TunerActor;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.config.ExperimentSettings.Method;
 import dev.provpt.data.BatchIterator;
-import dev.provpt.idleness.Estimator;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.ProgressBar;
 import dev.provpt.report.RunDirectory;
@@ -32,8 +30,8 @@ final class RunAssembly {
     ExperimentSettings s = prepared.settings();
     int depth = prepared.backbone().config().depth();
     var v = s.proVpt();
-    boolean leaveOneOut = v.idleness() == Estimator.LEAVE_ONE_OUT; // only a separate pass can measure it
-    return new ExperimentPlan(s.method().key, s.method() == Method.PRO_VPT, s.train().epochs(), v.warmupEpochs(),
+    boolean leaveOneOut = v.idleness().needsScoringPass(); // only a separate pass can measure it
+    return new ExperimentPlan(s.method().key, s.method().relocates(), s.train().epochs(), v.warmupEpochs(),
         v.scoring() == ExperimentSettings.Scoring.PASS || leaveOneOut, leaveOneOut, (float) v.relocationScale(),
         v.scaleKeptPrompt(), depth, s.train().testEveryEpoch(), TuningSetup.initialDistribution(s, depth),
         java.util.Set.copyOf(s.keptCheckpoints()));
@@ -72,7 +70,7 @@ final class RunAssembly {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("name", s.name());
     summary.put("method", s.method().key);
-    if (s.method() == Method.PRO_VPT) {
+    if (s.method().relocates()) {
       summary.put("prune", s.proVpt().prune().key);
       summary.put("allocate", s.proVpt().allocate().key);
       summary.put("scoring", s.proVpt().scoring().key);
@@ -83,18 +81,15 @@ final class RunAssembly {
     // what the backbone computed in: bf16 asked for on a CPU without it runs (and is recorded as) fp32
     summary.put("precision", s.precision().effective().key);
     summary.put("task", prepared.split().train().name());
-    // what the trainable-parameter count follows from: prompts x width + head (width x classes + classes)
-    int width = prepared.backbone().config().width();
+    // what the trainable-parameter count follows from: prompts x width + the head (its inputs x classes + classes)
+    var c = prepared.backbone().config();
     int classes = prepared.split().train().numClasses();
-    int prompts = switch (s.method()) {
-      case LINEAR -> 0;
-      case VPT_SHALLOW -> s.prompts().shallowCount();
-      case VPT_DEEP, PRO_VPT -> java.util.Arrays.stream(state.distribution()).sum();
-    };
+    int prompts = java.util.Arrays.stream(state.distribution()).sum(); // relocation keeps the count
     summary.put("classes", classes);
-    summary.put("width", width);
+    summary.put("width", c.width());
     summary.put("prompts", prompts);
-    summary.put("trainable_parameters", (long) prompts * width + (long) width * classes + classes);
+    summary.put("trainable_parameters", s.method().trainableParameters(prompts, c.width(),
+        (long) c.imageSize() * c.imageSize() * c.channels(), classes));
     summary.put("train_size", prepared.split().train().size());
     summary.put("val_size", prepared.split().val().size());
     summary.put("test_size", prepared.split().test().size());

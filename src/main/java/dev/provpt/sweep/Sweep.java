@@ -307,7 +307,8 @@ public final class Sweep {
    * feature cache gives the same steps up to float rounding; ASHA trains prefixes of the same grid runs). Jobs still
    * carry them.
    */
-  static final List<String> NOT_IDENTITY = List.of("train.cache-features", "sweep.scheduler", "sweep.asha");
+  static final List<String> NOT_IDENTITY = List.of("train.cache-features", "pro-vpt.measure-every-estimator",
+      "sweep.scheduler", "sweep.asha");
 
   /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
   public String key(RunSpec spec) {

@@ -5,11 +5,13 @@ import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
+import dev.provpt.idleness.Estimator;
 import dev.provpt.idleness.Measurement;
-import dev.provpt.model.PromptMode;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.report.ProgressBar;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,8 +45,9 @@ public final class TuningSession implements AutoCloseable {
   public record Snapshot(Map<String, float[]> state, int[] assignment, long steps) {}
 
   /**
-   * Mean loss and accuracy of a pass, with every gate estimator's idleness of each prompt averaged
-   * over the pass's batches (empty without prompts; no leave-one-out scores).
+   * Mean loss and accuracy of a pass, with the idleness of each prompt by every estimator the model measures,
+   * averaged over the pass's batches (empty when it measures none; leave-one-out only from
+   * {@link #measureWithLeaveOneOut}).
    */
   public record PassResult(double loss, double accuracy, Measurement idleness, double seconds) {}
 
@@ -103,7 +106,7 @@ public final class TuningSession implements AutoCloseable {
   private PassResult featurePass(ImageSet set, int[] order, int size, boolean update, ProgressBar bar) {
     long started = System.nanoTime();
     float[] all = featuresOf(set);
-    int d = model.config().width();
+    int d = model.featureWidth();
     double lossSum = 0;
     long hits = 0;
     int seen = 0;
@@ -153,7 +156,7 @@ public final class TuningSession implements AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    float[] all = new float[set.size() * model.config().width()];
+    float[] all = new float[set.size() * model.featureWidth()];
     int at = 0;
     BatchIterator batches = BatchIterator.sequential(set, 256, normalization);
     while (batches.hasNext()) {
@@ -178,9 +181,7 @@ public final class TuningSession implements AutoCloseable {
     int batchesSeen = 0;
     int seen = 0;
     int prompts = model.promptCount();
-    float[] inputGate = new float[prompts];
-    float[] scaledInputGate = new float[prompts];
-    float[] attentionGate = new float[prompts];
+    Map<Estimator, float[]> sums = new EnumMap<>(Estimator.class);
     while (batches.hasNext()) {
       Batch b = batches.next();
       PromptedModel.StepResult r = update
@@ -189,22 +190,23 @@ public final class TuningSession implements AutoCloseable {
       requireFinite(r.loss(), batchesSeen + 1);
       lossSum += (double) r.loss() * b.size();
       hits += r.correct();
-      for (int j = 0; j < prompts; j++) {
-        inputGate[j] += r.promptScores()[j];
-        scaledInputGate[j] += r.contentGateScores()[j];
-        attentionGate[j] += r.attentionGateScores()[j];
-      }
+      r.signals().forEach((estimator, signal) -> {
+        float[] sum = sums.computeIfAbsent(estimator, e -> new float[prompts]);
+        for (int j = 0; j < prompts; j++) {
+          sum[j] += signal[j];
+        }
+      });
       batchesSeen++;
       seen += b.size();
       bar.step(String.format("loss %.4f", lossSum / seen));
     }
-    for (int j = 0; j < prompts; j++) {
-      inputGate[j] /= Math.max(1, batchesSeen);
-      scaledInputGate[j] /= Math.max(1, batchesSeen);
-      attentionGate[j] /= Math.max(1, batchesSeen);
+    for (float[] sum : sums.values()) {
+      for (int j = 0; j < prompts; j++) {
+        sum[j] /= Math.max(1, batchesSeen);
+      }
     }
-    return new PassResult(lossSum / seen, (double) hits / seen,
-        new Measurement(inputGate, scaledInputGate, attentionGate, null), (System.nanoTime() - started) / 1e9);
+    return new PassResult(lossSum / seen, (double) hits / seen, new Measurement(sums),
+        (System.nanoTime() - started) / 1e9);
   }
 
   /**
@@ -217,7 +219,7 @@ public final class TuningSession implements AutoCloseable {
   }
 
   /**
-   * Every estimator on {@code subset} (dropout off, nothing updated), and the exact removal effect
+   * The model's per-step estimators on {@code subset} (dropout off, nothing updated), and the exact removal effect
    * of each prompt there: L(all prompts) − L(without it), so that, like the estimators, a positive
    * value means removing the prompt lowers the loss.
    */
@@ -237,7 +239,7 @@ public final class TuningSession implements AutoCloseable {
     for (int j = 0; j < effect.length; j++) {
       effect[j] = (float) (gates.loss() - without[j] / subset.size());
     }
-    return new PassResult(gates.loss(), gates.accuracy(), gates.idleness().withLeaveOneOut(effect),
+    return new PassResult(gates.loss(), gates.accuracy(), gates.idleness().with(Estimator.LEAVE_ONE_OUT, effect),
         gates.seconds() + (System.nanoTime() - started) / 1e9);
   }
 
@@ -309,12 +311,14 @@ public final class TuningSession implements AutoCloseable {
   /** Prompts per block. */
   public int[] distribution() {
     int[] counts = new int[model.config().depth()];
-    if (model.mode() == PromptMode.DEEP) {
-      for (int b : assignment) {
-        counts[b]++;
+    switch (model.mode()) {
+      case DEEP -> {
+        for (int b : assignment) {
+          counts[b]++;
+        }
       }
-    } else if (model.mode() == PromptMode.SHALLOW) {
-      counts[0] = model.promptCount();
+      case SHALLOW -> counts[0] = model.promptCount();
+      case NONE -> { }
     }
     return counts;
   }

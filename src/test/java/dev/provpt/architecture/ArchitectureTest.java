@@ -54,27 +54,29 @@ class ArchitectureTest {
         .layer("report").definedBy("dev.provpt.report..")
         .layer("tf").definedBy("dev.provpt.tf..")
         .layer("stats").definedBy("dev.provpt.stats..")
+        .layer("method").definedBy("dev.provpt.method..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "idleness", "model",
-            "report", "tf", "stats")
+            "report", "tf", "stats", "method")
         .whereLayer("audit").mayOnlyAccessLayers("run", "actors", "train", "config", "data", "idleness", "model", "report", "tf",
-            "stats")
-        .whereLayer("results").mayOnlyAccessLayers("data", "report", "stats")
-        .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats")
+            "stats", "method")
+        .whereLayer("results").mayOnlyAccessLayers("data", "idleness", "report", "stats", "method")
+        .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats", "method")
         .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "idleness", "model", "report",
-            "tf", "stats")
+            "tf", "stats", "method")
         .whereLayer("actors").mayOnlyAccessLayers("train", "config", "data", "rl", "idleness", "model", "report", "tf",
-            "stats")
-        .whereLayer("train").mayOnlyAccessLayers("config", "data", "idleness", "model", "report", "tf", "stats")
-        .whereLayer("convert").mayOnlyAccessLayers("data", "model", "tf", "stats")
-        .whereLayer("config").mayOnlyAccessLayers("data", "rl", "idleness", "model", "tf", "stats")
-        .whereLayer("data").mayOnlyAccessLayers("model", "tf", "stats")
+            "stats", "method")
+        .whereLayer("train").mayOnlyAccessLayers("config", "data", "idleness", "model", "report", "tf", "stats", "method")
+        .whereLayer("convert").mayOnlyAccessLayers("data", "model", "tf", "stats", "method")
+        .whereLayer("config").mayOnlyAccessLayers("data", "rl", "idleness", "model", "tf", "stats", "method")
+        .whereLayer("data").mayOnlyAccessLayers("model", "tf", "stats", "method")
         .whereLayer("rl").mayOnlyAccessLayers("tf", "stats")
-        .whereLayer("idleness").mayOnlyAccessLayers("model", "tf", "stats")
-        .whereLayer("model").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("model").mayOnlyAccessLayers("idleness", "tf", "stats", "method")
         .whereLayer("report").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("idleness").mayOnlyAccessLayers("stats")
         .whereLayer("tf").mayOnlyAccessLayers("stats")
-        .whereLayer("stats").mayNotAccessAnyLayer();
+        .whereLayer("stats").mayNotAccessAnyLayer()
+        .whereLayer("method").mayNotAccessAnyLayer();
     layers.check(classes);
   }
 

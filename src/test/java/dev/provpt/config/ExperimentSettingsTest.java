@@ -29,7 +29,7 @@ class ExperimentSettingsTest {
     var s = ExperimentSettings.from(ConfigLoader.load(file, List.of("train.batch-size=32")));
     assertEquals(7, s.train().epochs());
     assertEquals(32, s.train().batchSize());
-    assertEquals(ExperimentSettings.Method.VPT_DEEP, s.method());
+    assertEquals(dev.provpt.method.Method.VPT_DEEP, s.method());
     assertEquals(0.5 * 32 / 256, s.train().learningRate(), 1e-12);
     assertEquals("taylor", s.proVpt().prune().key);
     assertEquals(60, s.ppo().kEpochs());
@@ -52,7 +52,7 @@ class ExperimentSettingsTest {
         + "(--set prompts.dropout=1.5)"), range.getMessage());
     var choice = assertThrows(SettingsException.class,
         () -> ExperimentSettings.from(ConfigLoader.load(null, List.of("method=vpt-deeep"))));
-    assertTrue(choice.getMessage().contains("one of [pro-vpt, vpt-deep, vpt-shallow, linear]"), choice.getMessage());
+    assertTrue(choice.getMessage().contains("one of [pixels, linear, vpt-shallow, vpt-deep, pro-vpt]"), choice.getMessage());
     var override = assertThrows(SettingsException.class, () -> ConfigLoader.load(null, List.of("train.epochs")));
     assertTrue(override.getMessage().contains("expected key=value"), override.getMessage());
   }

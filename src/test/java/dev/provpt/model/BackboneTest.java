@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.method.PromptMode;
 import dev.provpt.tf.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;

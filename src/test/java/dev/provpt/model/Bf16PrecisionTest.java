@@ -10,6 +10,7 @@ import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
+import dev.provpt.method.PromptMode;
 import dev.provpt.train.TuningSession;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package dev.provpt.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class IdlenessGatesTest {
   @Test
   void theAttentionGatesDerivativeIsTheLossesFiniteDifferenceInA() {
     try (PromptedModel model = model(0.3)) {
-      float[] gradient = model.score(images, labels, BATCH, ASSIGNMENT).attentionGateScores();
+      float[] gradient = model.score(images, labels, BATCH, ASSIGNMENT).signal(Estimator.ATTENTION_GATE);
       double h = 1e-2;
       for (int j = 0; j < PROMPTS; j++) {
         float[] up = new float[PROMPTS];
@@ -100,8 +102,8 @@ class IdlenessGatesTest {
       for (int j = 0; j < PROMPTS; j++) {
         double factor = C.layerNormEps() / (variance(pool, j) + C.layerNormEps());
         assertTrue(factor > 0.05 && factor < 0.5, "a well-conditioned factor: " + factor);
-        double expected = r.contentGateScores()[j] * factor;
-        assertEquals(expected, r.promptScores()[j], 1e-3 * Math.abs(expected) + 1e-7, "prompt " + j);
+        double expected = r.signal(Estimator.SCALED_INPUT_GATE)[j] * factor;
+        assertEquals(expected, r.signal(Estimator.INPUT_GATE)[j], 1e-3 * Math.abs(expected) + 1e-7, "prompt " + j);
       }
     }
   }
@@ -126,11 +128,11 @@ class IdlenessGatesTest {
       // the same token up to LayerNorm's epsilon: its normalised form moves by about eps / (2 var), 1e-4 here
       double tolerance = 5e-3;
       assertEquals(effectBefore, effectAfter, tolerance * Math.abs(effectBefore) + 1e-6, "true removal effect");
-      assertEquals(before.attentionGateScores()[j], after.attentionGateScores()[j],
-          tolerance * Math.abs(before.attentionGateScores()[j]) + 1e-6, "attention gate");
-      assertEquals(before.contentGateScores()[j], after.contentGateScores()[j],
-          tolerance * Math.abs(before.contentGateScores()[j]) + 1e-6, "scaled input gate");
-      double shrink = before.promptScores()[j] / after.promptScores()[j];
+      assertEquals(before.signal(Estimator.ATTENTION_GATE)[j], after.signal(Estimator.ATTENTION_GATE)[j],
+          tolerance * Math.abs(before.signal(Estimator.ATTENTION_GATE)[j]) + 1e-6, "attention gate");
+      assertEquals(before.signal(Estimator.SCALED_INPUT_GATE)[j], after.signal(Estimator.SCALED_INPUT_GATE)[j],
+          tolerance * Math.abs(before.signal(Estimator.SCALED_INPUT_GATE)[j]) + 1e-6, "scaled input gate");
+      double shrink = before.signal(Estimator.INPUT_GATE)[j] / after.signal(Estimator.INPUT_GATE)[j];
       assertTrue(shrink > 80 && shrink < 120, "the input gate shrinks about 100-fold: " + shrink);
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.provpt.method.PromptMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import dev.provpt.tf.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -18,8 +22,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class PromptedModelTest {
   private static final VitConfig C = TinyModels.CONFIG;
@@ -175,7 +177,7 @@ class PromptedModelTest {
     try (PromptedModel model = TinyModels.model(PromptMode.DEEP, 5, 0f)) {
       int[] assignment = {0, 1, 1, 2, 0};
       model.train(images, labels, BATCH, assignment, 1);
-      float[] scores = model.score(images, labels, BATCH, assignment).promptScores();
+      float[] scores = model.score(images, labels, BATCH, assignment).signal(Estimator.INPUT_GATE);
       float[] gate = model.gateGradient(images, labels, BATCH, assignment);
       assertEquals(5, scores.length);
       double largest = 0;

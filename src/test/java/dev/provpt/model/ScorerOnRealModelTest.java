@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.actors.ScorerActor;
 import dev.provpt.config.ExperimentSettings.Prune;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -67,7 +69,7 @@ class ScorerOnRealModelTest {
       assertTrue(withPrompt - withoutPrompt > 1e-3,
           "prompt " + HARMFUL + " should measurably raise the loss: " + withPrompt + " vs " + withoutPrompt);
 
-      float[] scores = model.score(images, labels, BATCH, assignment).promptScores();
+      float[] scores = model.score(images, labels, BATCH, assignment).signal(Estimator.INPUT_GATE);
       TestProbe<ScorerActor.Reply> replies = testKit.createTestProbe();
       var scorer = testKit.spawn(ScorerActor.create(C.depth(), 1, Prune.TAYLOR, 1));
       scorer.tell(new ScorerActor.Score(2, scores, assignment, withPrompt, replies.ref()));
@@ -98,7 +100,7 @@ class ScorerOnRealModelTest {
       for (int step = 0; step < 3; step++) {
         model.train(images, labels, BATCH, assignment, step);
       }
-      float[] scores = model.score(images, labels, BATCH, assignment).promptScores();
+      float[] scores = model.score(images, labels, BATCH, assignment).signal(Estimator.INPUT_GATE);
       double base = loss(model);
       float[] pool = model.read(PromptedModel.POOL);
       double largestEffect = 0;

@@ -1,5 +1,6 @@
 package dev.provpt.model;
 
+import dev.provpt.method.PromptMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -8,7 +8,8 @@ import dev.provpt.TestBackbones;
 import dev.provpt.data.Augmentation;
 import dev.provpt.data.Normalization;
 import dev.provpt.data.Shapes;
-import dev.provpt.model.PromptMode;
+import dev.provpt.idleness.Estimator;
+import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitWeights;
 import java.util.Arrays;
@@ -53,10 +54,10 @@ class TuningSessionTest {
       // train a little first, so that the prompts are not at their initial values and their effects differ
       session.tuneEpoch(1, dev.provpt.report.ProgressBar.silent());
       var result = session.measureWithLeaveOneOut(subset);
-      float[] truth = result.idleness().leaveOneOut();
+      float[] truth = result.idleness().scores(Estimator.LEAVE_ONE_OUT);
       assertEquals(6, truth.length);
       // the gate estimators come from the same pass over the same images
-      assertEquals(6, result.idleness().attentionGate().length);
+      assertEquals(6, result.idleness().scores(Estimator.ATTENTION_GATE).length);
       // independently: the subset's mean loss with all prompts, and with a model that has the prompt taken out of
       // the pool and the assignment (the same frozen weights, the same head, the other prompts' values)
       int[] assignment = TuningSession.uniformAssignment(3, 2);
