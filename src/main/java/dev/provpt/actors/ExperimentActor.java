@@ -35,8 +35,15 @@ public final class ExperimentActor {
   /** Where the run stands; {@code refused} counts out-of-turn messages. */
   public record Status(String phase, int epoch, int[] distribution, int relocations, int refused) {}
 
-  /** How the run ended; {@code state} is the coordinator's state after its last completed epoch. */
-  public record Outcome(Path runDirectory, boolean succeeded, String error, CycleState state) {}
+  /**
+   * How the run ended; {@code state} is the coordinator's state after its last completed epoch;
+   * {@code cause} is the exception that ended a failed run, when there was one.
+   */
+  public record Outcome(Path runDirectory, boolean succeeded, String error, CycleState state, Throwable cause) {
+    public Outcome(Path runDirectory, boolean succeeded, String error, CycleState state) {
+      this(runDirectory, succeeded, error, state, null);
+    }
+  }
 
   private final ActorContext<Command> context;
   private final ExperimentPlan plan;
@@ -104,7 +111,7 @@ public final class ExperimentActor {
       try {
         experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
       } catch (RuntimeException e) { // e.g. its metrics.jsonl cannot be opened, or the run was taken over
-        resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from));
+        resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from, e));
         return Behaviors.stopped();
       }
       return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
@@ -235,7 +242,7 @@ public final class ExperimentActor {
         try {
           recorder.checkpoint(epoch, saved.state(), state());
         } catch (java.io.IOException e) {
-          return fail("checkpoint", "cannot write the checkpoint of epoch " + epoch + ": " + e.getMessage());
+          return fail("checkpoint", "cannot write the checkpoint of epoch " + epoch + ": " + e.getMessage(), e);
         }
         return epoch < plan.epochs() ? startEpoch() : export();
       });
@@ -266,7 +273,7 @@ public final class ExperimentActor {
     int phaseEpoch = epoch;
     return Behaviors.receive(Command.class)
         .onMessage(Reply.class, r -> expected.isInstance(r.reply()) && r.reply().epoch() == phaseEpoch,
-            r -> handler.apply(expected.cast(r.reply())))
+            r -> handle(phase, () -> handler.apply(expected.cast(r.reply()))))
         .onMessage(GetStatus.class, query -> {
           query.replyTo().tell(new Status(phase, epoch, distribution.clone(), relocations, refused));
           return Behaviors.same();
@@ -278,7 +285,7 @@ public final class ExperimentActor {
           return Behaviors.same();
         })
         .onSignal(ChildFailed.class, failed -> fail(phase, failed.getRef().path().name() + " failed: "
-            + failed.getCause().getMessage()))
+            + failed.getCause().getMessage(), failed.getCause()))
         .onSignal(Terminated.class, stopped -> fail(phase, stopped.getRef().path().name() + " stopped unexpectedly"))
         .build();
   }
@@ -289,9 +296,31 @@ public final class ExperimentActor {
         : message.getClass().getSimpleName();
   }
 
+  /**
+   * Runs a phase's handler; what it throws (a refused or failed write to the run directory: metrics,
+   * checkpoint, export) ends the run with that exception as its cause, rather than crashing it.
+   */
+  private Behavior<Command> handle(String phase, java.util.function.Supplier<Behavior<Command>> handler) {
+    try {
+      return handler.get();
+    } catch (RuntimeException e) {
+      return fail(phase, String.valueOf(e.getMessage()), e);
+    }
+  }
+
   private Behavior<Command> fail(String phase, String reason) {
-    context.getLog().error("run {} failed in epoch {} ({}): {}", recorder.root(), epoch, phase, reason);
-    resultTo.tell(new Outcome(recorder.root(), false, "epoch " + epoch + ", " + phase + ": " + reason, state()));
+    return fail(phase, reason, null);
+  }
+
+  private Behavior<Command> fail(String phase, String reason, Throwable cause) {
+    if (cause instanceof RunDirectory.WriteRefusedException) {
+      // the guard has said why, in one line: the run stops here without a second account of it
+      context.getLog().info("run {} stops in epoch {} ({}): its writes are refused", recorder.root(), epoch, phase);
+    } else {
+      context.getLog().error("run {} failed in epoch {} ({}): {}", recorder.root(), epoch, phase, reason);
+    }
+    resultTo.tell(new Outcome(recorder.root(), false, "epoch " + epoch + ", " + phase + ": " + reason, state(),
+        cause));
     return Behaviors.stopped(recorder::close);
   }
 }

@@ -102,7 +102,7 @@ public final class RunService {
   public static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome,
       RunDirectory.WriteGuard guard) {
     if (!outcome.succeeded()) {
-      return new RunOutcome(outcome.runDirectory(), false, outcome.error(), Map.of());
+      return new RunOutcome(outcome.runDirectory(), false, outcome.error(), Map.of(), outcome.cause());
     }
     Map<String, Object> summary;
     try {
@@ -112,7 +112,7 @@ public final class RunService {
       RunDirectory.at(outcome.runDirectory()).guardedBy(guard).writeSummary(summary);
     } catch (IOException | RuntimeException e) {
       return new RunOutcome(outcome.runDirectory(), false, "cannot write the summary of " + outcome.runDirectory()
-          + ": " + e.getMessage(), Map.of());
+          + ": " + e.getMessage(), Map.of(), e);
     }
     try {
       Plots.write(outcome.runDirectory(), null);
