@@ -107,14 +107,13 @@ public final class ExperimentActor {
       ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState resumeFrom) {
     CycleState from = resumeFrom != null ? resumeFrom : CycleState.start(plan.initialDistribution());
     return Behaviors.setup(context -> {
-      ExperimentActor experiment;
       try {
-        experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
+        ExperimentActor experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
+        return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
       } catch (RuntimeException e) { // e.g. its metrics.jsonl cannot be opened, or the run was taken over
         resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from, e));
         return Behaviors.stopped();
       }
-      return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
     });
   }
 

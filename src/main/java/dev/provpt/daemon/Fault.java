@@ -7,7 +7,9 @@ enum Fault {
   /** Bad data, a NaN loss, an exception in the job's code, an invalid config. */
   JOB,
   /** The job store unreachable or busy, a lease lost to it, a file-system error writing the run directory. */
-  INFRASTRUCTURE;
+  INFRASTRUCTURE,
+  /** Neither: the job was taken over by another claim, whose holder runs and ends it. */
+  TAKEN_OVER;
 
   /**
    * The fault of a run that failed with {@code cause} while it trained. Its data is loaded before
@@ -15,18 +17,20 @@ enum Fault {
    * checkpoints, summary, export): the disk's fault, not the job's.
    */
   static Fault ofRun(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof InfrastructureException || t instanceof IOException) {
-        return INFRASTRUCTURE;
-      }
-    }
-    return JOB;
+    return of(cause, true);
   }
 
-  /** The fault of a start that failed with {@code cause} (loading data can fail for the job's own reasons). */
+  /** The fault of a start that failed with {@code cause} (reading its data can fail for the job's own reasons). */
   static Fault ofStart(Throwable cause) {
+    return of(cause, false);
+  }
+
+  private static Fault of(Throwable cause, boolean ioIsInfrastructure) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof InfrastructureException) {
+      if (t instanceof LeaseGuard.StaleWriteException) {
+        return TAKEN_OVER;
+      }
+      if (t instanceof InfrastructureException || (ioIsInfrastructure && t instanceof IOException)) {
         return INFRASTRUCTURE;
       }
     }

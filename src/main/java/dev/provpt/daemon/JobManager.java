@@ -335,10 +335,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return forget(id);
     }
     if (loaded.error() != null) {
-      if (Fault.ofStart(loaded.error()) == Fault.INFRASTRUCTURE) {
-        requeue(claim, "cannot start: " + loaded.error().getMessage());
-      } else {
-        fail(id, loaded.error());
+      switch (Fault.ofStart(loaded.error())) {
+        case INFRASTRUCTURE -> requeue(claim, "cannot start: " + loaded.error().getMessage());
+        case TAKEN_OVER -> getContext().getLog().info("job {} was taken over before it started here", id);
+        case JOB -> fail(id, loaded.error());
       }
       return forget(id);
     }
@@ -469,7 +469,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       finish(claim, JobStore.DONE, null);
     } else if (cancelling.remove(id)) {
       finish(claim, JobStore.CANCELLED, finished.outcome().error());
-    } else if (lost.contains(id)) {
+    } else if (lost.contains(id) || finished.fault() == Fault.TAKEN_OVER) {
       // taken over: its successor ends it; a write under this claim would only be refused
       getContext().getLog().info("job {} stopped on this node: {}", id, finished.outcome().error());
     } else if (finished.fault() == Fault.INFRASTRUCTURE) {

@@ -26,6 +26,13 @@ final class LeaseGuard implements RunDirectory.WriteGuard {
     void sleep(Duration wait) throws InterruptedException;
   }
 
+  /** The claim's token is no longer the job's: it was taken over, and its new holder writes the run. */
+  static final class StaleWriteException extends RunDirectory.WriteRefusedException {
+    StaleWriteException(String message) {
+      super(message, null);
+    }
+  }
+
   private final JobStore store;
   private final JobStore.Claim claim;
   private final Duration lease;
@@ -63,7 +70,7 @@ final class LeaseGuard implements RunDirectory.WriteGuard {
     if (current != claim.fence()) {
       String message = "stale write refused: job " + claim.id() + " fence " + claim.fence() + " < " + current;
       LOG.warn("{}", message);
-      throw new RunDirectory.WriteRefusedException(message, null);
+      throw new StaleWriteException(message);
     }
   }
 

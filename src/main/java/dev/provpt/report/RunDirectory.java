@@ -49,7 +49,7 @@ public final class RunDirectory {
    * A guard refused a write; the guard has logged why. Its cause, when there is one, is the
    * failure that kept the guard from allowing it (the job store unreachable past the lease).
    */
-  public static final class WriteRefusedException extends IllegalStateException {
+  public static class WriteRefusedException extends IllegalStateException {
     public WriteRefusedException(String message, Throwable cause) {
       super(message, cause);
     }
