@@ -96,8 +96,9 @@ final class LeaseGuard implements RunDirectory.WriteGuard {
         long now = nanoTime.getAsLong();
         deadline = lease == null ? deadline : heldUntil;
         if (now >= deadline) {
-          String why = (lease == null ? "the job store was unavailable for " + retry.giveUpAfter().toSeconds()
-              + " s" : "the job store was unavailable until the lease ran out") + " (" + attempts + " attempts): "
+          String why = (lease == null ? "the job store was unavailable for "
+              + retry.giveUpAfter().toString().substring(2).toLowerCase() : "the job store was unavailable until the "
+              + "lease ran out") + " (" + attempts + " attempts): "
               + e.getMessage();
           throw new RunDirectory.WriteRefusedException("job " + claim.id() + ": write refused: " + why,
               new InfrastructureException(why, e));
