@@ -351,7 +351,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     ActorRef<ExperimentActor.Command> experiment;
     try {
-      experiment = getContext().spawn(loaded.experiment(), "job-" + id);
+      // on the blocking dispatcher: its writes may wait there for an unavailable store (LeaseGuard)
+      experiment = getContext().spawn(loaded.experiment(), "job-" + id, DispatcherSelector.blocking());
     } catch (RuntimeException e) {
       getContext().getLog().warn("job {} cannot start: {}", id, e.getMessage());
       finish(claim, JobStore.FAILED, e.getMessage());

@@ -20,6 +20,10 @@ final class FaultyJobStore implements JobStore {
   private final Map<String, AtomicInteger> failNext = new ConcurrentHashMap<>();
   private final Set<String> lostReplies = ConcurrentHashMap.newKeySet();
   final AtomicInteger failures = new AtomicInteger();
+  /** Outages of the real store that {@link #fence} passed on (what a run's write guard met). */
+  final AtomicInteger fenceOutages = new AtomicInteger();
+  /** Those of them that waited out the pool's timeout for a connection. */
+  final AtomicInteger fenceTimeouts = new AtomicInteger();
 
   FaultyJobStore(JobStore store) {
     this.store = store;
@@ -108,7 +112,15 @@ final class FaultyJobStore implements JobStore {
   @Override
   public long fence(long id) {
     enter("fence");
-    return store.fence(id);
+    try {
+      return store.fence(id);
+    } catch (StoreUnavailableException e) {
+      fenceOutages.incrementAndGet();
+      if (e.getCause() instanceof java.sql.SQLTransientConnectionException) {
+        fenceTimeouts.incrementAndGet();
+      }
+      throw e;
+    }
   }
 
   @Override
