@@ -173,6 +173,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         next = store.claim(placement.owner(), placement.lease());
       } catch (RuntimeException e) {
         getContext().getLog().warn("cannot claim a job: {}", e.getMessage());
+        if (!placement.clustered()) {
+          // a cluster node looks again at its next poll; a single node has none: it looks again after a while
+          timers.startSingleTimer(new Wake(), placement.retry().max());
+        }
         break;
       }
       if (next.isEmpty()) {
