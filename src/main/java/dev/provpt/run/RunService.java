@@ -145,12 +145,12 @@ public final class RunService {
           // an experiment that dies without an outcome (e.g. in its setup) still ends the run
           .onSignal(ChildFailed.class, failed -> {
             outcome.complete(new ExperimentActor.Outcome(directory.root(), false,
-                "experiment failed: " + failed.getCause(), null));
+                "experiment failed: " + failed.getCause(), null, failed.getCause()));
             return Behaviors.stopped();
           })
           .onSignal(Terminated.class, stopped -> {
             outcome.complete(new ExperimentActor.Outcome(directory.root(), false,
-                "experiment stopped without an outcome", null));
+                "experiment stopped without an outcome", null, null));
             return Behaviors.stopped();
           })
           .build();
