@@ -107,6 +107,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final Map<Long, JobStore.Claim> claims = new HashMap<>();
   private final Map<Long, LeaseGuard> guards = new HashMap<>();
   private final TimerScheduler<Command> timers;
+  /** Infrastructure requeues by this node since a job last ended done here, and until when it claims nothing. */
+  private int faultStreak;
+  private long claimsPausedUntil = System.nanoTime();
   private final Set<Long> lost = new HashSet<>();
   private final Executor blocking;
   private final Set<Long> loading = new HashSet<>();
@@ -167,6 +170,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> startQueued() {
+    if (System.nanoTime() - claimsPausedUntil < 0) {
+      return this; // backing off after an infrastructure fault: a timer wakes this node
+    }
     while (loading.size() + running.size() + finishing.size() < maxConcurrent) {
       Optional<JobStore.Claim> next;
       try {
@@ -405,12 +411,16 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       if (w.state() != null) {
         if (store.finish(w.claim(), w.state(), w.why()) && w.state().equals(JobStore.DONE)) {
           getContext().getLog().info("job {} done (fence {})", id, w.claim().fence());
+          faultStreak = 0;
         }
         return;
       }
       switch (store.requeueFaulted(w.claim(), w.why(), placement.retry().maxRequeues())) {
-        case QUEUED -> getContext().getLog().warn("job {} goes back to the queue (infrastructure fault, not the "
-            + "job's): {}", id, w.why());
+        case QUEUED -> {
+          getContext().getLog().warn("job {} goes back to the queue (infrastructure fault, not the job's): {}", id,
+              w.why());
+          backOff();
+        }
         case FAILED -> getContext().getLog().warn("job {} requeued too often for infrastructure faults: failed", id);
         case STALE -> getContext().getLog().info("job {} was taken over before it could be requeued", id);
       }
@@ -425,6 +435,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
   }
 
+  /**
+   * After requeueing a job for an infrastructure fault this node claims nothing for a while,
+   * longer after each (store-retry.max times the faults in a row): a fault that lasts a few seconds
+   * (a full disk) does not use up a job's requeues at once; another node may take the job sooner.
+   */
+  private void backOff() {
+    faultStreak++;
+    Duration pause = placement.retry().max().multipliedBy(faultStreak);
+    claimsPausedUntil = System.nanoTime() + pause.toNanos();
+    timers.startSingleTimer("claims-paused", new Wake(), pause);
+  }
+
+  /** A store call that may fail (the cancellation of a job this node does not hold): logged, and false. */
   private boolean safely(String what, java.util.function.BooleanSupplier write) {
     try {
       return write.getAsBoolean();
