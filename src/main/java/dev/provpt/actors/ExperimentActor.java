@@ -35,8 +35,8 @@ public final class ExperimentActor {
   /** Where the run stands; {@code refused} counts out-of-turn messages. */
   public record Status(String phase, int epoch, int[] distribution, int relocations, int refused) {}
 
-  /** How the run ended; {@code state} is the coordinator's state after its last completed epoch. */
-  public record Outcome(Path runDirectory, boolean succeeded, String error, CycleState state) {}
+  /** How the run ended; {@code state}: after its last completed epoch; {@code cause}: what ended it, if it failed. */
+  public record Outcome(Path runDirectory, boolean succeeded, String error, CycleState state, Throwable cause) {}
 
   private final ActorContext<Command> context;
   private final ExperimentPlan plan;
@@ -100,14 +100,13 @@ public final class ExperimentActor {
       ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState resumeFrom) {
     CycleState from = resumeFrom != null ? resumeFrom : CycleState.start(plan.initialDistribution());
     return Behaviors.setup(context -> {
-      ExperimentActor experiment;
       try {
-        experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
+        ExperimentActor experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
+        return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
       } catch (RuntimeException e) { // e.g. its metrics.jsonl cannot be opened, or the run was taken over
-        resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from));
+        resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from, e));
         return Behaviors.stopped();
       }
-      return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
     });
   }
 
@@ -137,7 +136,7 @@ public final class ExperimentActor {
     scorer.tell(new ScorerActor.Score(epoch, scores, scoredAssignment, scoredLoss, replies));
     return awaiting("prune", ScorerActor.Reply.class, reply -> {
       if (!(reply instanceof ScorerActor.Scored scored)) {
-        return fail("prune", "scorer refused: " + reply);
+        return fail("prune", "scorer refused: " + reply, null);
       }
       draft.endPhase("prune");
       assessment = scored;
@@ -152,7 +151,7 @@ public final class ExperimentActor {
     allocator.tell(new AllocatorActor.Reward(epoch, value, value >= 0, replies));
     return awaiting("reward", AllocatorActor.RewardReply.class, reply -> {
       if (!(reply instanceof AllocatorActor.Rewarded rewarded)) {
-        return fail("reward", "allocator refused the reward: " + reply);
+        return fail("reward", "allocator refused the reward: " + reply, null);
       }
       lossAtLastRelocation = null;
       rewards++;
@@ -174,7 +173,7 @@ public final class ExperimentActor {
     allocator.tell(new AllocatorActor.Decide(epoch, assessment.state(), assessment.sourceBlock(), replies));
     return awaiting("allocate", AllocatorActor.DecideReply.class, reply -> {
       if (!(reply instanceof AllocatorActor.Decided decided)) {
-        return fail("allocate", "allocator refused the decision: " + reply);
+        return fail("allocate", "allocator refused the decision: " + reply, null);
       }
       tuner.tell(new TunerActor.Relocate(epoch, prompt, decided.block(), plan.relocationScale(),
           plan.scaleKeptPrompt(), replies));
@@ -232,11 +231,7 @@ public final class ExperimentActor {
     return awaiting("checkpoint", TunerActor.Checkpointed.class, written -> {
       allocator.tell(new AllocatorActor.Save(epoch, replies));
       return awaiting("checkpoint", AllocatorActor.Saved.class, saved -> {
-        try {
-          recorder.checkpoint(epoch, saved.state(), state());
-        } catch (java.io.IOException e) {
-          return fail("checkpoint", "cannot write the checkpoint of epoch " + epoch + ": " + e.getMessage());
-        }
+        recorder.checkpoint(epoch, saved.state(), state()); // a failed write ends the run (see awaiting)
         return epoch < plan.epochs() ? startEpoch() : export();
       });
     });
@@ -245,7 +240,7 @@ public final class ExperimentActor {
   private Behavior<Command> export() {
     tuner.tell(new TunerActor.Export(epoch, recorder.exportDirectory(), replies));
     return awaiting("export", TunerActor.Exported.class, exported -> {
-      resultTo.tell(new Outcome(recorder.root(), true, null, state()));
+      resultTo.tell(new Outcome(recorder.root(), true, null, state(), null));
       return Behaviors.stopped(recorder::close);
     });
   }
@@ -266,32 +261,39 @@ public final class ExperimentActor {
     int phaseEpoch = epoch;
     return Behaviors.receive(Command.class)
         .onMessage(Reply.class, r -> expected.isInstance(r.reply()) && r.reply().epoch() == phaseEpoch,
-            r -> handler.apply(expected.cast(r.reply())))
+            r -> {
+              try {
+                return handler.apply(expected.cast(r.reply()));
+              } catch (RuntimeException e) { // a refused or failed write (metrics, checkpoint, export) ends the run
+                return fail(phase, String.valueOf(e.getMessage()), e);
+              }
+            })
         .onMessage(GetStatus.class, query -> {
           query.replyTo().tell(new Status(phase, epoch, distribution.clone(), relocations, refused));
           return Behaviors.same();
         })
-        .onMessage(Cancel.class, cancel -> fail(phase, "cancelled: " + cancel.reason()))
+        .onMessage(Cancel.class, cancel -> fail(phase, "cancelled: " + cancel.reason(), null))
         .onMessage(Command.class, message -> {
           refused++;
           context.getLog().warn("epoch {} phase {}: refused out-of-turn {}", epoch, phase, describe(message));
           return Behaviors.same();
         })
         .onSignal(ChildFailed.class, failed -> fail(phase, failed.getRef().path().name() + " failed: "
-            + failed.getCause().getMessage()))
-        .onSignal(Terminated.class, stopped -> fail(phase, stopped.getRef().path().name() + " stopped unexpectedly"))
+            + failed.getCause().getMessage(), failed.getCause()))
+        .onSignal(Terminated.class, s -> fail(phase, s.getRef().path().name() + " stopped unexpectedly", null))
         .build();
   }
 
   private static String describe(Command message) {
-    return message instanceof Reply r
-        ? r.reply().getClass().getSimpleName() + " of epoch " + r.reply().epoch()
+    return message instanceof Reply r ? r.reply().getClass().getSimpleName() + " of epoch " + r.reply().epoch()
         : message.getClass().getSimpleName();
   }
 
-  private Behavior<Command> fail(String phase, String reason) {
-    context.getLog().error("run {} failed in epoch {} ({}): {}", recorder.root(), epoch, phase, reason);
-    resultTo.tell(new Outcome(recorder.root(), false, "epoch " + epoch + ", " + phase + ": " + reason, state()));
+  private Behavior<Command> fail(String phase, String reason, Throwable cause) {
+    boolean refusedWrite = cause instanceof RunDirectory.WriteRefusedException; // its guard has logged why
+    context.getLog().atLevel(refusedWrite ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.ERROR).log(
+        "run {} {} in epoch {} ({}): {}", recorder.root(), refusedWrite ? "stops" : "failed", epoch, phase, reason);
+    resultTo.tell(new Outcome(recorder.root(), false, "epoch " + epoch + ", " + phase + ": " + reason, state(), cause));
     return Behaviors.stopped(recorder::close);
   }
 }

@@ -49,13 +49,21 @@ final class RunRecorder {
     return Checkpoints.epochDirectory(directory.root(), epoch).resolve(Checkpoints.TUNER);
   }
 
-  /** Adds the allocator's and the coordinator's state to the checkpoint of {@code epoch} and commits it. */
-  void checkpoint(int epoch, PolicyState allocator, CycleState cycle) throws IOException {
+  /**
+   * Adds the allocator's and the coordinator's state to the checkpoint of {@code epoch} and commits it.
+   *
+   * @throws java.io.UncheckedIOException when it cannot be written (the previous checkpoint stays the latest)
+   */
+  void checkpoint(int epoch, PolicyState allocator, CycleState cycle) {
     directory.checkWrites();
     Path epochDirectory = Checkpoints.epochDirectory(directory.root(), epoch);
-    RunDirectory.writeAtomically(epochDirectory.resolve(Checkpoints.ALLOCATOR), allocator.toJson());
-    Checkpoints.writeJson(epochDirectory.resolve(Checkpoints.EXPERIMENT), cycle);
-    Checkpoints.commit(directory.root(), epoch, pinned);
+    try {
+      RunDirectory.writeAtomically(epochDirectory.resolve(Checkpoints.ALLOCATOR), allocator.toJson());
+      Checkpoints.writeJson(epochDirectory.resolve(Checkpoints.EXPERIMENT), cycle);
+      Checkpoints.commit(directory.root(), epoch, pinned);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the checkpoint of epoch " + epoch + ": " + e.getMessage(), e);
+    }
   }
 
   /** Lets go of metrics.jsonl: the run has ended. */

@@ -31,7 +31,8 @@ public final class ClusterNode {
   /** provpt.cluster, read and checked. */
   public record Options(String clusterId, String host, int port, List<String> seedNodes, List<String> roles,
       Duration joinTimeout, Duration lease, Duration renewEvery, Duration pollEvery, String databaseUrl,
-      String databaseUser, String databasePassword, int poolSize, Duration stableAfter, Duration heartbeatPause) {
+      String databaseUser, String databasePassword, int poolSize, Duration connectionTimeout, Duration stableAfter,
+      Duration heartbeatPause) {
 
     static Options from(Settings s) {
       Config c = s.config();
@@ -65,6 +66,7 @@ public final class ClusterNode {
           s.intIn("provpt.cluster.port", 0, 65535), seeds, roles, c.getDuration("provpt.cluster.join-timeout"), lease,
           renew, c.getDuration("provpt.cluster.poll-every"), url, s.string("provpt.cluster.database.user"),
           s.string("provpt.cluster.database.password"), s.intIn("provpt.cluster.database.pool-size", 1, 100),
+          c.getDuration("provpt.cluster.database.connection-timeout"),
           c.getDuration("provpt.cluster.split-brain-resolver.stable-after"),
           c.getDuration("provpt.cluster.failure-detector.acceptable-heartbeat-pause"));
     }
@@ -156,7 +158,9 @@ public final class ClusterNode {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("enabled", true);
     out.put("self", owner(cluster.selfMember()));
-    out.put("leader", state.getLeader() == null ? null : state.getLeader().toString());
+    // the leader is an address; named as every other member is, with its incarnation
+    out.put("leader", members.stream().filter(m -> m.address().equals(state.getLeader())).findFirst()
+        .map(ClusterNode::owner).orElse(state.getLeader() == null ? null : state.getLeader().toString()));
     out.put("oldest", oldest == null ? null : owner(oldest));
     out.put("members", list);
     return out;

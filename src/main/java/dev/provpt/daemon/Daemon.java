@@ -81,10 +81,12 @@ public final class Daemon implements AutoCloseable {
     Files.createDirectories(stateDir);
     String runsSetting = s.string("provpt.daemon.runs-dir");
     Path runs = runsSetting.isBlank() ? stateDir.resolve("runs") : Path.of(runsSetting);
+    StoreRetry retry = StoreRetry.from(s);
     JobStore store = new SqliteJobStore(stateDir.resolve("jobs.db"));
     ActorSystem<JobManager.Command> system = ActorSystem.create(
         Behaviors.setup(context -> {
-          var manager = context.spawn(JobManager.create(store, runs, maxConcurrent), "jobs",
+          var manager = context.spawn(JobManager.create(store, runs, maxConcurrent,
+              JobManager.Placement.singleNode().withRetry(retry)), "jobs",
               DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));
           return Behaviors.receive(JobManager.Command.class).onAnyMessage(m -> {
             manager.tell(m);
@@ -124,9 +126,10 @@ public final class Daemon implements AutoCloseable {
     }
     Path runs = Path.of(runsSetting).toAbsolutePath();
     ClusterNode.Options options = ClusterNode.Options.from(s);
+    StoreRetry retry = StoreRetry.from(s);
 
     PostgresJobStore store = PostgresJobStore.connect(options.databaseUrl(), options.databaseUser(),
-        options.databasePassword(), options.poolSize());
+        options.databasePassword(), options.poolSize(), options.connectionTimeout());
     ActorSystem<Void> system = null;
     try {
       Optional<PostgresJobStore.Identity> identity = store.identity();
@@ -157,7 +160,7 @@ public final class Daemon implements AutoCloseable {
 
       String self = ClusterNode.self(system);
       var placement = JobManager.Placement.cluster(self, options.lease(), options.renewEvery(), options.pollEvery(),
-          dryRun);
+          dryRun).withRetry(retry);
       ActorRef<JobManager.Command> manager = system.systemActorOf(JobManager.create(store, runs,
           options.trains() ? maxConcurrent : 0, placement), "jobs",
           DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));

@@ -226,34 +226,86 @@ abstract class JdbcJobStore implements JobStore {
   }
 
   @Override
-  public int requeueExpired() {
-    return requeue("lease_until IS NOT NULL AND lease_until < " + nowMillis(), "lease expired");
+  public int requeueExpired(int maxRequeues) {
+    return requeue("lease_until IS NOT NULL AND lease_until < " + nowMillis(), "lease expired", maxRequeues).size();
   }
 
   @Override
-  public int requeueOwnedBy(String owner) {
-    return requeue("owner = ?", "owner left: " + owner, owner);
+  public int requeueOwnedBy(String owner, int maxRequeues) {
+    return requeue("owner = ?", "owner left: " + owner, maxRequeues, owner).size();
   }
 
   @Override
   public int requeueInterrupted() {
-    return requeue("1 = 1", "daemon restarted");
+    // a restart of the single node is the operator's doing: not counted against the job
+    return requeue("1 = 1", "daemon restarted", -1).size();
   }
 
-  private int requeue(String condition, String why, Object... values) {
+  @Override
+  public Requeued requeueFaulted(Claim claim, String cause, int maxRequeues) {
+    List<Job> changed = requeue("id = ? AND fence = ?", cause, maxRequeues, claim.id(), claim.fence());
+    if (changed.isEmpty()) {
+      return Requeued.STALE;
+    }
+    return changed.get(0).state().equals(FAILED) ? Requeued.FAILED : Requeued.QUEUED;
+  }
+
+  /**
+   * Running jobs that match {@code condition} go back to the queue with a new token. With
+   * {@code maxRequeues} >= 0 each is counted as a requeue for an infrastructure fault ({@code why}
+   * joins its causes), and one requeued more than {@code maxRequeues} times ends failed instead.
+   * Returns the changed jobs as they are now.
+   */
+  private List<Job> requeue(String condition, String why, int maxRequeues, Object... values) {
+    boolean counted = maxRequeues >= 0;
     return inTransaction(c -> {
-      Object[] all = new Object[values.length + 3];
-      all[0] = QUEUED;
-      all[1] = Instant.now().toString();
-      all[2] = RUNNING;
-      System.arraycopy(values, 0, all, 3, values.length);
-      List<Job> requeued = query(c, "UPDATE jobs SET state = ?, lease_until = NULL, fence = fence + 1, updated = ? "
-          + "WHERE state = ? AND " + condition + " RETURNING *", all);
-      for (Job job : requeued) {
-        event(c, job.id(), job.fence(), QUEUED, why);
+      List<Object> all = new ArrayList<>(List.of(QUEUED, Instant.now().toString()));
+      String count = "";
+      if (counted) {
+        count = ", requeues = requeues + 1, requeue_causes = COALESCE(requeue_causes || ?, '') || ?";
+        all.addAll(List.of("\n", Instant.now() + " " + why));
       }
-      return requeued.size();
+      all.add(RUNNING);
+      all.addAll(List.of(values));
+      List<Job> requeued = query(c, "UPDATE jobs SET state = ?, lease_until = NULL, fence = fence + 1, updated = ?"
+          + count + " WHERE state = ? AND " + condition + " RETURNING *", all.toArray());
+      List<Job> changed = new ArrayList<>();
+      for (Job job : requeued) {
+        if (counted && job.requeues() > maxRequeues) {
+          changed.add(giveUp(c, job, maxRequeues));
+        } else {
+          event(c, job.id(), job.fence(), QUEUED, why);
+          changed.add(job);
+        }
+      }
+      return changed;
     });
+  }
+
+  /** Causes of a job's requeues kept in its failure reason once it has been requeued too often. */
+  private static final int CAUSES_LISTED = 3;
+
+  /** A job requeued too often for infrastructure faults ends failed, its reason listing its last causes. */
+  private Job giveUp(Connection c, Job job, int maxRequeues) throws SQLException {
+    List<String> causes = causes(c, job.id());
+    String reason = "requeued " + job.requeues() + " times for infrastructure faults, more than "
+        + "provpt.daemon.max-infrastructure-requeues (" + maxRequeues + "); last causes: "
+        + String.join("; ", causes.subList(Math.max(0, causes.size() - CAUSES_LISTED), causes.size()));
+    List<Job> failed = query(c, "UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? RETURNING *", FAILED,
+        reason, Instant.now().toString(), job.id());
+    event(c, job.id(), job.fence(), FAILED, null);
+    LOG.warn("job {} failed: {}", job.id(), reason);
+    return failed.get(0);
+  }
+
+  private static List<String> causes(Connection c, long id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT requeue_causes FROM jobs WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        String all = r.next() ? r.getString(1) : null;
+        return all == null ? List.of() : all.lines().toList();
+      }
+    }
   }
 
   @Override
@@ -289,11 +341,15 @@ abstract class JdbcJobStore implements JobStore {
           jobs.add(new Job(r.getLong("id"), r.getString("name"), r.getString("state"), r.getString("config"),
               r.getString("run_dir"), r.getInt("epoch"), r.getInt("epochs"), bestVal, r.getString("error"),
               r.getString("created"), r.getString("updated"), r.getString("owner"), r.getLong("fence"),
-              r.getString("submit_key")));
+              r.getString("submit_key"), r.getInt("requeues"), lastLine(r.getString("requeue_causes"))));
         }
       }
     }
     return jobs;
+  }
+
+  private static String lastLine(String text) {
+    return text == null ? null : text.lines().reduce((a, b) -> b).orElse(null);
   }
 
   static int update(Connection c, String sql, Object... values) throws SQLException {

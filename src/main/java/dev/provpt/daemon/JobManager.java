@@ -64,14 +64,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * once, nothing is trained (the scheduling benchmark).
    */
   public record Placement(String owner, Duration lease, Duration renewEvery, Duration pollEvery, boolean sharedRuns,
-      boolean dryRun) {
+      boolean dryRun, StoreRetry retry) {
     public static Placement singleNode() {
-      return new Placement("local", null, null, null, false, false);
+      return new Placement("local", null, null, null, false, false, StoreRetry.DEFAULTS);
     }
 
     public static Placement cluster(String owner, Duration lease, Duration renewEvery, Duration pollEvery,
         boolean dryRun) {
-      return new Placement(owner, lease, renewEvery, pollEvery, true, dryRun);
+      return new Placement(owner, lease, renewEvery, pollEvery, true, dryRun, StoreRetry.DEFAULTS);
+    }
+
+    /** The same, riding out an unavailable store as {@code retry} says. */
+    Placement withRetry(StoreRetry retry) {
+      return new Placement(owner, lease, renewEvery, pollEvery, sharedRuns, dryRun, retry);
     }
 
     boolean clustered() {
@@ -80,15 +85,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   /** A job's run is loaded (and its checkpoint read, when it resumes), or could not be. */
-  private record Loaded(long id, Path directory, PreparedRun run, Resume resume, Throwable error)
-      implements Command {}
+  private record Loaded(long id, Path directory, PreparedRun run, Resume resume,
+      Behavior<ExperimentActor.Command> experiment, Throwable error) implements Command {}
+
+  /** A write that met an unavailable store, tried again: a job's end, or its return to the queue. */
+  private record RetryWrite(JobStore.Claim claim, String state, String why, Duration waited) implements Command {}
 
   private record EpochEnded(long id, int epoch, double valAcc) implements Command {}
 
   private record JobEnded(ExperimentActor.Outcome outcome) implements Command {}
 
-  /** Summary and plots are written (or the run failed): the job's final state. */
-  private record Finished(long id, RunOutcome outcome) implements Command {}
+  /** Summary and plots are written (or the run failed, for {@code fault}'s reasons): the job's final state. */
+  private record Finished(long id, RunOutcome outcome, Fault fault) implements Command {}
 
   private record JobStopped(long id) implements Command {}
 
@@ -97,6 +105,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private final int maxConcurrent;
   private final Placement placement;
   private final Map<Long, JobStore.Claim> claims = new HashMap<>();
+  private final Map<Long, LeaseGuard> guards = new HashMap<>();
+  private final TimerScheduler<Command> timers;
+  /** Infrastructure requeues by this node since a job last ended done here, and until when it claims nothing. */
+  private int faultStreak;
+  private long claimsPausedUntil = System.nanoTime();
   private final Set<Long> lost = new HashSet<>();
   private final Executor blocking;
   private final Set<Long> loading = new HashSet<>();
@@ -115,6 +128,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.runsDirectory = runsDirectory;
     this.maxConcurrent = maxConcurrent;
     this.placement = placement;
+    this.timers = timers;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.outcomes = context.messageAdapter(ExperimentActor.Outcome.class, JobEnded::new);
     if (placement.clustered()) {
@@ -151,24 +165,31 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         .onMessage(Tick.class, tick -> onTick())
         .onMessage(Renew.class, renew -> onRenew())
         .onMessage(NodeRemoved.class, this::onNodeRemoved)
+        .onMessage(RetryWrite.class, this::onRetryWrite)
         .build();
   }
 
   private Behavior<Command> startQueued() {
+    if (System.nanoTime() - claimsPausedUntil < 0) {
+      return this; // backing off after an infrastructure fault: a timer wakes this node
+    }
     while (loading.size() + running.size() + finishing.size() < maxConcurrent) {
       Optional<JobStore.Claim> next;
       try {
         next = store.claim(placement.owner(), placement.lease());
       } catch (RuntimeException e) {
         getContext().getLog().warn("cannot claim a job: {}", e.getMessage());
+        if (!placement.clustered()) {
+          // a cluster node looks again at its next poll; a single node has none: it looks again after a while
+          timers.startSingleTimer(new Wake(), placement.retry().max());
+        }
         break;
       }
       if (next.isEmpty()) {
         break;
       }
       if (placement.dryRun()) {
-        JobStore.Claim claim = next.get();
-        safely("finish", () -> store.finish(claim, JobStore.DONE, null));
+        finish(next.get(), JobStore.DONE, null);
         continue;
       }
       load(next.get());
@@ -179,7 +200,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Cluster mode: expired leases back to the queue, then claim what this node has room for. */
   private Behavior<Command> onTick() {
     try {
-      int expired = store.requeueExpired();
+      int expired = store.requeueExpired(placement.retry().maxRequeues());
       if (expired > 0) {
         getContext().getLog().info("{} job(s) whose lease expired go back to the queue", expired);
       }
@@ -195,6 +216,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return this;
     }
     Map<Long, JobStore.Renewal> renewed;
+    long askedAt = System.nanoTime();
     try {
       renewed = store.renew(List.copyOf(claims.values()), placement.lease());
     } catch (RuntimeException e) {
@@ -202,6 +224,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       return this;
     }
     renewed.forEach((id, renewal) -> {
+      if (renewal != JobStore.Renewal.LOST && guards.containsKey(id)) {
+        guards.get(id).renewed(askedAt);
+      }
       if (renewal == JobStore.Renewal.LOST) {
         lose(id);
       } else if (renewal == JobStore.Renewal.CANCEL_REQUESTED && !cancelling.contains(id)) {
@@ -227,7 +252,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onNodeRemoved(NodeRemoved removed) {
     try {
-      int requeued = store.requeueOwnedBy(removed.owner());
+      int requeued = store.requeueOwnedBy(removed.owner(), placement.retry().maxRequeues());
       getContext().getLog().info("node {} left the cluster: {} of its job(s) go back to the queue", removed.owner(),
           requeued);
     } catch (RuntimeException e) {
@@ -245,21 +270,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   /**
-   * Asked before every write to the job's run directory: the claim's token must still be the
-   * job's. A worker whose job was taken over is refused here, and its experiment stops.
+   * The guard of every write to the job's run directory: the claim's token must still be the
+   * job's; while the store is unavailable the write waits as long as the lease lasts (see
+   * {@link LeaseGuard}).
    */
-  private static final org.slf4j.Logger GUARD_LOG = org.slf4j.LoggerFactory.getLogger(JobManager.class);
-
-  private RunDirectory.WriteGuard guard(JobStore.Claim claim) {
-    org.slf4j.Logger log = GUARD_LOG;
-    return () -> {
-      long current = store.fence(claim.id());
-      if (current != claim.fence()) {
-        String message = "stale write refused: job " + claim.id() + " fence " + claim.fence() + " < " + current;
-        log.warn("{}", message);
-        throw new IllegalStateException(message);
-      }
-    };
+  private LeaseGuard guard(JobStore.Claim claim) {
+    return guards.computeIfAbsent(claim.id(), id -> new LeaseGuard(store, claim, placement.lease(),
+        placement.retry()));
   }
 
   /** Validates the job here (cheap), records it as started, and loads it on the blocking dispatcher. */
@@ -280,23 +297,39 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     Path directory = !placement.sharedRuns() && job.runDirectory() != null ? Path.of(job.runDirectory())
         : runsDirectory.resolve("job-" + id);
-    if (!safely("started", () -> store.started(claim, directory.toString(), settings.train().epochs()))) {
+    try {
+      if (!store.started(claim, directory.toString(), settings.train().epochs())) {
+        claims.remove(id);
+        return;
+      }
+    } catch (StoreUnavailableException e) {
+      requeue(claim, "cannot record its start: " + e.getMessage());
+      claims.remove(id);
+      return;
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("job store error (started): {}", e.getMessage());
       claims.remove(id);
       return;
     }
     loading.add(id);
+    ActorRef<Command> self = getContext().getSelf();
+    RunDirectory guarded = RunDirectory.at(directory).guardedBy(guard(claim));
     CompletableFuture<Loaded> loaded = CompletableFuture.supplyAsync(() -> {
       try {
         PreparedRun run = RunService.prepare(settings);
         Resume resume = Files.isRegularFile(directory.resolve(RunDirectory.CONFIG))
             ? RunService.readCheckpoint(directory) : null;
-        return new Loaded(id, directory, run, resume, null);
+        // a fresh run writes its config.conf here, through the guard (which may wait for the store): a job
+        // taken over meanwhile stops now
+        var experiment = RunService.experiment(run, guarded, outcomes, false,
+            line -> self.tell(new EpochEnded(id, line.epoch(), line.valAccuracy())), resume);
+        return new Loaded(id, directory, run, resume, experiment, null);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     }, blocking);
     getContext().pipeToSelf(loaded, (done, error) -> done != null ? done
-        : new Loaded(id, directory, null, null, error instanceof java.util.concurrent.CompletionException
+        : new Loaded(id, directory, null, null, null, error instanceof java.util.concurrent.CompletionException
             ? error.getCause() : error));
   }
 
@@ -305,14 +338,18 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     loading.remove(id);
     JobStore.Claim claim = claims.get(id);
     if (cancelling.remove(id)) {
-      safely("finish", () -> store.finish(claim, JobStore.CANCELLED, "cancelled before it started"));
+      finish(claim, JobStore.CANCELLED, "cancelled before it started");
       return forget(id);
     }
     if (lost.contains(id)) {
       return forget(id);
     }
     if (loaded.error() != null) {
-      fail(id, loaded.error());
+      switch (Fault.ofStart(loaded.error())) {
+        case INFRASTRUCTURE -> requeue(claim, "cannot start: " + loaded.error().getMessage());
+        case TAKEN_OVER -> getContext().getLog().info("job {} was taken over before it started here", id);
+        case JOB -> fail(id, loaded.error());
+      }
       return forget(id);
     }
     if (loaded.resume() != null) {
@@ -322,17 +359,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     } else {
       getContext().getLog().info("job {} starts (fence {})", id, claim.fence());
     }
-    ActorRef<Command> self = getContext().getSelf();
     ActorRef<ExperimentActor.Command> experiment;
     try {
-      // a fresh run writes its config.conf here, through the guard: a job taken over meanwhile stops now
-      experiment = getContext().spawn(RunService.experiment(loaded.run(),
-          RunDirectory.at(loaded.directory()).guardedBy(guard(claim)),
-          outcomes, false, line -> self.tell(new EpochEnded(id, line.epoch(), line.valAccuracy())), loaded.resume()),
-          "job-" + id);
+      // on the blocking dispatcher: its writes may wait there for an unavailable store (LeaseGuard)
+      experiment = getContext().spawn(loaded.experiment(), "job-" + id, DispatcherSelector.blocking());
     } catch (RuntimeException e) {
       getContext().getLog().warn("job {} cannot start: {}", id, e.getMessage());
-      safely("finish", () -> store.finish(claim, JobStore.FAILED, e.getMessage()));
+      finish(claim, JobStore.FAILED, e.getMessage());
       return forget(id);
     }
     getContext().watchWith(experiment, new JobStopped(id));
@@ -346,15 +379,75 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void fail(long id, Throwable error) {
     String reason = error.getMessage() == null ? error.toString() : error.getMessage();
     getContext().getLog().warn("job {} cannot start: {}", id, reason);
-    JobStore.Claim claim = claims.get(id);
-    safely("finish", () -> store.finish(claim, JobStore.FAILED, reason));
+    finish(claims.get(id), JobStore.FAILED, reason);
+  }
+
+  /** Ends the claimed job in {@code state}; a store that is unavailable is asked again, with back-off. */
+  private void finish(JobStore.Claim claim, String state, String error) {
+    write(new RetryWrite(claim, state, error, Duration.ZERO));
   }
 
   /**
-   * A store write that may fail (the database unreachable for a while): logged, and false. The job
-   * keeps its state in the database; if this node cannot renew it either, its lease runs out and
-   * another node resumes it from its checkpoint.
+   * The job's run stopped for an infrastructure fault: it goes back to the queue (or ends failed,
+   * once requeued too often); a store that is unavailable is asked again, with back-off.
    */
+  private void requeue(JobStore.Claim claim, String why) {
+    write(new RetryWrite(claim, null, why, Duration.ZERO));
+  }
+
+  private Behavior<Command> onRetryWrite(RetryWrite retry) {
+    write(retry);
+    return this;
+  }
+
+  /**
+   * A job's end ({@code state}) or its requeue ({@code state} null). While the store is
+   * unavailable it is tried again later: on a cluster the claim goes stale once the lease runs out
+   * (the job is requeued by whichever node sees it expire), so the retries end there too.
+   */
+  private void write(RetryWrite w) {
+    long id = w.claim().id();
+    try {
+      if (w.state() != null) {
+        if (store.finish(w.claim(), w.state(), w.why()) && w.state().equals(JobStore.DONE)) {
+          getContext().getLog().info("job {} done (fence {})", id, w.claim().fence());
+          faultStreak = 0;
+        }
+        return;
+      }
+      switch (store.requeueFaulted(w.claim(), w.why(), placement.retry().maxRequeues())) {
+        case QUEUED -> {
+          getContext().getLog().warn("job {} goes back to the queue (infrastructure fault, not the job's): {}", id,
+              w.why());
+          backOff();
+        }
+        case FAILED -> getContext().getLog().warn("job {} requeued too often for infrastructure faults: failed", id);
+        case STALE -> getContext().getLog().info("job {} was taken over before it could be requeued", id);
+      }
+    } catch (StoreUnavailableException e) {
+      Duration wait = placement.retry().next(w.waited());
+      getContext().getLog().warn("job store unavailable ({} job {}), trying again in {} ms: {}",
+          w.state() == null ? "requeue" : "finish", id, wait.toMillis(), e.getMessage());
+      timers.startSingleTimer(new RetryWrite(w.claim(), w.state(), w.why(), wait), wait);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("job store error ({} job {}): {}", w.state() == null ? "requeue" : "finish", id,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * After requeueing a job for an infrastructure fault this node claims nothing for a while,
+   * longer after each (store-retry.max times the faults in a row): a fault that lasts a few seconds
+   * (a full disk) does not use up a job's requeues at once; another node may take the job sooner.
+   */
+  private void backOff() {
+    faultStreak++;
+    Duration pause = placement.retry().max().multipliedBy(faultStreak);
+    claimsPausedUntil = System.nanoTime() + pause.toNanos();
+    timers.startSingleTimer("claims-paused", new Wake(), pause);
+  }
+
+  /** A store call that may fail (the cancellation of a job this node does not hold): logged, and false. */
   private boolean safely(String what, java.util.function.BooleanSupplier write) {
     try {
       return write.getAsBoolean();
@@ -390,8 +483,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     RunDirectory.WriteGuard guard = guard(claims.get(id));
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> RunService.finish(run, ended.outcome(), guard),
         blocking),
-        (outcome, error) -> new Finished(id, outcome != null ? outcome : new RunOutcome(ended.outcome().runDirectory(),
-            false, "cannot finish the run: " + error, Map.of())));
+        (outcome, error) -> outcome != null ? new Finished(id, outcome, Fault.ofRun(outcome.cause()))
+            : new Finished(id, new RunOutcome(ended.outcome().runDirectory(), false, "cannot finish the run: " + error,
+                Map.of(), error), Fault.ofRun(error)));
     return this;
   }
 
@@ -400,12 +494,16 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     finishing.remove(id);
     JobStore.Claim claim = claims.get(id);
     if (finished.outcome().succeeded()) {
-      if (safely("finish", () -> store.finish(claim, JobStore.DONE, null))) {
-        getContext().getLog().info("job {} done (fence {})", id, claim.fence());
-      }
+      finish(claim, JobStore.DONE, null);
+    } else if (cancelling.remove(id)) {
+      finish(claim, JobStore.CANCELLED, finished.outcome().error());
+    } else if (lost.contains(id) || finished.fault() == Fault.TAKEN_OVER) {
+      // taken over: its successor ends it; a write under this claim would only be refused
+      getContext().getLog().info("job {} stopped on this node: {}", id, finished.outcome().error());
+    } else if (finished.fault() == Fault.INFRASTRUCTURE) {
+      requeue(claim, finished.outcome().error());
     } else {
-      String state = cancelling.remove(id) ? JobStore.CANCELLED : JobStore.FAILED;
-      safely("finish", () -> store.finish(claim, state, finished.outcome().error()));
+      finish(claim, JobStore.FAILED, finished.outcome().error());
     }
     return forget(id);
   }
@@ -418,7 +516,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     JobStore.Claim claim = claims.get(id);
     if (claim != null && !lost.contains(id)) {
-      safely("finish", () -> store.finish(claim, JobStore.FAILED, "the experiment stopped without an outcome"));
+      finish(claim, JobStore.FAILED, "the experiment stopped without an outcome");
     }
     return forget(id);
   }
@@ -427,6 +525,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     runs.remove(id);
     jobOfRun.values().remove(id);
     claims.remove(id);
+    guards.remove(id);
     lost.remove(id);
     cancelling.remove(id);
     return startQueued();

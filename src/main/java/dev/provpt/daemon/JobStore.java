@@ -25,9 +25,14 @@ public interface JobStore extends AutoCloseable {
   String FAILED = "failed";
   String CANCELLED = "cancelled";
 
-  /** One row of the job table. */
+  /**
+   * One row of the job table. {@code requeues}: how often it went back to the queue for an
+   * infrastructure fault (a lost lease, its node gone, the store or the disk failing under it);
+   * {@code requeueCause}: why, the last time.
+   */
   record Job(long id, String name, String state, String config, String runDirectory, int epoch, int epochs,
-      Double bestVal, String error, String created, String updated, String owner, long fence, String submitKey) {
+      Double bestVal, String error, String created, String updated, String owner, long fence, String submitKey,
+      int requeues, String requeueCause) {
 
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -43,6 +48,8 @@ public interface JobStore extends AutoCloseable {
       m.put("updated", updated);
       m.put("node", owner);
       m.put("fence", fence);
+      m.put("requeues", requeues);
+      m.put("last_requeue_cause", requeueCause);
       if (submitKey != null) {
         m.put("key", submitKey);
       }
@@ -117,11 +124,42 @@ public interface JobStore extends AutoCloseable {
    */
   boolean requestCancel(long id);
 
-  /** Running jobs whose lease has expired go back to the queue with a new token; returns how many. */
-  int requeueExpired();
+  /** As {@link #requeueExpired(int)} with no limit on requeues. */
+  default int requeueExpired() {
+    return requeueExpired(Integer.MAX_VALUE);
+  }
 
-  /** Running jobs owned by {@code owner} (a node that left) go back to the queue with a new token. */
-  int requeueOwnedBy(String owner);
+  /**
+   * Running jobs whose lease has expired go back to the queue with a new token, each counted as a
+   * requeue for an infrastructure fault; one requeued more than {@code maxRequeues} times ends
+   * {@code failed} instead. Returns how many jobs it changed.
+   */
+  int requeueExpired(int maxRequeues);
+
+  /** As {@link #requeueOwnedBy(String, int)} with no limit on requeues. */
+  default int requeueOwnedBy(String owner) {
+    return requeueOwnedBy(owner, Integer.MAX_VALUE);
+  }
+
+  /** Running jobs owned by {@code owner} (a node that left) go back to the queue, as {@link #requeueExpired(int)}. */
+  int requeueOwnedBy(String owner, int maxRequeues);
+
+  /** What {@link #requeueFaulted} did. */
+  enum Requeued {
+    /** Back in the queue with a new token. */
+    QUEUED,
+    /** Requeued too often: ended {@code failed}, its reason listing the last causes. */
+    FAILED,
+    /** The claim was no longer current: nothing written. */
+    STALE
+  }
+
+  /**
+   * The claimed job's run stopped for an infrastructure fault ({@code cause}): it goes back to
+   * the queue with a new token, or ends {@code failed} once it has been requeued more than
+   * {@code maxRequeues} times.
+   */
+  Requeued requeueFaulted(Claim claim, String cause, int maxRequeues);
 
   /**
    * Single node: every running job goes back to the queue (the daemon was stopped or killed while

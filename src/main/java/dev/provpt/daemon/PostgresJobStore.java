@@ -29,14 +29,20 @@ public final class PostgresJobStore extends JdbcJobStore {
 
   /** A pool of connections to {@code url}; fails at once, in one line, when the database cannot be reached. */
   public static PostgresJobStore connect(String url, String user, String password, int poolSize) {
+    return connect(url, user, password, poolSize, java.time.Duration.ofSeconds(5));
+  }
+
+  /** As above; a call waits at most {@code connectionTimeout} for a connection (then the store is unavailable). */
+  public static PostgresJobStore connect(String url, String user, String password, int poolSize,
+      java.time.Duration connectionTimeout) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(5_000);
-    config.setInitializationFailTimeout(5_000);
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    config.setInitializationFailTimeout(Math.max(connectionTimeout.toMillis(), 5_000));
     config.setPoolName("provpt-jobs");
     config.setAutoCommit(false);
     try {
@@ -106,11 +112,20 @@ public final class PostgresJobStore extends JdbcJobStore {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        rollbackQuietly(c);
         throw e;
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("job database " + url + ": " + e.getMessage(), e);
+      throw StoreUnavailableException.from("job database " + url, e, false);
+    }
+  }
+
+  /** A rollback on a connection that broke fails too: the error to report is the first one. */
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is gone; the transaction died with it
     }
   }
 

@@ -45,6 +45,8 @@ public final class SqliteJobStore extends JdbcJobStore {
         addColumn(s, columns, "lease_until", "INTEGER");
         addColumn(s, columns, "cancel_requested", "INTEGER NOT NULL DEFAULT 0");
         addColumn(s, columns, "submit_key", "TEXT");
+        addColumn(s, columns, "requeues", "INTEGER NOT NULL DEFAULT 0");
+        addColumn(s, columns, "requeue_causes", "TEXT");
         s.execute("CREATE UNIQUE INDEX IF NOT EXISTS jobs_submit_key ON jobs (submit_key)");
         s.execute("""
             CREATE TABLE IF NOT EXISTS job_events (
@@ -80,7 +82,8 @@ public final class SqliteJobStore extends JdbcJobStore {
       } catch (SQLException ignored) {
         // the original failure is the one to report
       }
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      throw e instanceof SQLException sql ? StoreUnavailableException.from("job database", sql, true)
+          : (RuntimeException) e;
     }
   }
 

@@ -39,10 +39,20 @@ public final class RunDirectory {
    */
   @FunctionalInterface
   public interface WriteGuard {
-    /** @throws IllegalStateException naming why this writer may not write any more */
+    /** @throws WriteRefusedException naming why this writer may not write (any more) */
     void check();
 
     WriteGuard NONE = () -> { };
+  }
+
+  /**
+   * A guard refused a write; the guard has logged why. Its cause, when there is one, is the
+   * failure that kept the guard from allowing it (the job store unreachable past the lease).
+   */
+  public static class WriteRefusedException extends IllegalStateException {
+    public WriteRefusedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   private RunDirectory(Path root, WriteGuard guard) {

@@ -102,7 +102,7 @@ public final class RunService {
   public static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome,
       RunDirectory.WriteGuard guard) {
     if (!outcome.succeeded()) {
-      return new RunOutcome(outcome.runDirectory(), false, outcome.error(), Map.of());
+      return new RunOutcome(outcome.runDirectory(), false, outcome.error(), Map.of(), outcome.cause());
     }
     Map<String, Object> summary;
     try {
@@ -112,7 +112,7 @@ public final class RunService {
       RunDirectory.at(outcome.runDirectory()).guardedBy(guard).writeSummary(summary);
     } catch (IOException | RuntimeException e) {
       return new RunOutcome(outcome.runDirectory(), false, "cannot write the summary of " + outcome.runDirectory()
-          + ": " + e.getMessage(), Map.of());
+          + ": " + e.getMessage(), Map.of(), e);
     }
     try {
       Plots.write(outcome.runDirectory(), null);
@@ -145,12 +145,12 @@ public final class RunService {
           // an experiment that dies without an outcome (e.g. in its setup) still ends the run
           .onSignal(ChildFailed.class, failed -> {
             outcome.complete(new ExperimentActor.Outcome(directory.root(), false,
-                "experiment failed: " + failed.getCause(), null));
+                "experiment failed: " + failed.getCause(), null, failed.getCause()));
             return Behaviors.stopped();
           })
           .onSignal(Terminated.class, stopped -> {
             outcome.complete(new ExperimentActor.Outcome(directory.root(), false,
-                "experiment stopped without an outcome", null));
+                "experiment stopped without an outcome", null, null));
             return Behaviors.stopped();
           })
           .build();

@@ -88,6 +88,9 @@ class ClusterStartTest {
     try (Daemon first = start(database, shared, port, List.of(port))) {
       assertTrue(Files.isRegularFile(shared.resolve(SharedRuns.MARKER)), "the first node leaves the probe file");
       assertTrue(first.port() > 0);
+      var cluster = ClusterNodes.get(first.port(), "/cluster");
+      assertEquals(cluster.get("self").asText(), cluster.get("leader").asText(),
+          "the leader named as every member is, address#uid: " + cluster);
     }
     int rows;
     try (PostgresJobStore store = PostgresJobStore.connect(database, "postgres", "", 1)) {
@@ -121,6 +124,28 @@ class ClusterStartTest {
     var e = assertThrows(ClusterStartException.class, () -> start("jdbc:postgresql://127.0.0.1:1/x", tmp.resolve("r"),
         ClusterNodes.freePort(), List.of()));
     oneLine(e, "provpt.cluster.seed-nodes is empty");
+  }
+
+  /**
+   * `provpt serve` as its own process, refused because its runs directory is not the cluster's:
+   * its whole output is the one provpt: line (the connection pool it opened and closed says nothing).
+   */
+  @Test
+  void aRefusedNodePrintsOnlyItsOneLine() throws Exception {
+    String database = TestPostgres.freshDatabase();
+    try (PostgresJobStore store = PostgresJobStore.connect(database, "postgres", "", 2)) {
+      store.migrate();
+      store.claimIdentity(new PostgresJobStore.Identity("provpt", "token-of-the-shared-directory"));
+    }
+    Path local = tmp.resolve("not-shared");
+    Files.createDirectories(local);
+    int port = ClusterNodes.freePort();
+    ClusterNodes.Node node = ClusterNodes.start("refused", tmp.resolve("nodes"), port, List.of(port), database, local);
+    assertTrue(node.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the refused node exits");
+    assertEquals(2, node.process.exitValue());
+    List<String> lines = node.logText().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), "one line: " + lines);
+    assertTrue(lines.get(0).startsWith("provpt: provpt.daemon.runs-dir " + local), lines.get(0));
   }
 
   @Test
