@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job manager when what it runs on fails: a store that fails on demand ({@link FaultyJobStore})
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * a job failed; it pauses the run or returns the job to the queue, up to the requeue budget.
  */
 class JobFaultsTest {
+  @TempDir
+  static Path tmp;
+  static Path backbone;
+
   private static final StoreRetry FAST = new StoreRetry(Duration.ofMillis(50), Duration.ofMillis(200),
       Duration.ofSeconds(1), 5);
 
@@ -36,15 +41,12 @@ class JobFaultsTest {
 
   @BeforeAll
   static void backbone() throws Exception {
-    if (DaemonTest.tmp == null) {
-      DaemonTest.tmp = Files.createTempDirectory("provpt-faults");
-    }
-    DaemonTest.exportBackbone();
+    backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
   }
 
   @BeforeEach
   void store() throws Exception {
-    dir = Files.createTempDirectory(DaemonTest.tmp, "faults");
+    dir = Files.createTempDirectory(tmp, "faults");
     sqlite = new SqliteJobStore(dir.resolve("jobs.db"));
   }
 
@@ -104,7 +106,7 @@ class JobFaultsTest {
   void aStartThatMeetsAnUnavailableStoreRequeuesTheJobInsteadOfFailingIt() throws Exception {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
     faulty.failNext("started", 1);
-    long id = sqlite.submit("start", DaemonTest.experiment("start", "vpt-deep", 2));
+    long id = sqlite.submit("start", DaemonTest.experiment(backbone, "start", "vpt-deep", 2));
     node(faulty, JobManager.Placement.singleNode().withRetry(FAST));
     JobStore.Job job = awaitEnd(id);
     assertEquals(JobStore.DONE, job.state(), job.toString());
@@ -117,7 +119,7 @@ class JobFaultsTest {
   @Test
   void aRunPausesAtItsNextWriteWhileTheStoreIsDownAndGoesOn() throws Exception {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
-    long id = sqlite.submit("pause", DaemonTest.experiment("pause", "pro-vpt", 4));
+    long id = sqlite.submit("pause", DaemonTest.experiment(backbone, "pause", "pro-vpt", 4));
     node(faulty, JobManager.Placement.singleNode().withRetry(FAST));
     await(id, "epoch 1", j -> j.epoch() >= 1);
     faulty.failNext("fence", 4); // the next writes find the store down: 50 + 100 + 200 + 200 ms
@@ -131,7 +133,7 @@ class JobFaultsTest {
 
   @Test
   void aFailingCheckpointWriteRequeuesTheJobAndThePreviousCheckpointStaysUsable() throws Exception {
-    long id = sqlite.submit("disk", DaemonTest.experiment("disk", "vpt-deep", 3));
+    long id = sqlite.submit("disk", DaemonTest.experiment(backbone, "disk", "vpt-deep", 3));
     Path run = dir.resolve("runs").resolve("job-" + id);
     // a file where epoch 2's checkpoint directory goes: writing it fails as on a full disk
     Path blocker = Checkpoints.epochDirectory(run, 2);
@@ -157,7 +159,7 @@ class JobFaultsTest {
   void aJobRequeuedMoreOftenThanTheBudgetEndsFailedListingItsCauses() throws Exception {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
     faulty.failNext("fence", 1_000_000); // every write's check finds the store down, for good
-    long id = sqlite.submit("doomed", DaemonTest.experiment("doomed", "vpt-deep", 2));
+    long id = sqlite.submit("doomed", DaemonTest.experiment(backbone, "doomed", "vpt-deep", 2));
     node(faulty, JobManager.Placement.singleNode().withRetry(new StoreRetry(Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(300), 1)));
     JobStore.Job job = awaitEnd(id);
@@ -172,7 +174,7 @@ class JobFaultsTest {
   void aClaimWhoseReplyIsLostIsRequeuedWhenItsLeaseRunsOutNotLostNorFailed() throws Exception {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
     faulty.loseNextClaim(); // committed, but the node never hears of it
-    long id = sqlite.submit("raced", DaemonTest.experiment("raced", "vpt-deep", 2));
+    long id = sqlite.submit("raced", DaemonTest.experiment(backbone, "raced", "vpt-deep", 2));
     node(faulty, cluster("node-a"));
     JobStore.Job job = awaitEnd(id);
     assertEquals(JobStore.DONE, job.state(), job.toString());
@@ -185,7 +187,7 @@ class JobFaultsTest {
   @Test
   void aNodeCutOffFromTheStorePastItsLeaseLosesTheJobToAnotherWhichFinishesIt() throws Exception {
     FaultyJobStore cutOff = new FaultyJobStore(sqlite);
-    long id = sqlite.submit("taken", DaemonTest.experiment("taken", "vpt-deep", 6));
+    long id = sqlite.submit("taken", DaemonTest.experiment(backbone, "taken", "vpt-deep", 6));
     node(cutOff, cluster("node-a"));
     await(id, "epoch 2 on node-a", j -> j.epoch() >= 2 && j.epoch() < 5);
     cutOff.down(true); // node-a no longer reaches the store; its run pauses at its next write

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cluster node's PostgreSQL stopped while a job trains, then started again: shorter than the
@@ -32,6 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("cluster")
 class StoreOutageTest {
+  @TempDir
+  static Path tmp;
+  static Path backbone;
+
   private static final Duration POOL_TIMEOUT = Duration.ofSeconds(1);
   private static final int EPOCHS = 6;
   private static EmbeddedPostgres server;
@@ -42,16 +47,13 @@ class StoreOutageTest {
 
   @BeforeAll
   static void serverAndReference() throws Exception {
-    if (DaemonTest.tmp == null) {
-      DaemonTest.tmp = Files.createTempDirectory("provpt-outage");
-    }
-    DaemonTest.exportBackbone();
-    data = Files.createTempDirectory(DaemonTest.tmp, "pgdata");
+    backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    data = Files.createTempDirectory(tmp, "pgdata");
     port = ClusterNodes.freePort();
     startServer();
-    job = DaemonTest.experiment("outage", "vpt-deep", EPOCHS, "  tensorflow-threads = 1");
+    job = DaemonTest.experiment(backbone, "outage", "vpt-deep", EPOCHS, "  tensorflow-threads = 1");
     ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.parse(job, "reference", List.of()));
-    Path reference = Files.createTempDirectory(DaemonTest.tmp, "reference");
+    Path reference = Files.createTempDirectory(tmp, "reference");
     var outcome = RunService.run(RunService.prepare(settings), RunDirectory.at(reference), false, line -> { },
         settings.source());
     assertTrue(outcome.succeeded(), outcome.error());
@@ -134,7 +136,7 @@ class StoreOutageTest {
   @Test
   void aDatabaseRestartShorterThanTheLeasePausesTheRunWhichEndsAsIfUninterrupted() throws Exception {
     Duration lease = Duration.ofSeconds(20);
-    Path runs = Files.createTempDirectory(DaemonTest.tmp, "runs");
+    Path runs = Files.createTempDirectory(tmp, "runs");
     FaultyJobStore[] seen = new FaultyJobStore[1];
     long stopped = System.nanoTime();
     // down until a write has waited out the pool's timeout twice: longer than the pool's timeout, well inside the lease
@@ -148,7 +150,7 @@ class StoreOutageTest {
   @Test
   void aDatabaseOutageLongerThanTheLeaseRequeuesTheJobWhichResumesAndEndsAsIfUninterrupted() throws Exception {
     Duration lease = Duration.ofSeconds(3);
-    Path runs = Files.createTempDirectory(DaemonTest.tmp, "runs");
+    Path runs = Files.createTempDirectory(tmp, "runs");
     FaultyJobStore[] seen = new FaultyJobStore[1];
     long[] since = {0};
     JobStore.Job job = trainThroughAnOutage("outage_long", lease, () -> {
