@@ -7,12 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The status page as a browser renders it: headless Chromium (Debian's chromium; .ci/run installs it). */
+/** The status page as a browser renders it: headless Chromium (Debian's chromium; skipped without it). */
 class StatusPageTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMIUM = dev.provpt.DebianPackages.CHROMIUM;
 
   static String render(String url, Path profile, String... extra) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
@@ -29,7 +28,7 @@ class StatusPageTest {
 
   @Test
   void thePageListsTheJobsWithALiveChart() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
+    dev.provpt.DebianPackages.assumeInstalled("chromium");
     DaemonTest.tmp = Files.createTempDirectory("provpt-page");
     DaemonTest.exportBackbone();
     try (Daemon daemon = DaemonTest.start(DaemonTest.tmp.resolve("state"))) {
