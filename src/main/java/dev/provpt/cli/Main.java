@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     subcommands = {RunCommand.class, PretrainCommand.class, InspectCommand.class, BenchCommand.class, PlotCommand.class, PredictCommand.class, SweepCommand.class,
         ImportVitCommand.class, FeaturesCommand.class, IdlenessAuditCommand.class, CompareCommand.class, ReportCommand.class,
         DaemonCommands.Serve.class, DaemonCommands.Submit.class, DaemonCommands.Status.class, DaemonCommands.Cancel.class,
-        CommandLine.HelpCommand.class})
+        CliReference.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** The loggers logback.xml keeps at WARN unless asked: the actor system's start-up and shutdown lines. */
   static final java.util.List<String> VERBOSE_LOGGERS = java.util.List.of("org.apache.pekko.event.slf4j.Slf4jLogger",
