@@ -55,6 +55,7 @@ if [ ${#need[@]} -gt 0 ]; then
       done
     fi
     need=($(missing))
+    [ ${#need[@]} -eq 0 ] || echo "test.sh: could not install: ${need[*]}"
   else
     echo "test.sh: no apt-get here, so not installing: ${need[*]}"
   fi
