@@ -172,6 +172,7 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   private Behavior<Command> onExport(Export export) throws java.io.IOException {
     TunedModelExport.export(export.directory(), session.model().config(), backbone, session.model(),
         session.assignment());
+    TunedModelExport.writeClassNames(export.directory(), session.classNames());
     export.replyTo().tell(new Exported(export.epoch(), export.directory()));
     return this;
   }

@@ -7,6 +7,7 @@ import dev.provpt.report.Checkpoints;
 import dev.provpt.train.TrainingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The provpt command line. */
 @Command(name = "provpt", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "provpt 0.1.0",
@@ -15,8 +16,25 @@ import picocli.CommandLine.Command;
         ImportVitCommand.class, FeaturesCommand.class, IdlenessAuditCommand.class, CompareCommand.class, ReportCommand.class,
         AshaReplayCommand.class,
         DaemonCommands.Serve.class, DaemonCommands.Submit.class, DaemonCommands.Status.class, DaemonCommands.Cancel.class,
-        CommandLine.HelpCommand.class})
+        CliReference.class, CommandLine.HelpCommand.class})
 public final class Main {
+  /** The loggers logback.xml keeps at WARN unless asked: the actor system's start-up and shutdown lines. */
+  static final java.util.List<String> VERBOSE_LOGGERS = java.util.List.of("org.apache.pekko.event.slf4j.Slf4jLogger",
+      "org.apache.pekko.actor.CoordinatedShutdown");
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "also log the actor system's "
+      + "start-up and shutdown lines (and, through ./provpt, TensorFlow's native log lines)")
+  void verbose(boolean on) {
+    if (on) {
+      for (String name : VERBOSE_LOGGERS) {
+        org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(name);
+        if (logger instanceof ch.qos.logback.classic.Logger logback) {
+          logback.setLevel(ch.qos.logback.classic.Level.INFO);
+        }
+      }
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }

@@ -5,6 +5,7 @@ import dev.provpt.data.ImageFiles;
 import dev.provpt.data.Normalization;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.ModelException;
+import dev.provpt.model.TunedModelExport;
 import dev.provpt.model.VitConfig;
 import dev.provpt.tf.Tensors;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Classifies image files with an exported model (a run's export/ directory). */
-@Command(name = "predict", description = "Classify image files with a tuned model's SavedModel (a run's export/).")
+@Command(name = "predict", description = "Classify image files with a tuned model's SavedModel (a run's export/): one JSON line per image with "
+    + "image, class (the index), label (the class folder's name, where the export has classes.txt) and logits.")
 final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "exported model directory (SavedModel + model.conf)")
   Path model;
@@ -38,12 +40,13 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One record per image: the predicted class and the logits. */
-  static List<Map<String, Object>> predict(Path model, List<Path> images) {
+  /** One record per image: the predicted class, its name where the export has classes.txt, and the logits. */
+  static List<Map<String, Object>> predict(Path model, List<Path> images) throws java.io.IOException {
     if (!Files.isRegularFile(model.resolve("saved_model.pb"))) {
       throw new ModelException(model + ": not a SavedModel directory (expected saved_model.pb and model.conf)");
     }
     VitConfig c = VitConfig.read(model.resolve(Backbone.MODEL_CONF));
+    List<String> names = TunedModelExport.readClassNames(model);
     int pixels = c.imageSize() * c.imageSize() * c.channels();
     float[] batch = new float[images.size() * pixels];
     for (int i = 0; i < images.size(); i++) {
@@ -65,6 +68,9 @@ final class PredictCommand implements Callable<Integer> {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("image", images.get(i).toString());
         line.put("class", best);
+        if (best < names.size()) {
+          line.put("label", names.get(best));
+        }
         line.put("logits", row);
         out.add(line);
       }

@@ -187,7 +187,9 @@ public record ExperimentSettings(
         s.intIn(d + "vtab.classes", 2, 100_000));
     boolean isFolder = kind == TaskSource.Kind.FOLDER;
     var folder = new TaskSource.Folder(directory(s, d + "folder.train", isFolder),
-        directory(s, d + "folder.test", isFolder));
+        directory(s, d + "folder.test", isFolder && !s.string(d + "folder.test").isBlank()),
+        s.doubleIn(d + "folder.test-fraction", 0, 0.9, true), s.longValue(d + "folder.test-seed"),
+        s.doubleIn(d + "folder.val-fraction", 0, 0.9, false));
     var suite = new TaskSource.Suite(s.oneOf(d + "suite.task", dev.provpt.data.suite.SuiteTasks.names()),
         s.longValue(d + "suite.seed"));
     var tfds = tfds(s, d + "tfds.", kind == TaskSource.Kind.TFDS);

@@ -72,6 +72,41 @@ public final class Splits {
     }
 
     /**
+     * A seeded, stratified fraction of the pool set aside: of each class, round({@code fraction} × its
+     * images), at least one where the class has two or more, at most all but one. Returns the rest as
+     * {@code train} and the set-aside images as {@code val}, each sorted. Same seed, same indices.
+     */
+    public static Indices perClassFraction(ImageSet pool, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("fraction must be in (0, 1), got " + fraction);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        int[][] byClass = indicesByClass(pool);
+        int[] rest = new int[pool.size()];
+        int[] aside = new int[pool.size()];
+        int restFilled = 0;
+        int asideFilled = 0;
+        for (int c = 0; c < byClass.length; c++) {
+            int n = byClass[c].length;
+            if (n < 2) {
+                throw new DataException(pool.name() + ": class " + pool.classNames().get(c) + " has " + n
+                        + " image" + (n == 1 ? "" : "s") + ", expected at least 2 to hold some out");
+            }
+            Shuffling.shuffle(byClass[c], random);
+            int take = (int) Math.max(1, Math.min(n - 1, Math.round(fraction * n)));
+            System.arraycopy(byClass[c], 0, aside, asideFilled, take);
+            System.arraycopy(byClass[c], take, rest, restFilled, n - take);
+            asideFilled += take;
+            restFilled += n - take;
+        }
+        int[] train = Arrays.copyOf(rest, restFilled);
+        int[] val = Arrays.copyOf(aside, asideFilled);
+        Arrays.sort(train);
+        Arrays.sort(val);
+        return new Indices(train, val);
+    }
+
+    /**
      * Per-class counts summing to {@code total}, none above {@code available}, as equal as possible:
      * water-filling, with leftovers handed out one each to the lowest labels that still have images.
      */

@@ -43,19 +43,44 @@ public final class TaskData {
       return new Split(task.trainOnTrainVal() ? splits.train800val200() : splits.train800(), splits.val200(),
           splits.test());
     } else if (source instanceof TaskSource.Folder folder) {
-      pool = ImageFolders.folder(folder.train(), model.imageSize(), model.channels());
-      test = ImageFolders.folder(folder.test(), model.imageSize(), model.channels());
-      pool.requireCompatible(test);
+      return folders(folder, task, splitSeed, model);
     } else {
       throw new IllegalStateException("no loader for task source " + source);
     }
     checkFits(pool, model);
     checkFits(test, model);
-    Split split = Splits.stratified(pool, task.trainSize(), task.valSize(), test, splitSeed);
-    if (task.trainOnTrainVal()) {
-      return new Split(split.train().concat(split.val(), pool.name() + "/train+val"), split.val(), split.test());
+    return trainOnTrainVal(Splits.stratified(pool, task.trainSize(), task.valSize(), test, splitSeed), pool, task);
+  }
+
+  /** Image folders: a test folder or a held-out part of train, then train and val by sizes or by fraction. */
+  private static Split folders(TaskSource.Folder folder, TaskSpec task, long splitSeed, VitConfig model) {
+    ImageSet pool = ImageFolders.folder(folder.train(), model.imageSize(), model.channels());
+    ImageSet test;
+    if (folder.test() != null) {
+      test = ImageFolders.folder(folder.test(), model.imageSize(), model.channels());
+      pool.requireCompatible(test);
+    } else {
+      Splits.Indices held = Splits.perClassFraction(pool, folder.testFraction(), folder.testSeed());
+      test = pool.subset(held.val(), pool.name() + "/test");
+      pool = pool.subset(held.train(), pool.name());
     }
-    return split;
+    if (folder.valFraction() == 0) {
+      if (pool.size() < (long) task.trainSize() + task.valSize()) {
+        throw new DataException(folder.train() + ": " + pool.size() + " images for train and val, expected at least "
+            + (task.trainSize() + task.valSize()) + " (provpt.data.train-size + val-size); set "
+            + "provpt.data.folder.val-fraction (e.g. 0.1) to train on all of them");
+      }
+      return trainOnTrainVal(Splits.stratified(pool, task.trainSize(), task.valSize(), test, splitSeed), pool, task);
+    }
+    Splits.Indices drawn = Splits.perClassFraction(pool, folder.valFraction(), splitSeed);
+    Split split = new Split(pool.subset(drawn.train(), pool.name() + "/train"),
+        pool.subset(drawn.val(), pool.name() + "/val"), test);
+    return trainOnTrainVal(split, pool, task);
+  }
+
+  private static Split trainOnTrainVal(Split split, ImageSet pool, TaskSpec task) {
+    return task.trainOnTrainVal()
+        ? new Split(split.train().concat(split.val(), pool.name() + "/train+val"), split.val(), split.test()) : split;
   }
 
   /** Images must have the model's input shape: provpt does not silently resize. */

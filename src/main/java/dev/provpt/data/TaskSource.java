@@ -26,8 +26,14 @@ public sealed interface TaskSource {
   /** A VTAB-1k task folder: its list files are the split. */
   record Vtab(Path root, int classes) implements TaskSource {}
 
-  /** Image folders root/class_name/*.png|jpg; train and val are drawn from {@code train}. */
-  record Folder(Path train, Path test) implements TaskSource {}
+  /**
+   * Image folders root/class_name/*.png|jpg. Train and val are drawn from {@code train}; with no {@code test}
+   * folder (null), {@code testFraction} of each class of {@code train} is held out as the test set, drawn
+   * from {@code testSeed} (not the run's seed: every run of the task is tested on the same images). With
+   * {@code valFraction} > 0, val is that fraction of each class of the rest and train all the others,
+   * instead of the data section's train-size and val-size.
+   */
+  record Folder(Path train, Path test, double testFraction, long testSeed, double valFraction) implements TaskSource {}
 
   /**
    * A task of the mini-VTAB-1k suite (docs/SUITE.md), generated at the backbone's input size from

@@ -19,7 +19,21 @@ import org.tensorflow.types.TFloat32;
  * assignment) and head in its variables; {@code serving_default}: images → logits.
  */
 public final class TunedModelExport {
+  /** The class names beside the export, one a line in label order (what provpt predict labels with). */
+  public static final String CLASS_NAMES = "classes.txt";
+
   private TunedModelExport() {}
+
+  /** Writes {@code names} to {@link #CLASS_NAMES} in {@code directory}. */
+  public static void writeClassNames(Path directory, java.util.List<String> names) throws IOException {
+    java.nio.file.Files.write(directory.resolve(CLASS_NAMES), names);
+  }
+
+  /** The class names of an export, or empty when it has none (exported before provpt wrote them). */
+  public static java.util.List<String> readClassNames(Path directory) throws IOException {
+    Path file = directory.resolve(CLASS_NAMES);
+    return java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readAllLines(file) : java.util.List.of();
+  }
 
   public static void export(Path directory, VitConfig config, VitWeights backbone, PromptedModel tuned,
       int[] assignment) throws IOException {

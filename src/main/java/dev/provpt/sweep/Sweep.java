@@ -310,6 +310,15 @@ public final class Sweep {
   static final List<String> NOT_IDENTITY = List.of("train.cache-features", "pro-vpt.measure-every-estimator",
       "sweep.scheduler", "sweep.asha");
 
+  /**
+   * Settings added after sweeps were collected and committed: part of a sweep's id only where they differ from
+   * their default, so the committed sweeps keep their ids (a suite task does not read the folder kind's keys, and no
+   * tuning run reads provpt.pretrain's).
+   */
+  static final List<String> IDENTITY_WHEN_SET = List.of("data.folder.test-fraction", "data.folder.test-seed",
+      "data.folder.val-fraction", "pretrain.schedule", "pretrain.warmup-epochs", "pretrain.state-dir",
+      "pretrain.data.glyph-set", "pretrain.data.augment", "pretrain.data.fresh-each-epoch");
+
   /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
   public String key(RunSpec spec) {
     return "sweep-" + id() + "/" + spec.name();
@@ -327,6 +336,12 @@ public final class Sweep {
         .withoutPath("cluster").withoutPath("sweep.variants");
     for (String key : identity ? NOT_IDENTITY : List.<String>of()) {
       provpt = provpt.withoutPath(key);
+    }
+    var defaults = ConfigFactory.defaultReference().getConfig("provpt");
+    for (String key : identity ? IDENTITY_WHEN_SET : List.<String>of()) {
+      if (provpt.hasPath(key) && provpt.getValue(key).unwrapped().equals(defaults.getValue(key).unwrapped())) {
+        provpt = provpt.withoutPath(key);
+      }
     }
     return ConfigFactory.empty().withValue("provpt", provpt.root()).root().render(
         com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false)

@@ -51,6 +51,11 @@ public final class TuningSession implements AutoCloseable {
    */
   public record PassResult(double loss, double accuracy, Measurement idleness, double seconds) {}
 
+  /** The task's class names, in label order. */
+  public java.util.List<String> classNames() {
+    return train.classNames();
+  }
+
   /** {@code augmentation} applies to {@link #tuneEpoch}'s batches only, never to scoring or evaluation. */
   public TuningSession(PromptedModel model, ImageSet train, Normalization normalization, Augmentation augmentation,
       int batchSize, long seed, int[] initialAssignment) {

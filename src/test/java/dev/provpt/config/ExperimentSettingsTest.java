@@ -95,7 +95,7 @@ class ExperimentSettingsTest {
     Path test = Files.createDirectories(tmp.resolve("test"));
     var folder = ExperimentSettings.from(ConfigLoader.load(null,
         List.of("data.kind=folder", "data.folder.train=\"" + train + "\"", "data.folder.test=\"" + test + "\"")));
-    assertEquals(new TaskSource.Folder(train, test), folder.data().source());
+    assertEquals(new TaskSource.Folder(train, test, 0.2, 2026, 0), folder.data().source());
     var vtab = ExperimentSettings.from(ConfigLoader.load(null,
         List.of("data.kind=vtab", "data.vtab.root=\"" + train + "\"", "data.vtab.classes=5")));
     assertEquals(new TaskSource.Vtab(train, 5), vtab.data().source());

@@ -7,16 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The status page as a browser renders it: headless Chromium (Debian's chromium; .ci/run installs it). */
+/** The status page as a browser renders it: headless Chromium (Debian's chromium; skipped without it). */
 class StatusPageTest {
   @TempDir
   Path tmp;
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMIUM = dev.provpt.DebianPackages.CHROMIUM;
 
   static String render(String url, Path profile, String... extra) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
@@ -33,7 +32,7 @@ class StatusPageTest {
 
   @Test
   void thePageListsTheJobsWithALiveChart() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
+    dev.provpt.DebianPackages.assumeInstalled("chromium");
     Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
     try (Daemon daemon = DaemonTest.start(tmp.resolve("state"))) {
       long id = DaemonTest.submit(daemon, DaemonTest.experiment(backbone, "page-job", "vpt-deep", 3));

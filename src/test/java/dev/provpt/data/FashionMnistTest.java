@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +13,7 @@ class FashionMnistTest {
 
     @Test
     void readsTheDebianPackageFiles() {
-        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR),
-                "dataset-fashion-mnist is not installed at " + FashionMnist.DEFAULT_DIR);
+        dev.provpt.DebianPackages.assumeInstalled("dataset-fashion-mnist");
         ImageSet train = FashionMnist.train(FashionMnist.DEFAULT_DIR);
         ImageSet test = FashionMnist.test(FashionMnist.DEFAULT_DIR);
 

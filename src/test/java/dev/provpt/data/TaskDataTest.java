@@ -1,6 +1,8 @@
 package dev.provpt.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,12 +83,50 @@ class TaskDataTest {
         }
       }
     }
-    Split split = TaskData.load(spec(new TaskSource.Folder(tmp.resolve("train"), tmp.resolve("test")), 4, 2, false),
+    Split split = TaskData.load(spec(new TaskSource.Folder(tmp.resolve("train"), tmp.resolve("test"), 0.2, 2026, 0), 4, 2, false),
         1, GREY28);
     assertEquals("train/train4", split.train().name());
     assertEquals(2, split.val().size());
     assertEquals(4, split.test().size());
     assertEquals(List.of("a", "b"), split.train().classNames());
+  }
+
+  @Test
+  void oneFolderIsSplitIntoTrainValAndTestByClassFromTheSeeds() throws Exception {
+    int[] perClass = {10, 6, 5};
+    int value = 0;
+    for (int c = 0; c < perClass.length; c++) {
+      Files.createDirectories(tmp.resolve("all").resolve("class" + c));
+      for (int i = 0; i < perClass[c]; i++) {
+        float[] image = new float[28 * 28];
+        java.util.Arrays.fill(image, ++value / 32f); // every image different, so overlaps would show
+        ImageFiles.writeGreyPng(tmp.resolve("all").resolve("class" + c).resolve(i + ".png"), image, 28);
+      }
+    }
+    var folder = new TaskSource.Folder(tmp.resolve("all"), null, 0.2, 7, 0.25);
+    Split split = TaskData.load(spec(folder, 1, 1, false), 1, GREY28);
+    assertArrayEquals(new int[] {2, 1, 1}, split.test().classCounts()); // round(0.2 n), at least 1
+    assertArrayEquals(new int[] {2, 1, 1}, split.val().classCounts()); // round(0.25 of the 8, 5, 4 left)
+    assertArrayEquals(new int[] {6, 4, 3}, split.train().classCounts());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (ImageSet set : List.of(split.train(), split.val(), split.test())) {
+      for (byte[] pixels : set.bytePixels()) {
+        assertTrue(seen.add(java.util.Arrays.toString(pixels)), "an image is in two of train, val and test");
+      }
+    }
+    assertEquals(21, seen.size());
+    // the test set follows test-seed only; train and val follow the run's seed
+    Split otherRun = TaskData.load(spec(folder, 1, 1, false), 2, GREY28);
+    assertTrue(java.util.Arrays.deepEquals(split.test().bytePixels(), otherRun.test().bytePixels()));
+    assertFalse(java.util.Arrays.deepEquals(split.val().bytePixels(), otherRun.val().bytePixels()));
+    Split otherTest = TaskData.load(spec(new TaskSource.Folder(tmp.resolve("all"), null, 0.2, 8, 0.25), 1, 1, false),
+        1, GREY28);
+    assertFalse(java.util.Arrays.deepEquals(split.test().bytePixels(), otherTest.test().bytePixels()));
+    // train-size and val-size larger than the folder: refused, naming the way out
+    var error = assertThrows(DataException.class, () -> TaskData.load(spec(
+        new TaskSource.Folder(tmp.resolve("all"), null, 0.2, 7, 0), 800, 200, false), 1, GREY28));
+    assertTrue(error.getMessage().contains("17 images for train and val, expected at least 1000")
+        && error.getMessage().contains("provpt.data.folder.val-fraction"), error.getMessage());
   }
 
   @Test

@@ -192,6 +192,9 @@ class SweepTest {
         List.of("sweep.scheduler=asha")));
     assertTrue(unfit.getMessage().contains("provpt.sweep.asha.min-epochs"), unfit.getMessage());
     assertFalse(plain.id().equals(longer.id()), "epochs change what is computed");
+    // a key added later counts only where it is set to another value than its default
+    assertEquals(plain.id(), new Sweep(experiment, List.of("data.folder.val-fraction=0")).id());
+    assertFalse(plain.id().equals(new Sweep(experiment, List.of("data.folder.val-fraction=0.1")).id()));
     // the job still says what the user asked for
     var job = com.typesafe.config.ConfigFactory.parseString(uncached.jobText(uncached.gridRuns().get(0)));
     assertFalse(job.getBoolean("provpt.train.cache-features"));

@@ -85,6 +85,11 @@ final class Degraded extends SuiteTask {
   }
 
   @Override
+  public java.util.List<String> missingPackages() {
+    return base.missingPackages();
+  }
+
+  @Override
   Source source(long seed, int size, int channels) {
     Source from;
     try {

@@ -48,6 +48,11 @@ final class Digits extends SuiteTask {
   }
 
   @Override
+  public List<String> missingPackages() {
+    return Files.isRegularFile(csv) ? List.of() : List.of(PACKAGE);
+  }
+
+  @Override
   Source source(long seed, int size, int channels) {
     return Source.shared(read(csv, NAME, size));
   }

@@ -43,6 +43,11 @@ public final class LetterFonts {
     return dirs.stream().map(Letters.FontDir::debianPackage).toList();
   }
 
+  /** The Debian packages of {@link #debianPackages()} that are not installed. */
+  public List<String> missingPackages() {
+    return Letters.missingPackages(dirs);
+  }
+
   /**
    * The fonts the letters task with {@code seed} deals to train/val and to test: the same deal as
    * {@code SuiteTasks.named("letters").generate(seed, ...)} makes.

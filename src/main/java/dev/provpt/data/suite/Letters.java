@@ -91,6 +91,17 @@ final class Letters extends SuiteTask {
   }
 
   @Override
+  public List<String> missingPackages() {
+    return missingPackages(dirs);
+  }
+
+  /** The packages of {@code dirs} whose marker file is absent. */
+  static List<String> missingPackages(List<FontDir> dirs) {
+    return dirs.stream().filter(d -> !Files.isRegularFile(d.dir().resolve(d.marker()))).map(FontDir::debianPackage)
+        .toList();
+  }
+
+  @Override
   Source source(long seed, int size, int channels) {
     List<Face> faces = load(dirs, name());
     SplittableRandom random = new SplittableRandom(seed);

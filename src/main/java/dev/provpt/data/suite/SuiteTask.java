@@ -44,6 +44,11 @@ public abstract class SuiteTask {
     return generate(SuiteTasks.SEED, size, channels);
   }
 
+  /** The Debian packages this task's source needs that are not installed (none for a generated task). */
+  public java.util.List<String> missingPackages() {
+    return java.util.List.of();
+  }
+
   /** All images of the task at {@code size}, grey or with {@code channels} channels, in source order. */
   abstract Source source(long seed, int size, int channels);
 

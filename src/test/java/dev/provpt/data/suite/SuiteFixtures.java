@@ -11,7 +11,9 @@ final class SuiteFixtures {
   private SuiteFixtures() {
   }
 
+  /** The splits of {@code task}; the calling test is skipped when the task's Debian package is missing. */
   static SuiteSplits splits(String task) {
+    dev.provpt.DebianPackages.assumeSuiteTask(task);
     return SPLITS.computeIfAbsent(task, name -> SuiteTasks.named(name).generate(28, 1));
   }
 }

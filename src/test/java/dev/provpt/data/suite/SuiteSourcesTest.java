@@ -8,6 +8,7 @@ import dev.provpt.data.DataException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real sources: what a missing Debian package says, and properties of the images themselves. */
 class SuiteSourcesTest {
@@ -21,18 +22,22 @@ class SuiteSourcesTest {
     assertEquals("digits: " + csv + " not found: install the Debian package python3-sklearn", error.getMessage());
     var noisy = assertThrows(DataException.class, () -> Degraded.noisyDigits(new Digits(csv)).generate(1, 28, 1));
     assertEquals("digits-noise: " + error.getMessage(), noisy.getMessage());
+    assertEquals(List.of("python3-sklearn"), Degraded.noisyDigits(new Digits(csv)).missingPackages());
+    assertEquals(List.of(), SuiteTasks.named("count").missingPackages());
   }
 
   @Test
-  void missingFontPackagesAreAllNamed() {
+  void missingFontPackagesAreAllNamed(@TempDir Path installed) throws java.io.IOException {
+    java.nio.file.Files.createFile(installed.resolve("DejaVuSans.ttf")); // present: only its marker is looked at
     List<Letters.FontDir> dirs = List.of(
         new Letters.FontDir("fonts-aenigma", NOWHERE.resolve("aenigma"), "zurklezs.ttf", ".*\\.ttf"),
-        Letters.FONT_DIRS.get(1),
+        new Letters.FontDir("fonts-dejavu-core", installed, "DejaVuSans.ttf", ".*\\.ttf"),
         new Letters.FontDir("fonts-dustin", NOWHERE.resolve("dustin"), "Dustismo.ttf", ".*\\.ttf"));
     var error = assertThrows(DataException.class, () -> Degraded.lowResLetters(new Letters(dirs)).generate(1, 28, 1));
     assertEquals("letters-lowres: letters: " + NOWHERE.resolve("aenigma/zurklezs.ttf") + ", "
         + NOWHERE.resolve("dustin/Dustismo.ttf") + " not found: install the Debian packages fonts-aenigma fonts-dustin",
         error.getMessage());
+    assertEquals(List.of("fonts-aenigma", "fonts-dustin"), Degraded.lowResLetters(new Letters(dirs)).missingPackages());
     var one = assertThrows(DataException.class, () -> new Letters(dirs.subList(0, 1)).generate(1, 28, 1));
     assertTrue(one.getMessage().endsWith("not found: install the Debian package fonts-aenigma"), one.getMessage());
   }
