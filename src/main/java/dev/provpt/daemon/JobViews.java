@@ -42,7 +42,9 @@ final class JobViews {
    * mean_epoch_s, and sweep / run when it belongs to a sweep.
    */
   Map<String, Object> row(JobStore.Job job) {
-    return row(job, new JobTimeline(store.events(job.id())), RunFiles.of(runDirectory.apply(job)));
+    // a job never claimed (fence 0) has only its submission to tell: no query for it
+    JobTimeline timeline = new JobTimeline(job.fence() == 0 ? List.of() : store.events(job.id()));
+    return row(job, timeline, RunFiles.of(runDirectory.apply(job)));
   }
 
   private Map<String, Object> row(JobStore.Job job, JobTimeline timeline, RunFiles files) {

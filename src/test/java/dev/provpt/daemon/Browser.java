@@ -155,9 +155,10 @@ final class Browser implements AutoCloseable {
 
   /** A PNG of the whole page, {@code width} pixels wide. */
   void screenshot(Path file, int width) throws Exception {
-    send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", 800, "deviceScaleFactor", 1,
+    // measured in a short viewport, so that the page's own height is what is left
+    send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", 200, "deviceScaleFactor", 1,
         "mobile", false));
-    int height = eval("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)").asInt();
+    int height = eval("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)").asInt() + 16;
     send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", Math.min(height, 4000),
         "deviceScaleFactor", 1, "mobile", false));
     JsonNode shot = send("Page.captureScreenshot", Map.of("format", "png"));
