@@ -107,9 +107,12 @@ class StatusPageTest {
     assertTrue(sweepRow.contains("pro-vpt | shapes | backbone | 2 | 1 | 3 done"), sweepRow);
   }
 
+  /** Opened with the token in the address's fragment (this time the tab has none): the page keeps it and hides it. */
   private void jobPage(Browser browser, long id) throws Exception {
-    browser.open(url("/jobs/" + id + "/page"));
+    browser.eval("sessionStorage.clear(); true");
+    browser.open(url("/jobs/" + id + "/page#token=" + TOKEN));
     browser.waitFor("document.getElementById('accuracy-chart') && document.querySelectorAll('#events .event').length", WAIT);
+    assertEquals("", browser.text("location.hash"), "the token is taken out of the address bar");
     JsonNode job = get("/status/jobs/" + id);
     assertEquals("done", browser.text("document.getElementById('state').textContent"));
     String facts = browser.text("document.getElementById('facts').innerText");
