@@ -40,7 +40,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * GET  /jobs/N/metrics     its metrics.jsonl
  * GET  /jobs/N/files/NAME  summary.json, config.conf, accuracy.png, distribution.png
  * GET  /cluster            cluster mode: this node, the leader, the oldest member, every member
- * GET  /                   the status page
+ * GET  /status/…           the status pages' read-only views (StatusPages)
+ * GET  /, /jobs/N/page, /sweeps/ID/page   the status pages (no data in them: served without the token)
  * </pre>
  */
 public final class Daemon implements AutoCloseable {
@@ -214,6 +215,7 @@ public final class Daemon implements AutoCloseable {
     private final String token;
     private final java.util.function.Supplier<Map<String, Object>> cluster;
     private final Path sharedRuns;
+    private final StatusPages status;
 
     /** {@code sharedRuns}: in cluster mode, this node's mount of the shared runs directory (else null). */
     Api(JobStore store, ActorRef<JobManager.Command> manager, long maxBytes, String token,
@@ -224,6 +226,7 @@ public final class Daemon implements AutoCloseable {
       this.token = token;
       this.cluster = cluster;
       this.sharedRuns = sharedRuns;
+      this.status = new StatusPages(new JobViews(store, this::runDirectory, java.time.Clock.systemUTC()));
     }
 
     /** Where this node reads a job's files: on a cluster, its own mount of the shared directory. */
@@ -236,7 +239,7 @@ public final class Daemon implements AutoCloseable {
 
     Route routes() {
       Route api = concat(
-          pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, StatusPage.HTML)))),
+          status.data(),
           path("cluster", () -> get(() -> json(StatusCodes.OK, cluster.get()))),
           pathPrefix("jobs", () -> concat(
               pathEnd(() -> concat(
@@ -259,11 +262,12 @@ public final class Daemon implements AutoCloseable {
               json(StatusCodes.PAYLOAD_TOO_LARGE, Map.of("error", "request larger than " + maxBytes + " bytes")))
           .build(), () -> api);
       if (token == null) {
-        return limited;
+        return concat(status.pages(), limited);
       }
-      return optionalHeaderValueByName("Authorization", header -> header.filter(("Bearer " + token)::equals)
+      return concat(status.pages(), optionalHeaderValueByName("Authorization", header -> header
+          .filter(("Bearer " + token)::equals)
           .map(ok -> limited)
-          .orElseGet(() -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "a bearer token is required"))));
+          .orElseGet(() -> json(StatusCodes.UNAUTHORIZED, Map.of("error", "a bearer token is required")))));
     }
 
     private Route submit(String text, Optional<String> key) {
