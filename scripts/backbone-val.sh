@@ -5,6 +5,7 @@
 # recipes (models/README.md).
 #
 #   scripts/backbone-val.sh BACKBONE_DIR [TASK...]     default tasks: digits letters orientation count
+#   scripts/backbone-val.sh pixels [TASK...]           the pixels method's grid instead (no backbone features)
 #
 # Prints one line per task: task, backbone, best val200 accuracy, the grid point that reached it.
 # The runs go to runs/backbone-val/<backbone name>/<task>/ (git-ignored).
@@ -15,9 +16,14 @@ shift
 tasks=("$@")
 [ ${#tasks[@]} -gt 0 ] || tasks=(digits letters orientation count)
 name="$(basename "$backbone")"
+if [ "$backbone" = pixels ]; then
+  choice=(--set 'method="pixels"')
+else
+  choice=(--set "backbone=\"$backbone\"")
+fi
 for task in "${tasks[@]}"; do
   out="runs/backbone-val/$name/$task"
-  ./provpt sweep -c "suite/$task/linear.conf" --set "backbone=\"$backbone\"" --set "out=\"$out\"" \
+  ./provpt sweep -c "suite/$task/linear.conf" "${choice[@]}" --set "out=\"$out\"" \
       --set 'sweep.seeds=[1]' --set "name=\"val-$task\"" >/dev/null
   report="$(ls -t "$out"/*/report.json | head -1)"
   python3 - "$report" "$task" "$name" <<'PY'

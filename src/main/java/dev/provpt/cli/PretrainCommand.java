@@ -33,6 +33,10 @@ final class PretrainCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, description = "HOCON file with a provpt.pretrain section")
   Path configFile;
 
+  @Option(names = "--export-state", description = "export the run's saved state (after its last finished epoch) "
+      + "as the backbone, without training; pretrain.json marks it partial")
+  boolean exportState;
+
   @Option(names = "--set", description = "override, e.g. --set pretrain.epochs=2")
   List<String> overrides = new ArrayList<>();
 
@@ -115,22 +119,27 @@ final class PretrainCommand implements Callable<Integer> {
       List<Map<String, Object>> epochs = new ArrayList<>(saved == null ? List.of() : saved.epochs());
       if (saved != null) {
         pretrainer.restore(saved.variables());
-        System.err.println("resuming after epoch " + epochs.size() + " from " + stateDir);
+        System.err.println((exportState ? "exporting the state after epoch " : "resuming after epoch ")
+            + epochs.size() + " from " + stateDir);
+      } else if (exportState) {
+        throw new IllegalArgumentException("--export-state: no saved state in " + stateDir);
       }
-      pretrainer.train(trainFor, test, recipe, epochs.size(), report -> {
-        System.err.printf("epoch %d: train loss %.4f, train acc %.4f, held-out acc %.4f, lr %.2e, %.0f s%n",
-            report.epoch(), report.trainLoss(), report.trainAccuracy(), report.heldOutAccuracy(),
-            report.lastLearningRate(), report.seconds());
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", report.epoch());
-        line.put("train_loss", report.trainLoss());
-        line.put("train_acc", report.trainAccuracy());
-        line.put("held_out_acc", report.heldOutAccuracy());
-        line.put("learning_rate_end", report.lastLearningRate());
-        line.put("seconds", report.seconds());
-        epochs.add(line);
-        PretrainState.write(stateDir, fingerprint, epochs, pretrainer.state());
-      });
+      if (!exportState) {
+        pretrainer.train(trainFor, test, recipe, epochs.size(), report -> {
+          System.err.printf("epoch %d: train loss %.4f, train acc %.4f, held-out acc %.4f, lr %.2e, %.0f s%n",
+              report.epoch(), report.trainLoss(), report.trainAccuracy(), report.heldOutAccuracy(),
+              report.lastLearningRate(), report.seconds());
+          Map<String, Object> line = new LinkedHashMap<>();
+          line.put("epoch", report.epoch());
+          line.put("train_loss", report.trainLoss());
+          line.put("train_acc", report.trainAccuracy());
+          line.put("held_out_acc", report.heldOutAccuracy());
+          line.put("learning_rate_end", report.lastLearningRate());
+          line.put("seconds", report.seconds());
+          epochs.add(line);
+          PretrainState.write(stateDir, fingerprint, epochs, pretrainer.state());
+        });
+      }
       Backbone.export(out, config, pretrainer.weights());
       finished = epochs;
       testAccuracy = pretrainer.accuracy(test);
@@ -153,6 +162,10 @@ final class PretrainCommand implements Callable<Integer> {
     recipeRecord.put("normalization", config.normalization());
     record.put("recipe", recipeRecord);
     record.put("epochs", finished);
+    if (exportState) {
+      record.put("partial", "exported with --export-state after " + finished.size() + " of " + recipe.epochs()
+          + " epochs");
+    }
     record.put("test_accuracy_in_session", testAccuracy);
     record.put("test_accuracy_exported", exportedAccuracy);
     record.put("seconds", (System.nanoTime() - started) / 1e9);
