@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,15 +31,12 @@ import picocli.CommandLine.Option;
 @Command(name = "pretrain", description = "Train a small ViT on Fashion-MNIST or on generated fractals and glyphs "
     + "and export a backbone SavedModel.")
 final class PretrainCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, description = "HOCON file with a provpt.pretrain section")
-  Path configFile;
-
-  @Option(names = "--set", description = "override, e.g. --set pretrain.epochs=2")
-  List<String> overrides = new ArrayList<>();
+  @Mixin
+  ExperimentOptions experiment = new ExperimentOptions();
 
   @Override
   public Integer call() throws Exception {
-    Settings s = new Settings(ConfigLoader.load(configFile, overrides));
+    Settings s = new Settings(ConfigLoader.load(experiment.file, experiment.overrides));
     String p = "provpt.pretrain.";
     String m = p + "model.";
     VitConfig config = new VitConfig(s.intIn(m + "image-size", 1, 4096), s.intIn(m + "channels", 1, 4),
@@ -157,8 +155,8 @@ final class PretrainCommand implements Callable<Integer> {
     record.put("test_accuracy_exported", exportedAccuracy);
     record.put("seconds", (System.nanoTime() - started) / 1e9);
     record.put("seconds_note", "this process only; a resumed run's earlier epochs are in epochs[].seconds");
-    record.put("command", "provpt pretrain" + (configFile != null ? " -c " + configFile : "")
-        + (overrides.isEmpty() ? "" : " --set " + String.join(" --set ", overrides)));
+    record.put("command", "provpt pretrain" + (experiment.file != null ? " -c " + experiment.file : "")
+        + (experiment.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", experiment.overrides)));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pretrain.json").toFile(), record);
     System.out.printf("exported %s: upstream test accuracy %.4f (%s)%n", out, exportedAccuracy, out.resolve("pretrain.json"));
     return 0;
