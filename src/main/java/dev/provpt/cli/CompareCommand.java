@@ -28,7 +28,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Comparison comparison = new Comparison(Main.experimentOrDefault(experiment.file), experiment.overrides,
+    Comparison comparison = new Comparison(Main.experimentOrDefault(experiment.configFile), experiment.overrides,
         variants.stream().map(Comparison.Variant::parse).toList(), seeds);
     var rows = comparison.run(out, System.err::println);
     System.out.print(comparison.markdown(rows));

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +27,7 @@ final class DaemonCommands {
 
     @Override
     public Integer call() throws Exception {
-      Daemon daemon = Daemon.start(ConfigLoader.load(experiment.file, experiment.overrides));
+      Daemon daemon = Daemon.start(ConfigLoader.load(experiment.configFile, experiment.overrides));
       Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
       System.err.println(daemon.port() > 0 ? "provpt daemon listening on port " + daemon.port()
           : "provpt cluster node started (no api role: no HTTP port)");

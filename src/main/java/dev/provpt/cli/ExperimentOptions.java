@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(resourceBundle = "dev.provpt.cli.ExperimentOptions")
 final class ExperimentOptions {
   @Option(names = {"-c", "--config"}, descriptionKey = "config", description = "experiment file (HOCON)")
-  Path file;
+  Path configFile;
 
   @Option(names = "--set", descriptionKey = "set",
       description = "override a key, e.g. --set train.epochs=5 (the provpt. prefix is optional)")

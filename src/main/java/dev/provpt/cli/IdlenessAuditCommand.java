@@ -41,16 +41,16 @@ final class IdlenessAuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((experiment.file == null) == runDirectories.isEmpty()) {
+    if ((experiment.configFile == null) == runDirectories.isEmpty()) {
       throw new IllegalArgumentException("give either run directories or -c FILE (with --epochs)");
     }
     Path directory = out != null ? out : Path.of("runs", "idleness-audit");
     List<Path> runs = runDirectories;
-    if (experiment.file != null) {
+    if (experiment.configFile != null) {
       if (epochs.isEmpty()) {
         throw new IllegalArgumentException("-c needs --epochs, e.g. --epochs 2,10,30");
       }
-      runs = AuditRunner.tune(experiment.file, experiment.overrides, epochs, seeds, directory, System.err::println);
+      runs = AuditRunner.tune(experiment.configFile, experiment.overrides, epochs, seeds, directory, System.err::println);
     }
     List<IdlenessAudit.CheckpointAudit> audits = new ArrayList<>();
     for (Path run : runs) {
@@ -66,8 +66,8 @@ final class IdlenessAuditCommand implements Callable<Integer> {
 
   private List<String> commandLine() {
     List<String> words = new ArrayList<>();
-    if (experiment.file != null) {
-      words.add("-c " + experiment.file);
+    if (experiment.configFile != null) {
+      words.add("-c " + experiment.configFile);
       experiment.overrides.forEach(o -> words.add("--set " + o));
       words.add("--seeds " + String.join(",", seeds.stream().map(String::valueOf).toList()));
     } else {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Pre-trains a ViT from scratch and exports it as a backbone SavedModel, on Fashion-MNIST
@@ -36,7 +35,7 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = new Settings(ConfigLoader.load(experiment.file, experiment.overrides));
+    Settings s = new Settings(ConfigLoader.load(experiment.configFile, experiment.overrides));
     String p = "provpt.pretrain.";
     String m = p + "model.";
     VitConfig config = new VitConfig(s.intIn(m + "image-size", 1, 4096), s.intIn(m + "channels", 1, 4),
@@ -155,7 +154,7 @@ final class PretrainCommand implements Callable<Integer> {
     record.put("test_accuracy_exported", exportedAccuracy);
     record.put("seconds", (System.nanoTime() - started) / 1e9);
     record.put("seconds_note", "this process only; a resumed run's earlier epochs are in epochs[].seconds");
-    record.put("command", "provpt pretrain" + (experiment.file != null ? " -c " + experiment.file : "")
+    record.put("command", "provpt pretrain" + (experiment.configFile != null ? " -c " + experiment.configFile : "")
         + (experiment.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", experiment.overrides)));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pretrain.json").toFile(), record);
     System.out.printf("exported %s: upstream test accuracy %.4f (%s)%n", out, exportedAccuracy, out.resolve("pretrain.json"));

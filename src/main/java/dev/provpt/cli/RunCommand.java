@@ -14,9 +14,7 @@ import dev.provpt.run.RunService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,9 +40,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    Path file = experiment.file;
+    Path file = experiment.configFile;
     if (resume != null) {
-      if (experiment.file != null || !experiment.overrides.isEmpty() || runDir != null) {
+      if (experiment.configFile != null || !experiment.overrides.isEmpty() || runDir != null) {
         throw new IllegalArgumentException("--resume continues a run with its own config.conf: "
             + "it takes no -c, --set or --run-dir");
       }

@@ -6,7 +6,6 @@ import dev.provpt.sweep.Sweep;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,7 +48,7 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path file = Main.experimentOrDefault(experiment.file);
+    Path file = Main.experimentOrDefault(experiment.configFile);
     Sweep sweep = new Sweep(file, experiment.overrides);
     if (submit && sweep.scheduler() != dev.provpt.sweep.scheduler.Scheduler.GRID) {
       throw new IllegalArgumentException(dev.provpt.sweep.scheduler.Scheduler.KEY + " = " + sweep.scheduler().key

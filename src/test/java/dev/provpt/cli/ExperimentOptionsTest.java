@@ -32,7 +32,7 @@ class ExperimentOptionsTest {
   void theOptionsParseIntoTheMixin() {
     SweepCommand sweep = new SweepCommand();
     new CommandLine(sweep).parseArgs("-c", "suite/x.conf", "--set", "a=1", "--set", "b=2");
-    assertEquals(Path.of("suite/x.conf"), sweep.experiment.file);
+    assertEquals(Path.of("suite/x.conf"), sweep.experiment.configFile);
     assertEquals(List.of("a=1", "b=2"), sweep.experiment.overrides);
   }
 }

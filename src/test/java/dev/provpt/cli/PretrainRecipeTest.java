@@ -39,13 +39,13 @@ class PretrainRecipeTest {
   @Test
   void aHeadThatDoesNotFitTheDataIsRefused() {
     PretrainCommand command = new PretrainCommand();
-    command.experiment.file = Path.of("models/recipes/fractal-glyphs-vit8.conf");
+    command.experiment.configFile = Path.of("models/recipes/fractal-glyphs-vit8.conf");
     command.experiment.overrides = List.of("provpt.pretrain.data.glyphs=false", "provpt.pretrain.out=/nonexistent/never-written");
     var error = assertThrows(SettingsException.class, command::call);
     assertTrue(error.getMessage().startsWith("provpt.pretrain.model.upstream-classes must be 100 (the fractal-glyphs "
         + "data has 100 fractal + 0 glyph classes = 100), got 135"), error.getMessage());
     PretrainCommand fmnist = new PretrainCommand();
-    fmnist.experiment.file = Path.of("models/recipes/fmnist-vit8.conf");
+    fmnist.experiment.configFile = Path.of("models/recipes/fmnist-vit8.conf");
     fmnist.experiment.overrides = List.of("provpt.pretrain.model.upstream-classes=12", "provpt.pretrain.out=/nonexistent/never-written");
     assertThrows(SettingsException.class, fmnist::call);
   }
