@@ -1,43 +1,35 @@
 package dev.provpt.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.provpt.data.Batch;
-import dev.provpt.data.BatchIterator;
-import dev.provpt.data.ImageSet;
-import dev.provpt.data.Normalization;
-import dev.provpt.data.Shapes;
-import dev.provpt.idleness.Estimator;
-import dev.provpt.method.Method;
-import dev.provpt.method.PromptMode;
+import dev.provpt.bench.EpochCostBench;
+import dev.provpt.bench.MemoryBench;
+import dev.provpt.bench.PackingBench;
+import dev.provpt.bench.StepBench;
+import dev.provpt.bench.StepProfile;
+import dev.provpt.bench.Variant;
 import dev.provpt.model.Backbone;
-import dev.provpt.model.Gelu;
-import dev.provpt.model.ModelShape;
 import dev.provpt.model.Precision;
-import dev.provpt.model.PromptedModel;
-import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
 import dev.provpt.model.Xla;
-import dev.provpt.train.TuningSession;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Measures tuning and evaluation throughput. One JSON line per configuration on stdout; Java
- * overhead is the share of a step's wall time spent outside TensorFlow's Session.run (batch
- * assembly, normalisation, tensor creation, feeding and fetching).
+ * Measures tuning and evaluation throughput, memory, epoch cost and sweep packing: the options, then one JSON line
+ * per measured configuration on stdout. The measuring is the {@code bench} package's ({@link StepBench},
+ * {@link MemoryBench}, {@link EpochCostBench}, {@link PackingBench}, {@link StepProfile}).
  */
 @Command(name = "bench", description = "Benchmark training and evaluation steps; prints one JSON line per configuration.")
 final class BenchCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Option(names = "--backbone", description = "backbone directory (default: ${DEFAULT-VALUE})")
   Path backbone = Path.of("models/fmnist-vit8");
 
@@ -127,62 +119,26 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectMapper json = new ObjectMapper();
     if (xla) {
       Xla.enableCpuAutoClustering(); // before the first session of the process runs
     }
-    List<Variant> variants = new ArrayList<>();
-    for (String p : precisions) {
-      Precision precision = Arrays.stream(Precision.values()).filter(v -> v.key.equals(p)).findFirst()
-          .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-              "--precisions: expected fp32 or bf16, got " + p));
-      variants.add(new Variant(precision, Xla.OFF));
-      if (xla) {
-        variants.add(new Variant(precision, Xla.ON));
-      }
-    }
+    List<Variant> variants = variants();
     if (epochCost) {
-      print(json, EpochCostBench.measure(experiment, epochCostEpochs));
+      print(EpochCostBench.measure(experiment, epochCostEpochs));
     }
-    Backbone loaded = backboneBench || profile ? Backbone.load(backbone) : null;
-    if (backboneBench) {
-      for (int perBlock : promptsPerBlock) {
-        for (Map<String, Object> line : measure(backbone.toString(), loaded.config(), loaded.weights(), perBlock, batch,
-            steps, variants, threads)) {
-          print(json, line);
-        }
-      }
-    }
-    if (profile) {
-      for (Variant v : variants) {
-        print(json, StepProfile.measure(backbone.toString(), loaded.config(), loaded.weights(), 4, batch, steps, v,
-            threads, 15));
-      }
-    }
-    VitConfig vitB16 = new VitConfig(224, 3, 16, 768, 12, 12, 3072, Gelu.EXACT, 1e-6, "inception", 0);
-    if (vitb) {
-      VitWeights random = VitWeights.random(vitB16, 1);
-      for (int perBlock : vitbPromptsPerBlock) {
-        for (Map<String, Object> line : measure("vit-b16-shape (random weights)", vitB16, random, perBlock, vitbBatch,
-            vitbSteps, variants, threads)) {
-          print(json, line);
-        }
-      }
-    }
+    steps(variants);
     if (memory && memoryInProcess) {
-      VitWeights random = VitWeights.random(vitB16, 1);
+      VitWeights random = VitWeights.random(StepBench.VIT_B16, 1);
       for (int b : memoryBatches) {
         for (Variant v : variants) {
-          print(json, peakMemory("vit-b16-shape (random weights)", vitB16, random, memoryPromptsPerBlock, b, v,
+          print(MemoryBench.peak(StepBench.VIT_B16_NAME, StepBench.VIT_B16, random, memoryPromptsPerBlock, b, v,
               threads));
         }
       }
     } else if (memory) {
-      // one fresh process per configuration: freed memory stays resident in a process (TensorFlow's and
-      // the C library's allocators keep it), so a second configuration's peak would hide under the first's
       for (int b : memoryBatches) {
         for (Variant v : variants) {
-          memoryInChild(b, v);
+          MemoryBench.inFreshJvm(Main.class.getName(), memoryChildArgs(b, v), b, v).forEach(System.out::println);
         }
       }
     }
@@ -190,260 +146,68 @@ final class BenchCommand implements Callable<Integer> {
       int cores = Runtime.getRuntime().availableProcessors();
       List<String> layouts = packingLayouts != null ? packingLayouts
           : List.of("1x" + cores, cores + "x1", 2 * cores + "x1");
-      print(json, PackingBench.measure(experiment, layouts,
+      print(PackingBench.measure(experiment, layouts,
           PackingBench.methods(packingMix == null ? List.of() : packingMix, packingRuns), packingEpochs));
     }
     return 0;
   }
 
-  /** One configuration of the tuning graph measured side by side with the others. */
-  record Variant(Precision precision, Xla xla) {
-    String label() {
-      return precision.key + (xla == Xla.ON ? "+xla" : "");
+  /** --precisions, each also with XLA on under --xla. */
+  private List<Variant> variants() {
+    List<Variant> variants = new ArrayList<>();
+    for (String p : precisions) {
+      Precision precision = Arrays.stream(Precision.values()).filter(v -> v.key.equals(p)).findFirst()
+          .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+              "--precisions: expected fp32 or bf16, got " + p));
+      variants.add(new Variant(precision, Xla.OFF));
+      if (xla) {
+        variants.add(new Variant(precision, Xla.ON));
+      }
+    }
+    return variants;
+  }
+
+  /** The step benchmarks: --backbone's, its kernel profile under --profile, then the ViT-B/16 shape's. */
+  private void steps(List<Variant> variants) throws Exception {
+    Backbone loaded = backboneBench || profile ? Backbone.load(backbone) : null;
+    if (backboneBench) {
+      for (int perBlock : promptsPerBlock) {
+        StepBench.measure(backbone.toString(), loaded.config(), loaded.weights(), perBlock, batch, steps, variants,
+            threads).forEach(BenchCommand::print);
+      }
+    }
+    if (profile) {
+      for (Variant v : variants) {
+        print(StepProfile.measure(backbone.toString(), loaded.config(), loaded.weights(), 4, batch, steps, v,
+            threads, 15));
+      }
+    }
+    if (vitb) {
+      VitWeights random = VitWeights.random(StepBench.VIT_B16, 1);
+      for (int perBlock : vitbPromptsPerBlock) {
+        StepBench.measure(StepBench.VIT_B16_NAME, StepBench.VIT_B16, random, perBlock, vitbBatch, vitbSteps, variants,
+            threads).forEach(BenchCommand::print);
+      }
     }
   }
 
-  private static void print(ObjectMapper json, Map<String, Object> line) {
+  /** This command's options that make a child process measure one memory configuration (--memory-in-process). */
+  private List<String> memoryChildArgs(int batchSize, Variant variant) {
+    List<String> args = new ArrayList<>(List.of("bench", "--memory-in-process", "--no-epoch-cost",
+        "--no-backbone-bench", "--no-vitb", "--precisions", variant.precision().key, "--memory-batches",
+        Integer.toString(batchSize), "--memory-prompts-per-block", Integer.toString(memoryPromptsPerBlock),
+        "--threads", Integer.toString(threads)));
+    if (variant.xla() == Xla.ON) {
+      args.add("--xla"); // measures the precision both without and with XLA: the XLA line is kept
+    }
+    return args;
+  }
+
+  private static void print(Map<String, Object> line) {
     try {
-      System.out.println(json.writeValueAsString(line));
+      System.out.println(JSON.writeValueAsString(line));
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** What one measured model tunes: a method and the idleness estimators its steps measure. */
-  record Tuned(Method method, Set<Estimator> estimators, String label) {}
-
-  /**
-   * With prompts: VPT-Deep (no idleness signal), PRO-VPT with its default estimator, and PRO-VPT measuring every
-   * estimator (the idleness audit's runs, and every run's step before a graph held only its own estimator's
-   * gates); without: the linear probe.
-   */
-  static List<Tuned> tuned(int perBlock) {
-    if (perBlock == 0) {
-      return List.of(new Tuned(Method.LINEAR, Set.of(), Method.LINEAR.key));
-    }
-    Estimator own = Estimator.INPUT_GATE;
-    return List.of(new Tuned(Method.VPT_DEEP, Set.of(), Method.VPT_DEEP.key),
-        new Tuned(Method.PRO_VPT, Set.of(own), Method.PRO_VPT.key + " (" + own.key + ")"),
-        new Tuned(Method.PRO_VPT, Set.of(Estimator.values()), Method.PRO_VPT.key + " (every estimator)"));
-  }
-
-  /**
-   * Every variant's train step and eval throughput on one configuration for each of {@link #tuned}: the models
-   * are built first, then their steps interleaved (each round in a rotated order) on the same batches, so that
-   * the load of this shared machine falls on all of them alike; ratios are to the first model.
-   */
-  static List<Map<String, Object>> measure(String name, VitConfig c, VitWeights weights, int perBlock, int batch,
-      int steps, List<Variant> precisions, int threads) {
-    ImageSet data = randomImages(c, batch * 2, 100);
-    Normalization normalization = Normalization.of("none", c.channels());
-    PromptMode mode = perBlock > 0 ? PromptMode.DEEP : PromptMode.NONE;
-    int prompts = perBlock * c.depth();
-    List<Tuned> methods = tuned(perBlock);
-    List<Variant> variants = new ArrayList<>();
-    List<Tuned> methodOf = new ArrayList<>();
-    for (Variant variant : precisions) {
-      for (Tuned method : methods) {
-        variants.add(variant);
-        methodOf.add(method);
-      }
-    }
-    int n = variants.size();
-    List<PromptedModel> models = new ArrayList<>();
-    double[] buildSeconds = new double[n];
-    try {
-      for (int v = 0; v < n; v++) {
-        long buildStart = System.nanoTime();
-        Method method = methodOf.get(v).method();
-        models.add(PromptedModel.create(c, weights, new ModelShape(10, prompts, method.layout(), method.headInput(),
-            methodOf.get(v).estimators()), hyper(variants.get(v), threads), 1));
-        buildSeconds[v] = (System.nanoTime() - buildStart) / 1e9;
-      }
-      int[] assignment = mode == PromptMode.DEEP ? TuningSession.uniformAssignment(c.depth(), perBlock) : new int[0];
-      // warm-up: the first calls pay for graph optimisation (and XLA compilation) and memory allocation
-      double[] firstStepSeconds = new double[n];
-      for (int i = 0; i < 2; i++) {
-        Batch b = BatchIterator.shuffled(data, batch, normalization, 1, i).next();
-        for (int v = 0; v < n; v++) {
-          long t = System.nanoTime();
-          models.get(v).train(b.images(), b.labels(), b.size(), assignment, i);
-          if (i == 0) {
-            firstStepSeconds[v] = (System.nanoTime() - t) / 1e9;
-          }
-          models.get(v).evaluate(b.images(), b.labels(), b.size(), assignment);
-        }
-      }
-      long[] trainNanos = new long[n];
-      long[] trainSession = new long[n];
-      long[] evalNanos = new long[n];
-      long[] evalSession = new long[n];
-      for (int i = 0; i < steps; i++) {
-        Batch b = BatchIterator.shuffled(data, batch, normalization, 2, i).next();
-        for (int k = 0; k < n; k++) {
-          int v = (i + k) % n;
-          long session = models.get(v).sessionNanos();
-          long t = System.nanoTime();
-          models.get(v).train(b.images(), b.labels(), b.size(), assignment, i);
-          trainNanos[v] += System.nanoTime() - t;
-          trainSession[v] += models.get(v).sessionNanos() - session;
-        }
-      }
-      for (int i = 0; i < steps; i++) {
-        Batch b = BatchIterator.shuffled(data, batch, normalization, 3, i).next();
-        for (int k = 0; k < n; k++) {
-          int v = (i + k) % n;
-          long session = models.get(v).sessionNanos();
-          long t = System.nanoTime();
-          models.get(v).evaluate(b.images(), b.labels(), b.size(), assignment);
-          evalNanos[v] += System.nanoTime() - t;
-          evalSession[v] += models.get(v).sessionNanos() - session;
-        }
-      }
-      List<Map<String, Object>> lines = new ArrayList<>();
-      for (int v = 0; v < n; v++) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("model", name);
-        line.put("method", methodOf.get(v).label());
-        line.put("architecture", c.describe());
-        line.put("precision", models.get(v).precision().key);
-        line.put("xla", variants.get(v).xla().key);
-        line.put("batch", batch);
-        line.put("prompts_per_block", perBlock);
-        line.put("tokens_per_block", c.baseTokens() + perBlock);
-        line.put("train_step_ms", round(trainNanos[v] / 1e6 / steps));
-        line.put("train_images_per_s", round(batch * steps / (trainNanos[v] / 1e9)));
-        line.put("eval_images_per_s", round(batch * steps / (evalNanos[v] / 1e9)));
-        String first = variants.get(0).label() + (methods.size() > 1 ? "_" + methodOf.get(0).method().key : "");
-        line.put("train_speedup_vs_" + first, round((double) trainNanos[0] / trainNanos[v]));
-        line.put("eval_speedup_vs_" + first, round((double) evalNanos[0] / evalNanos[v]));
-        line.put("java_overhead_pct", round(100.0 * (trainNanos[v] - trainSession[v]) / trainNanos[v]));
-        line.put("eval_java_overhead_pct", round(100.0 * (evalNanos[v] - evalSession[v]) / evalNanos[v]));
-        line.put("graph_build_s", round(buildSeconds[v]));
-        line.put("first_step_s", round(firstStepSeconds[v]));
-        line.put("peak_rss_mb", peakRssMb());
-        line.put("steps", steps);
-        line.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        lines.add(line);
-      }
-      return lines;
-    } finally {
-      models.forEach(PromptedModel::close);
-    }
-  }
-
-  private void memoryInChild(int batchSize, Variant variant) throws Exception {
-    String javaCommand = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(javaCommand));
-    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-Xmx")).toList());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
-        "--memory-in-process", "--no-epoch-cost", "--no-backbone-bench", "--no-vitb",
-        "--precisions", variant.precision().key, "--memory-batches", Integer.toString(batchSize),
-        "--memory-prompts-per-block", Integer.toString(memoryPromptsPerBlock), "--threads", Integer.toString(threads)));
-    if (variant.xla() == Xla.ON) {
-      command.add("--xla"); // measures the precision both without and with XLA: keep the XLA line only
-    }
-    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    List<String> out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-        .lines().filter(l -> l.startsWith("{")).toList();
-    if (child.waitFor() != 0) {
-      throw new IllegalStateException("memory benchmark process for batch " + batchSize + ", " + variant.label()
-          + " failed with exit code " + child.exitValue());
-    }
-    for (String line : out) {
-      if (line.contains("\"xla\":\"" + variant.xla().key + "\"")) {
-        System.out.println(line);
-      }
-    }
-  }
-
-  static PromptedModel.Hyper hyper(Variant variant, int threads) {
-    return new PromptedModel.Hyper(0.01f, 0.9f, 1e-4f, 0.25f, 0.1f, threads, variant.precision(), variant.xla());
-  }
-
-  /**
-   * Peak RSS of building one VPT-Deep tuning model and running one training step and one
-   * evaluation: the process's high-water mark is reset first (/proc/self/clear_refs), so the figure
-   * is this configuration's peak; {@code rss_before_mb} is what the process held when it started.
-   */
-  static Map<String, Object> peakMemory(String name, VitConfig c, VitWeights weights, int perBlock, int batch,
-      Variant variant, int threads) {
-    ImageSet data = randomImages(c, batch, 100);
-    Normalization normalization = Normalization.of("none", c.channels());
-    System.gc();
-    boolean reset = resetPeakRss();
-    long before = rssMb();
-    Map<String, Object> line = new LinkedHashMap<>();
-    try (PromptedModel model = PromptedModel.create(c, weights, new ModelShape(10, perBlock * c.depth(),
-        PromptMode.DEEP, dev.provpt.method.HeadInput.BACKBONE, java.util.Set.of()), hyper(variant, threads), 1)) {
-      int[] assignment = TuningSession.uniformAssignment(c.depth(), perBlock);
-      Batch b = BatchIterator.shuffled(data, batch, normalization, 1, 0).next();
-      long t = System.nanoTime();
-      model.train(b.images(), b.labels(), b.size(), assignment, 0);
-      double trainSeconds = (System.nanoTime() - t) / 1e9;
-      model.evaluate(b.images(), b.labels(), b.size(), assignment);
-      line.put("benchmark", "memory");
-      line.put("model", name);
-      line.put("precision", model.precision().key);
-      line.put("xla", variant.xla().key);
-      line.put("batch", batch);
-      line.put("prompts_per_block", perBlock);
-      line.put("peak_rss_mb", reset ? peakRssMb() : -1);
-      line.put("rss_before_mb", before);
-      line.put("first_train_step_s", round(trainSeconds));
-      line.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-    }
-    return line;
-  }
-
-  static ImageSet randomImages(VitConfig c, int n, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] pixels = new float[n * c.imageSize() * c.imageSize() * c.channels()];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = random.nextFloat();
-    }
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = i % 10;
-    }
-    return new ImageSet("bench", c.imageSize(), c.imageSize(), c.channels(), pixels, labels, 10, Shapes.CLASS_NAMES);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 100) / 100.0;
-  }
-
-  /** Peak resident set size of this process (VmHWM), or -1 where /proc is not available. */
-  static long peakRssMb() {
-    return statusMb("VmHWM:");
-  }
-
-  /** Resident set size of this process now (VmRSS), or -1. */
-  static long rssMb() {
-    return statusMb("VmRSS:");
-  }
-
-  private static long statusMb(String key) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(key)) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        }
-      }
-    } catch (Exception e) {
-      return -1;
-    }
-    return -1;
-  }
-
-  /** Resets VmHWM to the current RSS (Linux: "5" into /proc/self/clear_refs); false where that is not possible. */
-  static boolean resetPeakRss() {
-    try {
-      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-      return true;
-    } catch (Exception e) {
-      return false;
     }
   }
 }

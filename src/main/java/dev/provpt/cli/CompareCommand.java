@@ -6,17 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Methods side by side on one task over seeds. */
 @Command(name = "compare", description = {"Run variants of one experiment with every seed and tabulate test",
     "accuracy (mean ± std, paired differences to the first variant). Finished runs are reused."})
 final class CompareCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, description = "experiment file (default: application.conf)")
-  Path configFile;
-
-  @Option(names = "--set", description = "override a key for every variant")
-  List<String> overrides = new ArrayList<>();
+  @Mixin
+  ExperimentOptions experiment = new ExperimentOptions();
 
   @Option(names = "--variant", required = true,
       description = "NAME:key=value,key=value, e.g. vpt-deep:method=vpt-deep (repeat; the first is the reference)")
@@ -30,7 +28,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Comparison comparison = new Comparison(Main.experimentOrDefault(configFile), overrides,
+    Comparison comparison = new Comparison(Main.experimentOrDefault(experiment.configFile), experiment.overrides,
         variants.stream().map(Comparison.Variant::parse).toList(), seeds);
     var rows = comparison.run(out, System.err::println);
     System.out.print(comparison.markdown(rows));

@@ -9,10 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,15 +22,12 @@ final class DaemonCommands {
 
   @Command(name = "serve", description = "Run the training daemon: job queue, HTTP API, status page.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--set", description = "override, e.g. --set daemon.port=9000")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = {"-c", "--config"}, description = "a file with provpt.daemon / provpt.cluster settings")
-    Path configFile;
+    @Mixin
+    ExperimentOptions experiment = new ExperimentOptions();
 
     @Override
     public Integer call() throws Exception {
-      Daemon daemon = Daemon.start(ConfigLoader.load(configFile, overrides));
+      Daemon daemon = Daemon.start(ConfigLoader.load(experiment.configFile, experiment.overrides));
       Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
       System.err.println(daemon.port() > 0 ? "provpt daemon listening on port " + daemon.port()
           : "provpt cluster node started (no api role: no HTTP port)");

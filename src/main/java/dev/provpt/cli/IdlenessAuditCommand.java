@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,11 +21,8 @@ final class IdlenessAuditCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN_DIR", arity = "0..*", description = "run directories whose kept checkpoints to audit")
   List<Path> runDirectories = new ArrayList<>();
 
-  @Option(names = {"-c", "--config"}, description = "tune this experiment first (with --epochs and --seeds)")
-  Path configFile;
-
-  @Option(names = "--set", description = "override a key of the experiment, e.g. --set pro-vpt.idleness=attention-gate")
-  List<String> overrides = new ArrayList<>();
+  @Mixin
+  ExperimentOptions experiment = new ExperimentOptions();
 
   @Option(names = "--epochs", split = ",", description = "epochs to audit (with -c: also how long to tune), e.g. 2,10,30")
   List<Integer> epochs = new ArrayList<>();
@@ -43,16 +41,16 @@ final class IdlenessAuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((configFile == null) == runDirectories.isEmpty()) {
+    if ((experiment.configFile == null) == runDirectories.isEmpty()) {
       throw new IllegalArgumentException("give either run directories or -c FILE (with --epochs)");
     }
     Path directory = out != null ? out : Path.of("runs", "idleness-audit");
     List<Path> runs = runDirectories;
-    if (configFile != null) {
+    if (experiment.configFile != null) {
       if (epochs.isEmpty()) {
         throw new IllegalArgumentException("-c needs --epochs, e.g. --epochs 2,10,30");
       }
-      runs = AuditRunner.tune(configFile, overrides, epochs, seeds, directory, System.err::println);
+      runs = AuditRunner.tune(experiment.configFile, experiment.overrides, epochs, seeds, directory, System.err::println);
     }
     List<IdlenessAudit.CheckpointAudit> audits = new ArrayList<>();
     for (Path run : runs) {
@@ -68,9 +66,9 @@ final class IdlenessAuditCommand implements Callable<Integer> {
 
   private List<String> commandLine() {
     List<String> words = new ArrayList<>();
-    if (configFile != null) {
-      words.add("-c " + configFile);
-      overrides.forEach(o -> words.add("--set " + o));
+    if (experiment.configFile != null) {
+      words.add("-c " + experiment.configFile);
+      experiment.overrides.forEach(o -> words.add("--set " + o));
       words.add("--seeds " + String.join(",", seeds.stream().map(String::valueOf).toList()));
     } else {
       runDirectories.forEach(r -> words.add(r.toString()));

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,19 +31,16 @@ import picocli.CommandLine.Option;
 @Command(name = "pretrain", description = "Train a small ViT on Fashion-MNIST or on generated fractals and glyphs "
     + "and export a backbone SavedModel.")
 final class PretrainCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, description = "HOCON file with a provpt.pretrain section")
-  Path configFile;
+  @Mixin
+  ExperimentOptions experiment = new ExperimentOptions();
 
   @Option(names = "--export-state", description = "export the run's saved state (after its last finished epoch) "
       + "as the backbone, without training; pretrain.json marks it partial")
   boolean exportState;
 
-  @Option(names = "--set", description = "override, e.g. --set pretrain.epochs=2")
-  List<String> overrides = new ArrayList<>();
-
   @Override
   public Integer call() throws Exception {
-    Settings s = new Settings(ConfigLoader.load(configFile, overrides));
+    Settings s = new Settings(ConfigLoader.load(experiment.configFile, experiment.overrides));
     String p = "provpt.pretrain.";
     String m = p + "model.";
     VitConfig config = new VitConfig(s.intIn(m + "image-size", 1, 4096), s.intIn(m + "channels", 1, 4),
@@ -170,8 +168,8 @@ final class PretrainCommand implements Callable<Integer> {
     record.put("test_accuracy_exported", exportedAccuracy);
     record.put("seconds", (System.nanoTime() - started) / 1e9);
     record.put("seconds_note", "this process only; a resumed run's earlier epochs are in epochs[].seconds");
-    record.put("command", "provpt pretrain" + (configFile != null ? " -c " + configFile : "")
-        + (overrides.isEmpty() ? "" : " --set " + String.join(" --set ", overrides)));
+    record.put("command", "provpt pretrain" + (experiment.configFile != null ? " -c " + experiment.configFile : "")
+        + (experiment.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", experiment.overrides)));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pretrain.json").toFile(), record);
     System.out.printf("exported %s: upstream test accuracy %.4f (%s)%n", out, exportedAccuracy, out.resolve("pretrain.json"));
     return 0;

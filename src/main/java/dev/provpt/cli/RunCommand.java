@@ -14,23 +14,19 @@ import dev.provpt.run.RunService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs one experiment from a HOCON file. */
 @Command(name = "run", description = "Run an experiment from a HOCON file (default: ./application.conf).")
 final class RunCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, description = "experiment file (default: application.conf if present)")
-  Path configFile;
-
-  @Option(names = "--set", description = "override a key, e.g. --set train.epochs=5 (the provpt. prefix is optional)")
-  List<String> overrides = new ArrayList<>();
+  @Mixin
+  ExperimentOptions experiment = new ExperimentOptions();
 
   @Option(names = "--run-dir", description = "write into this directory instead of <out>/<name>-<time>")
   Path runDir;
@@ -44,9 +40,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    Path file = configFile;
+    Path file = experiment.configFile;
     if (resume != null) {
-      if (configFile != null || !overrides.isEmpty() || runDir != null) {
+      if (experiment.configFile != null || !experiment.overrides.isEmpty() || runDir != null) {
         throw new IllegalArgumentException("--resume continues a run with its own config.conf: "
             + "it takes no -c, --set or --run-dir");
       }
@@ -57,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     } else {
       file = Main.experimentOrDefault(file);
     }
-    var config = ConfigLoader.load(file, overrides);
+    var config = ConfigLoader.load(file, experiment.overrides);
     ExperimentSettings settings = ExperimentSettings.from(config);
     PreparedRun prepared = RunService.prepare(settings);
     RunDirectory dir = resume != null ? RunDirectory.at(resume)

@@ -6,21 +6,18 @@ import dev.provpt.sweep.Sweep;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs [PRO-VPT]'s protocol over provpt.sweep's grid and seeds. */
 @Command(name = "sweep", description = "Grid on train/val, then the best setting on train+val over seeds: test mean ± std.")
 final class SweepCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, description = "experiment file with a provpt.sweep section (default: application.conf)")
-  Path configFile;
-
-  @Option(names = "--set", description = "override a key, e.g. --set sweep.seeds=[1,2]")
-  List<String> overrides = new ArrayList<>();
+  @Mixin
+  ExperimentOptions experiment = new ExperimentOptions();
 
   @Option(names = "--dry-run", description = "list the runs the sweep expands into, run nothing")
   boolean dryRun;
@@ -51,8 +48,8 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path file = Main.experimentOrDefault(configFile);
-    Sweep sweep = new Sweep(file, overrides);
+    Path file = Main.experimentOrDefault(experiment.configFile);
+    Sweep sweep = new Sweep(file, experiment.overrides);
     if (submit && sweep.scheduler() != dev.provpt.sweep.scheduler.Scheduler.GRID) {
       throw new IllegalArgumentException(dev.provpt.sweep.scheduler.Scheduler.KEY + " = " + sweep.scheduler().key
           + " runs in one process only (provpt sweep without --submit); a daemon trains every grid point: "
@@ -60,8 +57,8 @@ final class SweepCommand implements Callable<Integer> {
     }
     if (submit || collect) {
       return new SweepJobs(sweep, url, partial).run(submit, configs, out != null ? out
-          : ExperimentSettings.from(ConfigLoader.load(file, overrides)).out().resolve(
-              ExperimentSettings.from(ConfigLoader.load(file, overrides)).name() + "-sweep-" + sweep.id()));
+          : ExperimentSettings.from(ConfigLoader.load(file, experiment.overrides)).out().resolve(
+              ExperimentSettings.from(ConfigLoader.load(file, experiment.overrides)).name() + "-sweep-" + sweep.id()));
     }
     if (dryRun) {
       sweep.gridRuns().forEach(r -> System.out.println(r.name() + " " + r.overrides()));
@@ -73,7 +70,7 @@ final class SweepCommand implements Callable<Integer> {
       }
       return 0;
     }
-    ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.load(file, overrides));
+    ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.load(file, experiment.overrides));
     Path directory = settings.out().resolve(settings.name() + "-sweep-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Map<String, Object> report = sweep.run(directory, configs, System.err::println);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.sweep.Sweep;
+import dev.provpt.sweep.SweepReport;
 import dev.provpt.sweep.scheduler.GridCurves;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ final class SweepJobs {
       throw new IllegalArgumentException("sweep " + sweep.id() + ": the final runs are not done yet ("
           + states(allFinals, jobs) + "); provpt sweep --submit queues them once the grid is done");
     }
-    Map<String, Object> report = sweep.report(reportDirectory, gridRows, finalRows, best,
+    Map<String, Object> report = SweepReport.write(sweep, reportDirectory, gridRows, finalRows, best,
         Map.of(GridCurves.KEY, curves(grid, jobs)));
     for (Sweep.RunSpec spec : finals) {
       copyFiles(jobs.get(sweep.key(spec)), reportDirectory.resolve(spec.name()));

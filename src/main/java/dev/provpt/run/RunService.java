@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -54,11 +53,6 @@ public final class RunService {
     TuningSetup.normalization(settings, backbone.config()); // a misfit normalisation fails here, not in the Tuner
     Split split = PreparedCache.split(settings.data(), settings.seed(), backbone.config());
     return new PreparedRun(settings, backbone, split);
-  }
-
-  /** {@link #prepare} on {@code executor}: how actors load a run without blocking their handlers. */
-  public static CompletableFuture<PreparedRun> prepareAsync(ExperimentSettings settings, Executor executor) {
-    return CompletableFuture.supplyAsync(() -> prepare(settings), executor);
   }
 
   /**

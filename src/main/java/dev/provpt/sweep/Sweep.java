@@ -1,12 +1,6 @@
 package dev.provpt.sweep;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigRenderOptions;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.Settings;
@@ -14,7 +8,6 @@ import dev.provpt.config.SettingsException;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
-import dev.provpt.stats.Moments;
 import dev.provpt.sweep.scheduler.AshaSettings;
 import dev.provpt.sweep.scheduler.GridCurves;
 import dev.provpt.sweep.scheduler.Scheduler;
@@ -22,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +42,6 @@ public final class Sweep {
   /** A final-stage variant: its name and its overrides (key=value, relative to provpt), in file order. */
   public record Variant(String name, List<String> overrides) {}
 
-  /** Keys a variant may not set: the sweep sets them for every run. */
-  private static final List<String> SWEEP_KEYS = List.of("seed", "train.base-lr", "train.weight-decay",
-      "data.train-on-train-val", "sweep");
-
   private final Path experiment;
   private final List<String> baseOverrides;
   private final List<Double> learningRates;
@@ -78,7 +66,7 @@ public final class Sweep {
     if (learningRates.isEmpty() || weightDecays.isEmpty() || seeds.isEmpty()) {
       throw new SettingsException("provpt.sweep.base-lr, weight-decay and seeds must each list at least one value");
     }
-    variants = variantsOf(config);
+    variants = SweepVariants.of(config);
     baseMethod = ExperimentSettings.from(config).method().key;
     scheduler = s.oneOf(Scheduler.KEY, Scheduler.class, c -> c.key);
     asha = AshaSettings.from(config);
@@ -94,46 +82,6 @@ public final class Sweep {
         throw new SettingsException("sweep variant " + v.name() + ": " + e.getMessage());
       }
     }
-  }
-
-  /** provpt.sweep.variants in the order they are written (by line), each flattened to key=value overrides. */
-  static List<Variant> variantsOf(Config config) {
-    if (!config.hasPath(ConfigLoader.VARIANTS)) {
-      return List.of();
-    }
-    ConfigObject object;
-    try {
-      object = config.getObject(ConfigLoader.VARIANTS);
-    } catch (ConfigException e) {
-      throw new SettingsException(ConfigLoader.VARIANTS + " must be an object, name -> overrides: " + e.getMessage());
-    }
-    List<String> names = new ArrayList<>(object.keySet());
-    names.sort(Comparator.<String>comparingInt(n -> Math.max(0, object.get(n).origin().lineNumber()))
-        .thenComparing(n -> String.valueOf(object.get(n).origin().filename())).thenComparing(n -> n));
-    List<Variant> variants = new ArrayList<>();
-    for (String name : names) {
-      String where = ConfigLoader.VARIANTS + "." + name;
-      if (!name.matches("[a-z0-9][a-z0-9._-]*") || name.startsWith("grid-") || name.startsWith("final-")) {
-        throw new SettingsException(where + ": a variant's name must be lower-case letters, digits, '.', '_', '-' "
-            + "and not start with grid- or final- (it names run directories <variant>-seed<N>)");
-      }
-      if (!(object.get(name) instanceof ConfigObject overrides)) {
-        throw new SettingsException(where + " must be an object of overrides, e.g. { method = pro-vpt }");
-      }
-      List<String> list = new ArrayList<>();
-      for (var entry : overrides.toConfig().entrySet()) {
-        String key = entry.getKey();
-        for (String reserved : SWEEP_KEYS) {
-          if (key.equals(reserved) || key.startsWith(reserved + ".")) {
-            throw new SettingsException(where + "." + key + ": a variant cannot set " + reserved
-                + " (the sweep sets it for every run)");
-          }
-        }
-        list.add(key + "=" + entry.getValue().render(ConfigRenderOptions.concise()));
-      }
-      variants.add(new Variant(name, List.copyOf(list)));
-    }
-    return List.copyOf(variants);
   }
 
   /** The final-stage variants (empty: the experiment itself). */
@@ -230,8 +178,8 @@ public final class Sweep {
   }
 
   /**
-   * Runs the whole protocol under {@code directory}; writes report.json, report.md, commands.txt and the ready
-   * experiment files (into {@code configs}, by default {@code directory/configs}); returns report.json's content.
+   * Runs the whole protocol under {@code directory}; writes report.json and report.md ({@link SweepReport}),
+   * commands.txt and the ready experiment files (into {@code configs}, by default {@code directory/configs}); returns report.json's content.
    */
   public Map<String, Object> run(Path directory, Path configs, Consumer<String> progress) throws IOException {
     Files.createDirectories(directory);
@@ -257,7 +205,7 @@ public final class Sweep {
     double lr = ((Number) best.get("base_lr")).doubleValue();
     double wd = ((Number) best.get("weight_decay")).doubleValue();
     List<Map<String, Object>> finals = runAll(directory, finalRuns(lr, wd), progress);
-    Map<String, Object> report = report(directory, grid, finals, best, evidence);
+    Map<String, Object> report = SweepReport.write(this, directory, grid, finals, best, evidence);
     new ReadyConfigs(this).write(configs != null ? configs : directory.resolve("configs"), best);
     Files.writeString(directory.resolve("commands.txt"), "# the runs in this directory (grid-*: the search, "
         + "on train/val; the others: the final runs, on train+val)\n" + command("sweep") + "\n");
@@ -348,12 +296,10 @@ public final class Sweep {
             .setFormatted(true));
   }
 
-  /** One row of the report: a run's name, its settings that vary, and its accuracies from its summary. */
-  public static Map<String, Object> row(String name, ExperimentSettings settings, Map<String, Object> summary) {
-    return row(new RunSpec(name, List.of()), settings, summary);
-  }
-
-  /** The same, with the run's variant (when it has one). */
+  /**
+   * One row of the report: a run's name (and its variant and method, when it has a variant), its settings that vary,
+   * and its accuracies from its summary.
+   */
   public static Map<String, Object> row(RunSpec spec, ExperimentSettings settings, Map<String, Object> summary) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("run", spec.name());
@@ -368,76 +314,6 @@ public final class Sweep {
     Object test = summary.get("test_acc");
     row.put("test_acc", test == null ? null : ((Number) test).doubleValue());
     return row;
-  }
-
-  /** Writes report.json and report.md under {@code directory} from the grid's and the final runs' rows. */
-  public Map<String, Object> report(Path directory, List<Map<String, Object>> grid, List<Map<String, Object>> finals)
-      throws IOException {
-    return report(directory, grid, finals, best(grid), Map.of());
-  }
-
-  /**
-   * As above, with the grid's choice {@code best} and {@code evidence} written after the grid rows: the grid runs'
-   * curves ({@link GridCurves#KEY}) and, when ASHA searched the grid, its section ({@code asha}).
-   */
-  public Map<String, Object> report(Path directory, List<Map<String, Object>> grid, List<Map<String, Object>> finals,
-      Map<String, Object> best, Map<String, Object> evidence) throws IOException {
-    Files.createDirectories(directory);
-    double lr = ((Number) best.get("base_lr")).doubleValue();
-    double wd = ((Number) best.get("weight_decay")).doubleValue();
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("experiment", experiment == null ? null : experiment.toString());
-    report.put("sweep_id", id());
-    Map<String, Object> chosen = new LinkedHashMap<>(); // in this order in every report, not Map.of's
-    chosen.put("base_lr", lr);
-    chosen.put("weight_decay", wd);
-    chosen.put("val_acc", best.get("best_val_acc"));
-    report.put("chosen", chosen);
-    if (variants.isEmpty()) {
-      List<Double> testAccuracies = testAccuracies(finals);
-      report.put("test_acc_mean", Moments.mean(testAccuracies));
-      report.put("test_acc_std", Moments.sampleStd(testAccuracies));
-      report.put("test_acc_per_seed", testAccuracies);
-    } else {
-      report.put("grid_searched_with", "the base experiment (method " + baseMethod + "), once; its choice is shared "
-          + "by every variant");
-      List<Map<String, Object>> rows = new ArrayList<>();
-      List<String> pending = new ArrayList<>();
-      for (Variant v : variants) {
-        List<Double> test = testAccuracies(finals.stream().filter(r -> v.name().equals(r.get("variant"))).toList());
-        if (test.isEmpty()) {
-          pending.add(v.name()); // collected with --partial before its runs were done
-          continue;
-        }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("variant", v.name());
-        row.put("overrides", v.overrides());
-        row.put("test_acc_mean", Moments.mean(test));
-        row.put("test_acc_std", Moments.sampleStd(test));
-        row.put("test_acc_per_seed", test);
-        rows.add(row);
-      }
-      report.put("variants", rows);
-      if (!pending.isEmpty()) {
-        report.put("pending_variants", pending);
-      }
-    }
-    report.put("seeds", seeds);
-    report.put("grid", grid);
-    report.putAll(evidence);
-    report.put("final", finals);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(directory.resolve("report.json").toFile(),
-        report);
-    Files.writeString(directory.resolve("report.md"), markdown(report, grid));
-    return report;
-  }
-
-  private static List<Double> testAccuracies(List<Map<String, Object>> finals) {
-    List<Double> testAccuracies = new ArrayList<>();
-    for (Map<String, Object> row : finals) {
-      testAccuracies.add((Double) row.get("test_acc"));
-    }
-    return testAccuracies;
   }
 
   private List<Map<String, Object>> runAll(Path directory, List<RunSpec> specs, Consumer<String> progress)
@@ -473,42 +349,5 @@ public final class Sweep {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-
-  @SuppressWarnings("unchecked")
-  private static String markdown(Map<String, Object> report, List<Map<String, Object>> grid) {
-    StringBuilder md = new StringBuilder("# Sweep report\n\nWritten by `provpt sweep`.\n\n| base-lr | weight decay | best val acc |\n|---|---|---|\n");
-    for (Map<String, Object> g : grid) {
-      md.append(String.format("| %s | %s | %.4f |%n", g.get("base_lr"), g.get("weight_decay"), (Double) g.get("best_val_acc")));
-    }
-    if (report.get("asha") instanceof Map<?, ?> section) {
-      md.append(AshaGrid.markdown((Map<String, Object>) section, grid));
-    }
-    if (!report.containsKey("variants")) {
-      md.append(String.format("%nChosen: %s. Test accuracy over seeds %s: **%.4f ± %.4f** (mean ± sample std).%n",
-          report.get("chosen"), report.get("seeds"), (Double) report.get("test_acc_mean"), (Double) report.get("test_acc_std")));
-      return md.toString();
-    }
-    md.append(String.format("%nChosen: %s. The grid was searched once with %s; every variant below was trained with "
-        + "that choice on train+val (it was not searched per variant).%n%nTest accuracy over seeds %s (mean ± sample std):%n%n"
-        + "| variant | overrides | test acc | per seed |%n|---|---|---|---|%n", report.get("chosen"),
-        report.get("grid_searched_with"), report.get("seeds")));
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("variants");
-    for (Map<String, Object> r : rows) {
-      @SuppressWarnings("unchecked")
-      List<Double> perSeed = (List<Double>) r.get("test_acc_per_seed");
-      @SuppressWarnings("unchecked")
-      List<String> overrides = (List<String>) r.get("overrides");
-      md.append(String.format(java.util.Locale.ROOT, "| %s | `%s` | **%.4f ± %.4f** | %s |%n", r.get("variant"),
-          String.join(" ", overrides), (Double) r.get("test_acc_mean"), (Double) r.get("test_acc_std"),
-          String.join(", ", perSeed.stream().map(v -> String.format(java.util.Locale.ROOT, "%.4f", v)).toList())));
-    }
-    if (report.containsKey("pending_variants")) {
-      md.append(String.format("%nNot done when this report was collected (--partial): %s.%n",
-          report.get("pending_variants")));
-    }
-    return md.toString();
   }
 }

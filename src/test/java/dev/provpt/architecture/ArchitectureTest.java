@@ -38,6 +38,7 @@ class ArchitectureTest {
   void dependenciesPointDownTheLayers() {
     ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
         .layer("cli").definedBy("dev.provpt.cli..")
+        .layer("bench").definedBy("dev.provpt.bench..")
         .layer("daemon").definedBy("dev.provpt.daemon..")
         .layer("sweep").definedBy("dev.provpt.sweep..")
         .layer("results").definedBy("dev.provpt.results..")
@@ -56,6 +57,9 @@ class ArchitectureTest {
         .layer("stats").definedBy("dev.provpt.stats..")
         .layer("method").definedBy("dev.provpt.method..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("bench").mayOnlyAccessLayers("sweep", "run", "train", "config", "data", "idleness", "model",
+            "report", "tf", "stats", "method")
         .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "idleness", "model",
             "report", "tf", "stats", "method")
         .whereLayer("audit").mayOnlyAccessLayers("run", "actors", "train", "config", "data", "idleness", "model", "report", "tf",

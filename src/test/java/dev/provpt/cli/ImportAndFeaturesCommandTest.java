@@ -3,9 +3,7 @@ package dev.provpt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.provpt.Console;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jetbrains.bio.npy.NpyFile;
@@ -23,14 +21,8 @@ class ImportAndFeaturesCommandTest {
   private record Outcome(int code, String err) {}
 
   private static Outcome execute(String... args) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Outcome(Main.execute(args), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(saved);
-    }
+    Console<Integer> console = Console.capture(() -> Main.execute(args));
+    return new Outcome(console.value(), console.err());
   }
 
   @Test

@@ -44,7 +44,7 @@ class OwnImagesTest {
         "}"));
     Path run = tmp.resolve("run");
     int[] code = new int[1];
-    String printed = RunCommandTest.captured(() -> code[0] = Main.execute("run", "-c", experiment.toString(),
+    String printed = dev.provpt.Console.printed(() -> code[0] = Main.execute("run", "-c", experiment.toString(),
         "--quiet", "--run-dir", run.toString()));
     assertEquals(0, code[0], printed);
     // 8 per class: 2 held out for test (0.2, rounded), 1 of the other 6 for val, 5 to train
@@ -61,7 +61,7 @@ class OwnImagesTest {
     }
     List<String> arguments = new ArrayList<>(List.of("predict", "--model", run.resolve("export").toString()));
     arguments.addAll(images);
-    String predicted = RunCommandTest.captured(() -> code[0] = Main.execute(arguments.toArray(String[]::new)));
+    String predicted = dev.provpt.Console.printed(() -> code[0] = Main.execute(arguments.toArray(String[]::new)));
     assertEquals(0, code[0], predicted);
     List<String> lines = predicted.lines().filter(l -> l.startsWith("{")).toList();
     assertEquals(images.size(), lines.size(), predicted);

@@ -39,14 +39,14 @@ class PretrainRecipeTest {
   @Test
   void aHeadThatDoesNotFitTheDataIsRefused() {
     PretrainCommand command = new PretrainCommand();
-    command.configFile = Path.of("models/recipes/fractal-glyphs-vit8.conf");
-    command.overrides = List.of("provpt.pretrain.data.glyphs=false", "provpt.pretrain.out=/nonexistent/never-written");
+    command.experiment.configFile = Path.of("models/recipes/fractal-glyphs-vit8.conf");
+    command.experiment.overrides = List.of("provpt.pretrain.data.glyphs=false", "provpt.pretrain.out=/nonexistent/never-written");
     var error = assertThrows(SettingsException.class, command::call);
     assertTrue(error.getMessage().startsWith("provpt.pretrain.model.upstream-classes must be 100 (the fractal-glyphs "
         + "data has 100 fractal + 0 glyph classes = 100), got 135"), error.getMessage());
     PretrainCommand fmnist = new PretrainCommand();
-    fmnist.configFile = Path.of("models/recipes/fmnist-vit8.conf");
-    fmnist.overrides = List.of("provpt.pretrain.model.upstream-classes=12", "provpt.pretrain.out=/nonexistent/never-written");
+    fmnist.experiment.configFile = Path.of("models/recipes/fmnist-vit8.conf");
+    fmnist.experiment.overrides = List.of("provpt.pretrain.model.upstream-classes=12", "provpt.pretrain.out=/nonexistent/never-written");
     assertThrows(SettingsException.class, fmnist::call);
   }
 }

@@ -3,6 +3,7 @@ package dev.provpt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.Console;
 import dev.provpt.report.ProgressBar;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,20 +37,10 @@ class RunCommandTest {
         "provpt.backbone = \"" + backbone + "\"", "provpt.train.epochs = 4", "provpt.data.train-size = 80",
         "provpt.data.val-size = 20", "provpt.data.shapes { pool-per-class = 10, test-per-class = 4 }",
         "provpt.prompts.per-block = 2", "provpt.train.batch-size = 8", "provpt.ppo.k-epochs = 2"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    PrintStream originalOut = System.out;
-    int code;
-    try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      System.setErr(capture);
-      System.setOut(capture);
-      code = Main.execute("run", "-c", experiment.toString(), "--run-dir", tmp.resolve("run").toString());
-    } finally {
-      System.setErr(original);
-      System.setOut(originalOut);
-    }
-    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    Console<Integer> run = Console.captureTogether(() -> Main.execute("run", "-c", experiment.toString(), "--run-dir",
+        tmp.resolve("run").toString()));
+    assertEquals(0, run.value(), run.out());
+    List<String> lines = run.out().lines().filter(l -> !l.isBlank()).toList();
     for (int epoch = 1; epoch <= 4; epoch++) {
       String prefix = "epoch " + epoch + ":";
       assertEquals(1, lines.stream().filter(l -> l.startsWith(prefix)).count(), prefix + " once in " + lines);
@@ -67,22 +58,6 @@ class RunCommandTest {
         + "\"seeds\": [1, 2, 3], \"mean\": 0.55, \"std\": 0.02}}}}}");
   }
 
-  /** Runs {@code body} with stdout and stderr captured; returns what they printed. */
-  static String captured(Runnable body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    PrintStream originalOut = System.out;
-    try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      System.setErr(capture);
-      System.setOut(capture);
-      body.run();
-    } finally {
-      System.setErr(original);
-      System.setOut(originalOut);
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
   static dev.provpt.config.ExperimentSettings settings(Path backbone, String data) {
     return dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.parse(
         "provpt.backbone = \"" + backbone + "\"\n" + data, "test", List.of()));
@@ -97,7 +72,7 @@ class RunCommandTest {
     summary.put("task", "count/train800val200");
     summary.put("test_acc", 0.7014);
     var suite = settings(backbone, "provpt.data { kind = suite, suite.task = count }");
-    String printed = captured(() -> RunCommand.printReference(file, suite, summary, dir));
+    String printed = Console.printed(() -> RunCommand.printReference(file, suite, summary, dir));
     assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, linear probe "
         + "0.550 ± 0.020 — this run: 0.701\n", printed);
     var written = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("summary.json").toFile());
@@ -109,12 +84,12 @@ class RunCommandTest {
 
     // another task, a shapes run, an absent file: nothing at all
     var digits = settings(backbone, "provpt.data { kind = suite, suite.task = digits }");
-    assertEquals("", captured(() -> RunCommand.printReference(file, digits, summary, dir)));
-    assertEquals("", captured(() -> RunCommand.printReference(file, settings(backbone, ""), summary, dir)));
-    assertEquals("", captured(() -> RunCommand.printReference(tmp.resolve("none.json"), suite, summary, dir)));
+    assertEquals("", Console.printed(() -> RunCommand.printReference(file, digits, summary, dir)));
+    assertEquals("", Console.printed(() -> RunCommand.printReference(file, settings(backbone, ""), summary, dir)));
+    assertEquals("", Console.printed(() -> RunCommand.printReference(tmp.resolve("none.json"), suite, summary, dir)));
     // a malformed file: one warning line naming it, and the run is not failed
     Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"tasks\": ");
-    String warning = captured(() -> RunCommand.printReference(broken, suite, summary, dir));
+    String warning = Console.printed(() -> RunCommand.printReference(broken, suite, summary, dir));
     assertEquals(1, warning.lines().count(), warning);
     assertTrue(warning.startsWith("provpt: warning: " + broken + ": not valid JSON"), warning);
   }
@@ -128,10 +103,10 @@ class RunCommandTest {
         "provpt.backbone = \"" + backbone + "\"", "provpt.reference-results = \"" + file + "\"",
         "provpt.method = linear", "provpt.train.epochs = 1", "provpt.train.batch-size = 100",
         "provpt.data { kind = suite, suite.task = count }"));
-    int[] code = new int[1];
-    String printed = captured(() -> code[0] = Main.execute("run", "-c", experiment.toString(), "--quiet", "--run-dir",
-        tmp.resolve("run").toString()));
-    assertEquals(0, code[0], printed);
+    Console<Integer> run = Console.captureTogether(() -> Main.execute("run", "-c", experiment.toString(), "--quiet",
+        "--run-dir", tmp.resolve("run").toString()));
+    String printed = run.out();
+    assertEquals(0, run.value(), printed);
     List<String> lines = printed.lines().toList();
     String last = lines.get(lines.size() - 1);
     assertTrue(last.matches("reference \\(docs/RESULTS.md, 3 seeds, train800val200\\): VPT-Deep 0.712 ± 0.010, "

@@ -471,17 +471,10 @@ class ResultsReportTest {
     for (String typed : List.of("0.71", "71.2", "12%", "12 %")) {
       Path notes = tmp.resolve("notes.md");
       Files.writeString(notes, "# What we tried\n\n3 seeds; PRO-VPT reached " + typed + " on digits.\n");
-      var err = new java.io.ByteArrayOutputStream();
-      var saved = System.err;
-      int code;
-      try {
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        code = Main.execute("report", results.toString(), "--out", page.toString(), "--notes", notes.toString());
-      } finally {
-        System.setErr(saved);
-      }
-      String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
-      assertEquals(2, code, message);
+      var console = dev.provpt.Console.capture(() -> Main.execute("report", results.toString(), "--out",
+          page.toString(), "--notes", notes.toString()));
+      String message = console.err();
+      assertEquals(2, console.value(), message);
       assertEquals(1, message.strip().lines().count(), message);
       assertTrue(message.contains(notes + ":3: ") && message.contains("\"" + typed + "\"")
           && message.contains("PRO-VPT reached " + typed + " on digits."), message);

@@ -1,4 +1,4 @@
-package dev.provpt.cli;
+package dev.provpt.bench;
 
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.report.RunDirectory;
@@ -26,11 +26,11 @@ import java.util.concurrent.Callable;
  * ({@code vpt-deep:3,linear:3}) the N runs are that mix (its methods in turn, seeds 1..N) instead of
  * N runs of the experiment's own method: a sweep's runs are not all alike.
  */
-final class PackingBench {
+public final class PackingBench {
   private PackingBench() {}
 
   /** @param methods one entry per run: the method it runs, or null for the experiment's own */
-  static Map<String, Object> measure(Path experiment, List<String> layouts, List<String> methods, int epochs)
+  public static Map<String, Object> measure(Path experiment, List<String> layouts, List<String> methods, int epochs)
       throws Exception {
     int runs = methods.size();
     Path scratch = Files.createTempDirectory("provpt-packing");
@@ -74,7 +74,7 @@ final class PackingBench {
    * every part of a measurement sees a like share of each; {@code runs} nulls (the experiment's own method)
    * without one.
    */
-  static List<String> methods(List<String> mix, int runs) {
+  public static List<String> methods(List<String> mix, int runs) {
     if (mix.isEmpty()) {
       return java.util.Collections.nCopies(runs, null);
     }
@@ -106,13 +106,13 @@ final class PackingBench {
   }
 
   /** A layout's own settings: what follows its first ':' as key=value pairs separated by ';'. */
-  static List<String> settingsOf(String layout) {
+  public static List<String> settingsOf(String layout) {
     int colon = layout.indexOf(':');
     return colon < 0 ? List.of() : List.of(layout.substring(colon + 1).split(";"));
   }
 
   /** {@code RUNSxTHREADS}, e.g. 2x1, optionally followed by its own settings ({@code 1x2:key=value}). */
-  static RunPacking parse(String layout) {
+  public static RunPacking parse(String layout) {
     int colon = layout.indexOf(':');
     String[] parts = (colon < 0 ? layout : layout.substring(0, colon)).split("x");
     if (parts.length != 2) {

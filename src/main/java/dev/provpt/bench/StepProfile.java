@@ -1,10 +1,12 @@
-package dev.provpt.cli;
+package dev.provpt.bench;
 
 import dev.provpt.data.Batch;
 import dev.provpt.data.BatchIterator;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Normalization;
+import dev.provpt.method.HeadInput;
 import dev.provpt.method.PromptMode;
+import dev.provpt.model.ModelShape;
 import dev.provpt.model.PromptedModel;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
@@ -24,20 +27,20 @@ import org.tensorflow.proto.RunMetadata;
  * each kernel's time summed by its op type (the kernel that actually ran: {@code _MklEinsum}, not {@code Einsum}).
  * Tracing adds a little to every kernel, so the shares count, not the absolute times.
  */
-final class StepProfile {
+public final class StepProfile {
   private StepProfile() {}
 
   /** The kernels taking {@code top} largest shares of a VPT-Deep step (prompts per block {@code perBlock}). */
-  static Map<String, Object> measure(String name, VitConfig c, VitWeights weights, int perBlock, int batch,
-      int steps, BenchCommand.Variant variant, int threads, int top) {
-    ImageSet data = BenchCommand.randomImages(c, batch * 2, 100);
+  public static Map<String, Object> measure(String name, VitConfig c, VitWeights weights, int perBlock, int batch,
+      int steps, Variant variant, int threads, int top) {
+    ImageSet data = StepBench.randomImages(c, batch * 2, 100);
     Normalization normalization = Normalization.of("none", c.channels());
     PromptMode mode = perBlock > 0 ? PromptMode.DEEP : PromptMode.NONE;
     int[] assignment = mode == PromptMode.DEEP ? TuningSession.uniformAssignment(c.depth(), perBlock) : new int[0];
     Map<String, double[]> byKernel = new HashMap<>(); // kernel -> {microseconds, count}
     // VPT-Deep's graph: no idleness gate
-    try (PromptedModel model = PromptedModel.create(c, weights, new dev.provpt.model.ModelShape(10, perBlock * c.depth(),
-        mode, dev.provpt.method.HeadInput.BACKBONE, java.util.Set.of()), BenchCommand.hyper(variant, threads), 1)) {
+    try (PromptedModel model = PromptedModel.create(c, weights, new ModelShape(10, perBlock * c.depth(), mode,
+        HeadInput.BACKBONE, Set.of()), variant.hyper(threads), 1)) {
       for (int i = 0; i < steps + 2; i++) {
         if (i == 2) { // the first calls pay for graph optimisation: untraced
           model.trace(metadata -> add(metadata, byKernel));

@@ -1,4 +1,4 @@
-package dev.provpt.cli;
+package dev.provpt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.provpt.config.ConfigLoader;
@@ -18,10 +18,10 @@ import java.util.Map;
  * task: median wall time of epochs 2..E (epoch 1 pays for graph optimisation), whole epochs
  * including scoring, pruning, allocation, relocation, tuning and validation.
  */
-final class EpochCostBench {
+public final class EpochCostBench {
   private EpochCostBench() {}
 
-  static Map<String, Object> measure(Path experiment, int epochs) throws Exception {
+  public static Map<String, Object> measure(Path experiment, int epochs) throws Exception {
     Path scratch = Files.createTempDirectory("provpt-bench");
     List<String> common = List.of("train.epochs=" + epochs, "name=bench");
     // VPT-Deep twice (first and last) so that warm-up of the JVM does not favour either side
