@@ -141,9 +141,10 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * comes back to {@code then}, on this actor.
    */
   <T> void offload(Supplier<T> call, Handler<T> then) {
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(call, blocking), (value, error) ->
-        new Answer<>(value, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error,
-            then));
+    // handle(): a call that answers null still answers (pipeToSelf drops a null result)
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(call, blocking).handle((value, error) -> new Answer<>(value,
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error, then)),
+        (answer, never) -> answer);
   }
 
   @SuppressWarnings("unchecked")

@@ -74,7 +74,8 @@ public final class RunSupervisor {
       ExperimentActor.Outcome ended, ActorRef<RunOutcome> resultTo) {
     var blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> RunService.finish(launch.run(), ended, launch.directory()),
-        blocking), (outcome, error) -> new Finished(outcome != null ? outcome : failedToFinish(ended, error)));
+        blocking).handle((outcome, error) -> new Finished(error == null ? outcome : failedToFinish(ended, error))),
+        (finished, never) -> finished);
     return Behaviors.receive(Command.class)
         .onMessage(Finished.class, finished -> {
           resultTo.tell(finished.outcome());
