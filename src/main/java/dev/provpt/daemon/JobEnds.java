@@ -1,14 +1,17 @@
 package dev.provpt.daemon;
 
 import dev.provpt.run.RunOutcome;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 
 /**
- * The job manager's writes of a job's end: its final state, or its return to the queue after an
- * infrastructure fault. Each runs on the blocking dispatcher (through the manager's
+ * The job manager's ends of jobs: a run's outcome decides a job's final state, or its return to
+ * the queue after an infrastructure fault, and this writes it. Each runs on the blocking dispatcher (through the manager's
  * {@link JobManager#offload}); one that meets an unavailable store is written again with back-off.
  * After a requeue for a fault the node claims nothing for a while ({@link #pausing}).
  */
@@ -28,6 +31,7 @@ final class JobEnds {
   private final TimerScheduler<JobManager.Command> timers;
   private final JobStore store;
   private final StoreRetry retry;
+  private final Map<Long, HeldJob> jobs;
   private final Logger log;
   /** Infrastructure requeues by this node since a job last ended done here, and until when it claims nothing. */
   private int faultStreak;
@@ -36,7 +40,8 @@ final class JobEnds {
   private int requeuesInFlight;
 
   JobEnds(JobManager manager, TimerScheduler<JobManager.Command> timers, JobStore store, StoreRetry retry,
-      Logger log) {
+      Map<Long, HeldJob> jobs, Logger log) {
+    this.jobs = jobs;
     this.manager = manager;
     this.timers = timers;
     this.store = store;
@@ -44,8 +49,29 @@ final class JobEnds {
     this.log = log;
   }
 
+  /** A run's one outcome; its job (found by its run directory) ends as {@link #ofRun(HeldJob, RunOutcome)} says. */
+  Behavior<JobManager.Command> ofRun(RunOutcome outcome) {
+    Path root = outcome.runDirectory().toAbsolutePath().normalize();
+    Optional<HeldJob> job = jobs.values().stream().filter(j -> j.stage() == HeldJob.Stage.RUNNING
+        && j.directory().toAbsolutePath().normalize().equals(root)).findFirst();
+    job.ifPresent(held -> ofRun(held, outcome));
+    return job.isPresent() ? manager.forget(job.get().id()) : manager;
+  }
+
+  /** A run's supervisor stopped: after its outcome, nothing to do; without one, the job fails. */
+  Behavior<JobManager.Command> stopped(long id, long fence) {
+    HeldJob job = jobs.get(id);
+    if (job == null || job.claim().fence() != fence) {
+      return manager;
+    }
+    if (!job.lost()) {
+      finish(job.claim(), JobStore.FAILED, "the run stopped without an outcome");
+    }
+    return manager.forget(id);
+  }
+
   /** A run's one outcome: the job ends, goes back to the queue, or (taken over) is left to its new holder. */
-  void ofRun(HeldJob job, RunOutcome outcome) {
+  private void ofRun(HeldJob job, RunOutcome outcome) {
     Fault fault = Fault.ofRun(outcome.cause());
     if (outcome.succeeded()) {
       finish(job.claim(), JobStore.DONE, null);
@@ -86,7 +112,7 @@ final class JobEnds {
    * claim goes stale once the lease runs out (the job is requeued by whichever node sees it
    * expire), so the retries end there too.
    */
-  void write(End end) {
+  Behavior<JobManager.Command> write(End end) {
     if (end.state() != null) {
       manager.offload(() -> store.finish(end.claim(), end.state(), end.why()), (done, error) -> {
         if (error == null && done && end.state().equals(JobStore.DONE)) {
@@ -105,6 +131,7 @@ final class JobEnds {
         return written(end, error);
       });
     }
+    return manager;
   }
 
   private void requeued(End end, JobStore.Requeued requeued) {

@@ -30,15 +30,17 @@ final class JobLeases {
   }
 
   /** Expired leases back to the queue. */
-  void sweepExpired() {
+  Behavior<JobManager.Command> sweepExpired() {
     manager.offload(() -> store.requeueExpired(placement.retry().maxRequeues()), (expired, error) ->
         logSweep(expired, "job(s) whose lease expired go back to the queue", error));
+    return manager.startQueued();
   }
 
   /** The running jobs of {@code owner}, a node that left the cluster, back to the queue. */
-  void sweepOwnedBy(String owner) {
+  Behavior<JobManager.Command> sweepOwnedBy(String owner) {
     manager.offload(() -> store.requeueOwnedBy(owner, placement.retry().maxRequeues()), (requeued, error) ->
         logSweep(requeued, "job(s) of node " + owner + ", which left the cluster, go back to the queue", error));
+    return manager;
   }
 
   /** A single node at start: the jobs a restart interrupted back to the queue; then claims begin. */
@@ -59,9 +61,9 @@ final class JobLeases {
   }
 
   /** Extends this node's leases; a job taken over is stopped, a cancellation asked elsewhere applied. */
-  void renew() {
+  Behavior<JobManager.Command> renew() {
     if (jobs.isEmpty() || renewing) {
-      return;
+      return manager;
     }
     renewing = true;
     Map<Long, JobStore.Claim> asked = new HashMap<>();
@@ -89,6 +91,7 @@ final class JobLeases {
       });
       return manager;
     });
+    return manager;
   }
 
   /** Records the job's progress after {@code epoch} (fenced): a write refused means its lease was taken over. */

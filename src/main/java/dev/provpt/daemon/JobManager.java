@@ -4,7 +4,6 @@ import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunSupervisor;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +85,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     this.maxConcurrent = maxConcurrent;
     this.placement = placement;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.ends = new JobEnds(this, timers, store, placement.retry(), context.getLog());
+    this.ends = new JobEnds(this, timers, store, placement.retry(), jobs, context.getLog());
     this.leases = new JobLeases(this, store, placement, jobs, context.getLog());
     this.starts = new JobStarts(this, context, store, placement, runsDirectory, maxConcurrent, ends, jobs);
     if (placement.clustered()) {
@@ -113,26 +112,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return newReceiveBuilder()
         .onMessage(Wake.class, wake -> startQueued())
         .onMessage(Answer.class, this::onAnswer)
-        .onMessage(CancelJob.class, this::onCancel)
+        .onMessage(CancelJob.class, cancel -> cancel(cancel.id()))
         .onMessage(EpochEnded.class, this::onEpoch)
-        .onMessage(RunEnded.class, this::onRunEnded)
-        .onMessage(RunStopped.class, this::onRunStopped)
-        .onMessage(Tick.class, tick -> {
-          leases.sweepExpired();
-          return startQueued();
-        })
-        .onMessage(Renew.class, renew -> {
-          leases.renew();
-          return this;
-        })
-        .onMessage(NodeRemoved.class, removed -> {
-          leases.sweepOwnedBy(removed.owner());
-          return this;
-        })
-        .onMessage(RetryEnd.class, retry -> {
-          ends.write(retry.end());
-          return this;
-        })
+        .onMessage(RunEnded.class, ended -> ends.ofRun(ended.outcome()))
+        .onMessage(RunStopped.class, stopped -> ends.stopped(stopped.id(), stopped.fence()))
+        .onMessage(Tick.class, tick -> leases.sweepExpired())
+        .onMessage(Renew.class, renew -> leases.renew())
+        .onMessage(NodeRemoved.class, removed -> leases.sweepOwnedBy(removed.owner()))
+        .onMessage(RetryEnd.class, retry -> ends.write(retry.end()))
         .build();
   }
 
@@ -190,39 +177,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return this;
   }
 
-  /** A run's one outcome (the job is found by its run directory): the job ends as {@link JobEnds#ofRun} says. */
-  private Behavior<Command> onRunEnded(RunEnded ended) {
-    Path root = ended.outcome().runDirectory().toAbsolutePath().normalize();
-    Optional<HeldJob> job = jobs.values().stream().filter(j -> j.stage() == HeldJob.Stage.RUNNING
-        && j.directory().toAbsolutePath().normalize().equals(root)).findFirst();
-    job.ifPresent(held -> ends.ofRun(held, ended.outcome()));
-    return job.isPresent() ? forget(job.get().id()) : this;
-  }
-
-  /** The run's supervisor stopped: after its outcome, nothing to do; without one, the job fails. */
-  private Behavior<Command> onRunStopped(RunStopped stopped) {
-    HeldJob job = jobs.get(stopped.id());
-    if (job == null || job.claim().fence() != stopped.fence()) {
-      return this;
-    }
-    if (!job.lost()) {
-      ends.finish(job.claim(), JobStore.FAILED, "the run stopped without an outcome");
-    }
-    return forget(job.id());
-  }
-
   Behavior<Command> forget(long id) {
     jobs.remove(id);
     return startQueued();
   }
 
-  private Behavior<Command> onCancel(CancelJob cancel) {
-    cancel(cancel.id());
-    return this;
-  }
-
   /** Cancels job {@code id}: its run if it runs here, at its start's end if it starts, else through the store. */
-  void cancel(long id) {
+  Behavior<Command> cancel(long id) {
     HeldJob job = jobs.get(id);
     if (job == null) {
       // queued: cancelled now; running on another node: its owner cancels it at its next renewal
@@ -232,11 +193,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         }
         return this;
       });
-      return;
+      return this;
     }
     jobs.put(job.id(), job.cancel());
     if (job.run() != null) {
       job.run().tell(new RunSupervisor.Cancel("requested by the user"));
     } // starting or loading: cancelled when its loading ends
+    return this;
   }
 }
