@@ -99,5 +99,4 @@ final class JobStarts {
     jobs.put(id, job.running(run, launch.resume() == null ? -1 : launch.resume().experiment().bestVal()));
     return manager;
   }
-
 }
