@@ -38,8 +38,14 @@ final class JobLeases {
 
   /** The running jobs of {@code owner}, a node that left the cluster, back to the queue. */
   Behavior<JobManager.Command> sweepOwnedBy(String owner) {
-    manager.offload(() -> store.requeueOwnedBy(owner, placement.retry().maxRequeues()), (requeued, error) ->
-        logSweep(requeued, "job(s) of node " + owner + ", which left the cluster, go back to the queue", error));
+    manager.offload(() -> store.requeueOwnedBy(owner, placement.retry().maxRequeues()), (requeued, error) -> {
+      if (error != null) {
+        log.warn("cannot requeue the jobs of {}: {}", owner, error.getMessage());
+      } else {
+        log.info("node {} left the cluster: {} of its job(s) go back to the queue", owner, requeued);
+      }
+      return manager.startQueued();
+    });
     return manager;
   }
 
