@@ -3,20 +3,21 @@ package dev.provpt.actors;
 import dev.provpt.rl.AllocationPolicy;
 import dev.provpt.rl.PolicyState;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Owns the allocation policy (PPO networks, optimiser and rollout buffer, or the bandit's
- * counts): answers "which block?", takes rewards, updates the policy. A reward with no
- * decision waiting for it is refused. Spawn it on the TensorFlow dispatcher (PPO is a graph).
+ * counts): answers "which block?", takes rewards, updates the policy. Two phases, one behaviour
+ * each: {@link #ready} takes a decision (a reward there is refused), {@link #awaitingReward} takes
+ * the reward of the decision it names (a second decision there is refused). Spawn it on the
+ * TensorFlow dispatcher (PPO is a graph).
  */
-public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Command> {
+public final class AllocatorActor {
 
   public sealed interface Command {}
 
@@ -27,15 +28,7 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
       implements Command {}
 
   /** Hands over the policy's state for the checkpoint of {@code epoch}. */
-  public record Save(int epoch, ActorRef<? super Saved> replyTo) implements Command {
-    public Save(ActorRef<? super Saved> replyTo) {
-      this(0, replyTo);
-    }
-  }
-
-  public record Restore(PolicyState state, ActorRef<? super Saved> replyTo) implements Command {}
-
-  public record Probabilities(float[] state, ActorRef<double[]> replyTo) implements Command {}
+  public record Save(int epoch, ActorRef<? super Saved> replyTo) implements Command {}
 
   /** Every reply of the allocator. */
   public sealed interface Reply extends EpochReply {}
@@ -54,90 +47,88 @@ public final class AllocatorActor extends AbstractBehavior<AllocatorActor.Comman
   /** The request broke the cycle (a second decision, a reward with none pending); nothing changed. */
   public record Refused(int epoch, String reason) implements DecideReply, RewardReply {}
 
-  public record Saved(int epoch, PolicyState state) implements EpochReply {
-    public Saved(PolicyState state) {
-      this(0, state);
+  public record Saved(int epoch, PolicyState state) implements EpochReply {}
+
+  /** The decision that awaits its reward: made in {@code epoch}, or restored from a checkpoint ({@code epoch} 0). */
+  private record Pending(int epoch) {
+    String describe() {
+      return epoch > 0 ? "the decision of epoch " + epoch : "the decision restored from the checkpoint";
     }
   }
 
-  private final AllocationPolicy policy;
-  private int pendingEpoch = -1;
-
-  private AllocatorActor(ActorContext<Command> context, AllocationPolicy policy) {
-    super(context);
-    this.policy = policy;
-  }
+  private AllocatorActor() {}
 
   /** @param policy owned (and closed) by this actor */
   public static Behavior<Command> create(AllocationPolicy policy) {
-    return Behaviors.setup(context -> new AllocatorActor(context, policy));
+    return Behaviors.setup(context -> ready(context, policy));
   }
 
   /**
    * Builds the policy in this actor's setup (on its dispatcher: PPO is a TensorFlow graph) and,
-   * when {@code restore} is not null, continues from that saved state.
+   * when {@code restore} is not null, continues from that saved state (awaiting the reward of the
+   * decision it saved, if any).
    */
-  public static Behavior<Command> create(java.util.function.Supplier<AllocationPolicy> policy, PolicyState restore) {
+  public static Behavior<Command> create(Supplier<AllocationPolicy> policy, PolicyState restore) {
     return Behaviors.setup(context -> {
       AllocationPolicy built = policy.get();
-      if (restore != null) {
-        built.restore(restore);
+      if (restore == null) {
+        return ready(context, built);
       }
-      AllocatorActor actor = new AllocatorActor(context, built);
-      actor.pendingEpoch = restore != null && restore.pending() != null ? Integer.MAX_VALUE : -1;
-      return actor;
+      built.restore(restore);
+      return restore.pending() != null ? awaitingReward(context, built, new Pending(0)) : ready(context, built);
     });
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Decide.class, this::onDecide)
-        .onMessage(Reward.class, this::onReward)
-        .onMessage(Save.class, save -> {
-          save.replyTo().tell(new Saved(save.epoch(), policy.save()));
-          return this;
+  /** No decision pending: decides; refuses a reward. */
+  private static Behavior<Command> ready(ActorContext<Command> context, AllocationPolicy policy) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Decide.class, decide -> {
+          AllocationPolicy.Decision decision = policy.decide(decide.state(), decide.sourceBlock());
+          decide.replyTo().tell(new Decided(decide.epoch(), decision.block(), decision.probabilities()));
+          return awaitingReward(context, policy, new Pending(decide.epoch()));
         })
-        .onMessage(Restore.class, restore -> {
-          policy.restore(restore.state());
-          restore.replyTo().tell(new Saved(restore.state()));
-          return this;
+        .onMessage(Reward.class, reward -> {
+          refuse(context, reward.replyTo(), reward.epoch(), "Reward for epoch " + reward.epoch()
+              + " with no decision awaiting one");
+          return Behaviors.same();
         })
-        .onMessage(Probabilities.class, query -> {
-          query.replyTo().tell(policy.probabilities(query.state()));
-          return this;
-        })
-        .onSignal(PostStop.class, signal -> {
-          policy.close();
-          return this;
-        })
+        .onMessage(Save.class, save -> save(policy, save))
+        .onSignal(PostStop.class, signal -> close(policy))
         .build();
   }
 
-  private Behavior<Command> onDecide(Decide decide) {
-    if (pendingEpoch >= 0) {
-      String reason = "Decide for epoch " + decide.epoch() + " while the decision of epoch " + pendingEpoch
-          + " still awaits its reward";
-      getContext().getLog().warn("Allocator refused: {}", reason);
-      decide.replyTo().tell(new Refused(decide.epoch(), reason));
-      return this;
-    }
-    AllocationPolicy.Decision decision = policy.decide(decide.state(), decide.sourceBlock());
-    pendingEpoch = decide.epoch();
-    decide.replyTo().tell(new Decided(decide.epoch(), decision.block(), decision.probabilities()));
-    return this;
+  /** A decision awaits its reward: takes it; refuses another decision. */
+  private static Behavior<Command> awaitingReward(ActorContext<Command> context, AllocationPolicy policy,
+      Pending pending) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Reward.class, reward -> {
+          OptionalDouble loss = policy.reward(reward.reward(), reward.success());
+          reward.replyTo().tell(new Rewarded(reward.epoch(), reward.reward(), loss, policy.updates()));
+          return ready(context, policy);
+        })
+        .onMessage(Decide.class, decide -> {
+          refuse(context, decide.replyTo(), decide.epoch(), "Decide for epoch " + decide.epoch() + " while "
+              + pending.describe() + " still awaits its reward");
+          return Behaviors.same();
+        })
+        .onMessage(Save.class, save -> save(policy, save))
+        .onSignal(PostStop.class, signal -> close(policy))
+        .build();
   }
 
-  private Behavior<Command> onReward(Reward reward) {
-    if (pendingEpoch < 0) {
-      String reason = "Reward for epoch " + reward.epoch() + " with no decision awaiting one";
-      getContext().getLog().warn("Allocator refused: {}", reason);
-      reward.replyTo().tell(new Refused(reward.epoch(), reason));
-      return this;
-    }
-    OptionalDouble loss = policy.reward(reward.reward(), reward.success());
-    pendingEpoch = -1;
-    reward.replyTo().tell(new Rewarded(reward.epoch(), reward.reward(), loss, policy.updates()));
-    return this;
+  private static Behavior<Command> save(AllocationPolicy policy, Save save) {
+    save.replyTo().tell(new Saved(save.epoch(), policy.save()));
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> close(AllocationPolicy policy) {
+    policy.close();
+    return Behaviors.same();
+  }
+
+  private static void refuse(ActorContext<Command> context, ActorRef<? super Refused> replyTo, int epoch,
+      String reason) {
+    context.getLog().warn("Allocator refused: {}", reason);
+    replyTo.tell(new Refused(epoch, reason));
   }
 }

@@ -1,12 +1,15 @@
 package dev.provpt.actors;
 
-import dev.provpt.idleness.Measurement;
 import dev.provpt.report.EpochRecord;
 import dev.provpt.report.RunDirectory;
 import dev.provpt.train.TuningSession.PassResult;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -19,7 +22,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The coordinator of one run: a state machine over score → prune → reward → allocate → relocate
  * → tune → evaluate → checkpoint, one behaviour per phase (docs/ARCHITECTURE.md, "One epoch").
  * Each phase accepts exactly one reply type, for its own epoch; anything else is refused and
- * logged, never acted on. A failed child ends the run with its reason.
+ * logged, never acted on. A failed child ends the run with its reason. The cycle's state is one
+ * immutable {@link CycleState} that each phase hands the next; the epoch's metrics are filled in
+ * an {@link EpochDraft}. Writes to the run directory (metrics, checkpoint) run on Pekko's
+ * blocking dispatcher and come back as a message, as a child's reply does.
  */
 public final class ExperimentActor {
 
@@ -38,6 +44,9 @@ public final class ExperimentActor {
   /** How the run ended; {@code state}: after its last completed epoch; {@code cause}: what ended it, if it failed. */
   public record Outcome(Path runDirectory, boolean succeeded, String error, CycleState state, Throwable cause) {}
 
+  /** A write to the run directory (on the blocking dispatcher) has ended: {@code value}, or the {@code error} it met. */
+  private record Written(int epoch, Object value, Throwable error) implements EpochReply {}
+
   private final ActorContext<Command> context;
   private final ExperimentPlan plan;
   private final RunRecorder recorder;
@@ -46,40 +55,15 @@ public final class ExperimentActor {
   private final ActorRef<ScorerActor.Command> scorer;
   private final ActorRef<AllocatorActor.Command> allocator;
   private final ActorRef<EpochReply> replies;
-
-  // the cycle's state (checkpointed as a CycleState after every epoch)
-  private int epoch;
-  private int[] distribution;
-  private int relocations;
-  private double bestVal;
-  private int bestEpoch;
-  private int rewards;
-  private int ppoUpdates;
-  private Measurement scores;
-  private int[] scoredAssignment;
-  private Double scoredLoss;
-  private Double lossAtLastRelocation;
-  // this epoch only
-  private EpochDraft draft;
-  private ScorerActor.Scored assessment;
+  private final Executor blocking;
+  /** Out-of-turn messages refused so far (reported by {@link GetStatus}). */
   private int refused;
 
   private ExperimentActor(ActorContext<Command> context, ExperimentPlan plan, ExperimentTeam team,
-      RunDirectory runDirectory, ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, CycleState from) {
+      RunDirectory runDirectory, ActorRef<Outcome> resultTo, Consumer<EpochRecord> onEpoch, int startsAfter) {
     this.context = context;
     this.plan = plan;
     this.resultTo = resultTo;
-    epoch = from.epoch();
-    distribution = from.distribution().clone();
-    relocations = from.relocations();
-    bestVal = from.bestVal();
-    bestEpoch = from.bestEpoch();
-    rewards = from.rewards();
-    ppoUpdates = from.ppoUpdates();
-    scores = from.scores();
-    scoredAssignment = from.scoredAssignment();
-    scoredLoss = from.scoredLoss();
-    lossAtLastRelocation = from.lossAtLastRelocation();
     DispatcherSelector tensorflow = DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher");
     tuner = context.spawn(team.tuner(), "tuner", tensorflow);
     scorer = context.spawn(team.scorer(), "scorer");
@@ -89,7 +73,8 @@ public final class ExperimentActor {
     context.watch(scorer);
     context.watch(allocator);
     replies = context.messageAdapter(EpochReply.class, Reply::new);
-    recorder = new RunRecorder(runDirectory, from.epoch(), tensorBoard, onEpoch, plan.keptCheckpoints());
+    blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    recorder = new RunRecorder(runDirectory, startsAfter, tensorBoard, onEpoch, plan.keptCheckpoints());
   }
 
   /**
@@ -101,8 +86,11 @@ public final class ExperimentActor {
     CycleState from = resumeFrom != null ? resumeFrom : CycleState.start(plan.initialDistribution());
     return Behaviors.setup(context -> {
       try {
-        ExperimentActor experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from);
-        return experiment.epoch >= plan.epochs() ? experiment.export() : experiment.startEpoch();
+        var experiment = new ExperimentActor(context, plan, team, runDirectory, resultTo, onEpoch, from.epoch());
+        return from.epoch() >= plan.epochs()
+            ? experiment.write(from, "export", experiment.recorder::exportDirectory, dir -> experiment.export(from,
+                (Path) dir))
+            : experiment.startEpoch(from);
       } catch (RuntimeException e) { // e.g. its metrics.jsonl cannot be opened, or the run was taken over
         resultTo.tell(new Outcome(runDirectory.root(), false, "cannot start: " + e.getMessage(), from, e));
         return Behaviors.stopped();
@@ -110,177 +98,168 @@ public final class ExperimentActor {
     });
   }
 
-  // ------------------------------------------------------------------ the cycle
+  // ------------------------------------------------------------------ the cycle: each phase gets the state so far
 
-  private Behavior<Command> startEpoch() {
-    epoch++;
-    draft = new EpochDraft(epoch);
-    assessment = null;
-    if (!plan.relocates() || epoch <= plan.warmupEpochs() || (!plan.passScoring() && scores == null)) {
-      return tune();
+  private Behavior<Command> startEpoch(CycleState before) {
+    CycleState c = before.nextEpoch();
+    EpochDraft draft = new EpochDraft(c.epoch());
+    if (!plan.relocates() || c.epoch() <= plan.warmupEpochs() || (!plan.passScoring() && c.scores() == null)) {
+      return tune(c, draft);
     }
     if (plan.passScoring()) {
-      tuner.tell(new TunerActor.ScorePass(epoch, plan.leaveOneOut(), replies));
-      return awaiting("score", TunerActor.ScorePassed.class, measured -> {
-        scores = measured.result().idleness();
-        scoredAssignment = measured.assignment();
-        scoredLoss = measured.result().loss();
-        return assess();
-      });
+      tuner.tell(new TunerActor.ScorePass(c.epoch(), plan.leaveOneOut(), replies));
+      return awaiting(c, "score", TunerActor.ScorePassed.class, measured -> assess(c.scored(
+          measured.result().idleness(), measured.assignment(), measured.result().loss()), draft));
     }
-    return assess(); // online: the scores of the previous tuning epoch are already here
+    return assess(c, draft); // online: the scores of the previous tuning epoch are already here
   }
 
-  private Behavior<Command> assess() {
+  private Behavior<Command> assess(CycleState c, EpochDraft draft) {
     draft.endPhase("score");
-    scorer.tell(new ScorerActor.Score(epoch, scores, scoredAssignment, scoredLoss, replies));
-    return awaiting("prune", ScorerActor.Reply.class, reply -> {
+    scorer.tell(new ScorerActor.Score(c.epoch(), c.scores(), c.scoredAssignment(), c.scoredLoss(), replies));
+    return awaiting(c, "prune", ScorerActor.Reply.class, reply -> {
       if (!(reply instanceof ScorerActor.Scored scored)) {
-        return fail("prune", "scorer refused: " + reply, null);
+        return fail(c, "prune", "scorer refused: " + reply, null);
       }
       draft.endPhase("prune");
-      assessment = scored;
       draft.maxIdleness = scored.maxScore();
-      return lossAtLastRelocation == null ? prune() : reward();
+      return c.lossAtLastRelocation() == null ? prune(c, draft, scored) : reward(c, draft, scored);
     });
   }
 
   /** The reward of the previous epoch's relocation: r = L_prev − L_curr − max idleness. */
-  private Behavior<Command> reward() {
-    double value = lossAtLastRelocation - scoredLoss - assessment.maxScore();
-    allocator.tell(new AllocatorActor.Reward(epoch, value, value >= 0, replies));
-    return awaiting("reward", AllocatorActor.RewardReply.class, reply -> {
+  private Behavior<Command> reward(CycleState c, EpochDraft draft, ScorerActor.Scored scored) {
+    double value = c.lossAtLastRelocation() - c.scoredLoss() - scored.maxScore();
+    allocator.tell(new AllocatorActor.Reward(c.epoch(), value, value >= 0, replies));
+    return awaiting(c, "reward", AllocatorActor.RewardReply.class, reply -> {
       if (!(reply instanceof AllocatorActor.Rewarded rewarded)) {
-        return fail("reward", "allocator refused the reward: " + reply, null);
+        return fail(c, "reward", "allocator refused the reward: " + reply, null);
       }
-      lossAtLastRelocation = null;
-      rewards++;
       draft.reward = rewarded.reward();
-      if (rewarded.ppoLoss().isPresent()) {
-        ppoUpdates++;
-        draft.ppoLoss = rewarded.ppoLoss().getAsDouble();
-      }
+      rewarded.ppoLoss().ifPresent(loss -> draft.ppoLoss = loss);
       draft.endPhase("allocate");
-      return prune();
+      return prune(c.rewarded(rewarded.ppoLoss().isPresent()), draft, scored);
     });
   }
 
-  private Behavior<Command> prune() {
-    if (assessment.pruned().isEmpty()) {
-      return tune(); // no idle prompt: nothing moves this epoch
+  private Behavior<Command> prune(CycleState c, EpochDraft draft, ScorerActor.Scored scored) {
+    if (scored.pruned().isEmpty()) {
+      return tune(c, draft); // no idle prompt: nothing moves this epoch
     }
-    int prompt = assessment.pruned().get();
-    allocator.tell(new AllocatorActor.Decide(epoch, assessment.state(), assessment.sourceBlock(), replies));
-    return awaiting("allocate", AllocatorActor.DecideReply.class, reply -> {
+    int prompt = scored.pruned().get();
+    allocator.tell(new AllocatorActor.Decide(c.epoch(), scored.state(), scored.sourceBlock(), replies));
+    return awaiting(c, "allocate", AllocatorActor.DecideReply.class, reply -> {
       if (!(reply instanceof AllocatorActor.Decided decided)) {
-        return fail("allocate", "allocator refused the decision: " + reply, null);
+        return fail(c, "allocate", "allocator refused the decision: " + reply, null);
       }
-      tuner.tell(new TunerActor.Relocate(epoch, prompt, decided.block(), plan.relocationScale(),
+      tuner.tell(new TunerActor.Relocate(c.epoch(), prompt, decided.block(), plan.relocationScale(),
           plan.scaleKeptPrompt(), replies));
-      return awaiting("relocate", TunerActor.Relocated.class, this::relocated);
-    });
-  }
-
-  private Behavior<Command> relocated(TunerActor.Relocated moved) {
-    relocations++;
-    distribution = moved.distribution();
-    lossAtLastRelocation = scoredLoss;
-    draft.relocation = new EpochRecord.Relocation(moved.prompt(), moved.fromBlock(), moved.toBlock(),
-        assessment.prunedScore(), moved.scaled());
-    draft.endPhase("allocate");
-    return tune();
-  }
-
-  private Behavior<Command> tune() {
-    draft.startPhase();
-    tuner.tell(new TunerActor.Tune(epoch, replies));
-    return awaiting("tune", TunerActor.Tuned.class, tuned -> {
-      PassResult result = tuned.result();
-      draft.endPhase("tune");
-      distribution = tuned.distribution();
-      draft.trainLoss = result.loss();
-      draft.trainAccuracy = result.accuracy();
-      if (plan.relocates() && !plan.passScoring()) {
-        // online scoring: this epoch's accumulated gradient·value is next epoch's idleness
-        scores = result.idleness();
-        scoredLoss = result.loss();
-      }
-      scoredAssignment = tuned.assignment();
-      return evaluate();
-    });
-  }
-
-  private Behavior<Command> evaluate() {
-    draft.startPhase();
-    tuner.tell(new TunerActor.Evaluate(epoch, plan.testEveryEpoch() || epoch == plan.epochs(), replies));
-    return awaiting("eval", TunerActor.Evaluated.class, evaluated -> {
-      draft.endPhase("eval");
-      if (evaluated.val().accuracy() > bestVal) {
-        bestVal = evaluated.val().accuracy();
-        bestEpoch = epoch;
-      }
-      recorder.epoch(draft.finish(plan.method(), evaluated.val().loss(), evaluated.val().accuracy(),
-          evaluated.test() != null ? evaluated.test().accuracy() : null, distribution));
-      return checkpoint();
-    });
-  }
-
-  /** The tuner writes its state, then the allocator hands over its own; the recorder commits both. */
-  private Behavior<Command> checkpoint() {
-    tuner.tell(new TunerActor.Checkpoint(epoch, recorder.tunerCheckpoint(epoch), replies));
-    return awaiting("checkpoint", TunerActor.Checkpointed.class, written -> {
-      allocator.tell(new AllocatorActor.Save(epoch, replies));
-      return awaiting("checkpoint", AllocatorActor.Saved.class, saved -> {
-        recorder.checkpoint(epoch, saved.state(), state()); // a failed write ends the run (see awaiting)
-        return epoch < plan.epochs() ? startEpoch() : export();
+      return awaiting(c, "relocate", TunerActor.Relocated.class, moved -> {
+        draft.relocation = new EpochRecord.Relocation(moved.prompt(), moved.fromBlock(), moved.toBlock(),
+            scored.prunedScore(), moved.scaled());
+        draft.endPhase("allocate");
+        return tune(c.relocated(moved.distribution()), draft);
       });
     });
   }
 
-  private Behavior<Command> export() {
-    tuner.tell(new TunerActor.Export(epoch, recorder.exportDirectory(), replies));
-    return awaiting("export", TunerActor.Exported.class, exported -> {
-      resultTo.tell(new Outcome(recorder.root(), true, null, state(), null));
-      return Behaviors.stopped(recorder::close);
+  private Behavior<Command> tune(CycleState c, EpochDraft draft) {
+    draft.startPhase();
+    tuner.tell(new TunerActor.Tune(c.epoch(), replies));
+    return awaiting(c, "tune", TunerActor.Tuned.class, tuned -> {
+      PassResult result = tuned.result();
+      draft.endPhase("tune");
+      draft.trainLoss = result.loss();
+      draft.trainAccuracy = result.accuracy();
+      CycleState after = c.tuned(tuned.distribution(), tuned.assignment());
+      // online scoring: this epoch's accumulated gradient·value is next epoch's idleness
+      return evaluate(plan.relocates() && !plan.passScoring()
+          ? after.scored(result.idleness(), tuned.assignment(), result.loss()) : after, draft);
     });
   }
 
-  private CycleState state() {
-    return new CycleState(epoch, distribution.clone(), relocations, bestVal, bestEpoch, rewards, ppoUpdates, scores,
-        scoredAssignment, scoredLoss, lossAtLastRelocation);
+  /** Evaluates, then writes the epoch's metrics line (off this actor) and asks where the tuner's checkpoint goes. */
+  private Behavior<Command> evaluate(CycleState c, EpochDraft draft) {
+    draft.startPhase();
+    tuner.tell(new TunerActor.Evaluate(c.epoch(), plan.testEveryEpoch() || c.epoch() == plan.epochs(), replies));
+    return awaiting(c, "eval", TunerActor.Evaluated.class, evaluated -> {
+      draft.endPhase("eval");
+      CycleState after = c.evaluated(evaluated.val().accuracy());
+      EpochRecord record = draft.finish(plan.method(), evaluated.val().loss(), evaluated.val().accuracy(),
+          evaluated.test() != null ? evaluated.test().accuracy() : null, after.distribution());
+      return write(after, "eval", () -> {
+        recorder.epoch(record);
+        return recorder.tunerCheckpoint(after.epoch());
+      }, file -> checkpoint(after, (Path) file));
+    });
+  }
+
+  /** The tuner writes its state, then the allocator hands over its own; the recorder commits both (off this actor). */
+  private Behavior<Command> checkpoint(CycleState c, Path tunerFile) {
+    tuner.tell(new TunerActor.Checkpoint(c.epoch(), tunerFile, replies));
+    return awaiting(c, "checkpoint", TunerActor.Checkpointed.class, written -> {
+      allocator.tell(new AllocatorActor.Save(c.epoch(), replies));
+      return awaiting(c, "checkpoint", AllocatorActor.Saved.class, saved -> write(c, "checkpoint", () -> {
+        recorder.checkpoint(c.epoch(), saved.state(), c);
+        return c.epoch() < plan.epochs() ? null : recorder.exportDirectory();
+      }, export -> export == null ? startEpoch(c) : export(c, (Path) export)));
+    });
+  }
+
+  private Behavior<Command> export(CycleState c, Path directory) {
+    tuner.tell(new TunerActor.Export(c.epoch(), directory, replies));
+    return awaiting(c, "export", TunerActor.Exported.class, exported -> {
+      resultTo.tell(new Outcome(recorder.root(), true, null, c, null));
+      return Behaviors.stopped(recorder::close);
+    });
   }
 
   // ------------------------------------------------------------------ plumbing
 
   /**
+   * A write to the run directory ({@code io}: metrics, checkpoint, the guard's checks, which may
+   * wait for the job store) on the blocking dispatcher, never on this actor's handler; its result
+   * goes to {@code then}. A write that fails ends the run (the previous checkpoint stays the latest).
+   */
+  private Behavior<Command> write(CycleState c, String phase, Supplier<Object> io,
+      Function<Object, Behavior<Command>> then) {
+    int epoch = c.epoch();
+    // handle(): a write with no value (null) still answers (pipeToSelf drops a null result)
+    context.pipeToSelf(CompletableFuture.supplyAsync(io, blocking).handle((value, error) -> new Reply(new Written(
+        epoch, value, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error))),
+        (reply, never) -> reply);
+    return awaiting(c, phase, Written.class, written -> written.error() == null ? then.apply(written.value())
+        : fail(c, phase, String.valueOf(written.error().getMessage()), written.error()));
+  }
+
+  /**
    * A phase: accepts the one reply type {@code expected} for this epoch, status queries and
    * cancellation; refuses everything else.
    */
-  private <T extends EpochReply> Behavior<Command> awaiting(String phase, Class<T> expected,
+  private <T extends EpochReply> Behavior<Command> awaiting(CycleState c, String phase, Class<T> expected,
       Function<T, Behavior<Command>> handler) {
-    int phaseEpoch = epoch;
     return Behaviors.receive(Command.class)
-        .onMessage(Reply.class, r -> expected.isInstance(r.reply()) && r.reply().epoch() == phaseEpoch,
+        .onMessage(Reply.class, r -> expected.isInstance(r.reply()) && r.reply().epoch() == c.epoch(),
             r -> {
               try {
                 return handler.apply(expected.cast(r.reply()));
-              } catch (RuntimeException e) { // a refused or failed write (metrics, checkpoint, export) ends the run
-                return fail(phase, String.valueOf(e.getMessage()), e);
+              } catch (RuntimeException e) { // e.g. a reply the next phase cannot use
+                return fail(c, phase, String.valueOf(e.getMessage()), e);
               }
             })
         .onMessage(GetStatus.class, query -> {
-          query.replyTo().tell(new Status(phase, epoch, distribution.clone(), relocations, refused));
+          query.replyTo().tell(new Status(phase, c.epoch(), c.distribution().clone(), c.relocations(), refused));
           return Behaviors.same();
         })
-        .onMessage(Cancel.class, cancel -> fail(phase, "cancelled: " + cancel.reason(), null))
+        .onMessage(Cancel.class, cancel -> fail(c, phase, "cancelled: " + cancel.reason(), null))
         .onMessage(Command.class, message -> {
           refused++;
-          context.getLog().warn("epoch {} phase {}: refused out-of-turn {}", epoch, phase, describe(message));
+          context.getLog().warn("epoch {} phase {}: refused out-of-turn {}", c.epoch(), phase, describe(message));
           return Behaviors.same();
         })
-        .onSignal(ChildFailed.class, failed -> fail(phase, failed.getRef().path().name() + " failed: "
+        .onSignal(ChildFailed.class, failed -> fail(c, phase, failed.getRef().path().name() + " failed: "
             + failed.getCause().getMessage(), failed.getCause()))
-        .onSignal(Terminated.class, s -> fail(phase, s.getRef().path().name() + " stopped unexpectedly", null))
+        .onSignal(Terminated.class, s -> fail(c, phase, s.getRef().path().name() + " stopped unexpectedly", null))
         .build();
   }
 
@@ -289,11 +268,11 @@ public final class ExperimentActor {
         : message.getClass().getSimpleName();
   }
 
-  private Behavior<Command> fail(String phase, String reason, Throwable cause) {
+  private Behavior<Command> fail(CycleState c, String phase, String reason, Throwable cause) {
     boolean refusedWrite = cause instanceof RunDirectory.WriteRefusedException; // its guard has logged why
     context.getLog().atLevel(refusedWrite ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.ERROR).log(
-        "run {} {} in epoch {} ({}): {}", recorder.root(), refusedWrite ? "stops" : "failed", epoch, phase, reason);
-    resultTo.tell(new Outcome(recorder.root(), false, "epoch " + epoch + ", " + phase + ": " + reason, state(), cause));
+        "run {} {} in epoch {} ({}): {}", recorder.root(), refusedWrite ? "stops" : "failed", c.epoch(), phase, reason);
+    resultTo.tell(new Outcome(recorder.root(), false, "epoch " + c.epoch() + ", " + phase + ": " + reason, c, cause));
     return Behaviors.stopped(recorder::close);
   }
 }

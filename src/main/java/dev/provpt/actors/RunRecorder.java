@@ -12,7 +12,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Everything the coordinator writes into its run directory: each epoch's metrics line (then
- * TensorBoard and the caller's callback), and its part of each epoch's checkpoint.
+ * TensorBoard and the caller's callback), and its part of each epoch's checkpoint. Its writes are
+ * blocking I/O (and the write guard's checks may wait for the job store): the coordinator calls
+ * them on the blocking dispatcher, one at a time, never on its own handler.
  */
 final class RunRecorder {
   private final RunDirectory directory;

@@ -93,16 +93,9 @@ public final class TunerActor extends AbstractBehavior<TunerActor.Command> {
   /**
    * @param session builds the tuning session; called in this actor's setup, so that the graph is
    *     built on the TensorFlow dispatcher too. The actor owns and closes the session.
+   * @param restore the checkpoint to continue from, or null for a fresh run
    * @param progress a fresh progress bar for each tuning epoch (or silent ones)
-   */
-  public static Behavior<Command> create(Supplier<TuningSession> session, ImageSet val, ImageSet test,
-      VitWeights backbone, IntFunction<ProgressBar> progress) {
-    return create(session, null, val, test, backbone, progress, 256);
-  }
-
-  /**
-   * As above, continuing from {@code restore} (a checkpoint) when it is not null;
-   * {@code scoringSubsetSize} training images are the fixed subset of leave-one-out scoring passes.
+   * @param scoringSubsetSize training images in the fixed subset of leave-one-out scoring passes
    */
   public static Behavior<Command> create(Supplier<TuningSession> session, TuningSession.Snapshot restore,
       ImageSet val, ImageSet test, VitWeights backbone, IntFunction<ProgressBar> progress, int scoringSubsetSize) {

@@ -87,7 +87,7 @@ public final class Daemon implements AutoCloseable {
     ActorSystem<JobManager.Command> system = ActorSystem.create(
         Behaviors.setup(context -> {
           var manager = context.spawn(JobManager.create(store, runs, maxConcurrent,
-              JobManager.Placement.singleNode().withRetry(retry)), "jobs",
+              Placement.singleNode().withRetry(retry)), "jobs",
               DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));
           return Behaviors.receive(JobManager.Command.class).onAnyMessage(m -> {
             manager.tell(m);
@@ -160,7 +160,7 @@ public final class Daemon implements AutoCloseable {
       SharedRuns.check(runs, claimed);
 
       String self = ClusterNode.self(system);
-      var placement = JobManager.Placement.cluster(self, options.lease(), options.renewEvery(), options.pollEvery(),
+      var placement = Placement.cluster(self, options.lease(), options.renewEvery(), options.pollEvery(),
           dryRun).withRetry(retry);
       ActorRef<JobManager.Command> manager = system.systemActorOf(JobManager.create(store, runs,
           options.trains() ? maxConcurrent : 0, placement), "jobs",

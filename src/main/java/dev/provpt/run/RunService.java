@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -75,26 +75,25 @@ public final class RunService {
 
   /**
    * The Experiment of a prepared run with its real team, continuing from {@code resume} when it is
-   * not null (a fresh run writes its config.conf first).
+   * not null. Writes nothing: a fresh run's config.conf is written by {@link #writeConfig} first.
    */
-  public static Behavior<ExperimentActor.Command> experiment(PreparedRun prepared, RunDirectory directory,
+  static Behavior<ExperimentActor.Command> experiment(PreparedRun prepared, RunDirectory directory,
       ActorRef<ExperimentActor.Outcome> resultTo, boolean showProgress, Consumer<EpochRecord> onEpoch,
       Resume resume) {
-    if (resume == null) {
-      directory.writeConfig(prepared.settings().render());
-    }
     return ExperimentActor.create(RunAssembly.plan(prepared), RunAssembly.team(prepared, directory, resume,
         showProgress), directory, resultTo, onEpoch, resume == null ? null : resume.experiment());
   }
 
-  /** After the Experiment ended: on success summary.json and the plots; the outcome either way. */
-  public static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome) {
-    return finish(prepared, outcome, RunDirectory.WriteGuard.NONE);
+  /** A fresh run's config.conf (the fully resolved settings), before its Experiment starts. Blocking I/O. */
+  public static void writeConfig(PreparedRun prepared, RunDirectory directory) {
+    directory.writeConfig(prepared.settings().render());
   }
 
-  /** As above, with the summary written only while {@code guard} allows it. */
-  public static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome,
-      RunDirectory.WriteGuard guard) {
+  /**
+   * After the Experiment ended: on success summary.json (through {@code directory}'s guard) and the
+   * plots; the outcome either way. Blocking I/O: {@link RunSupervisor} calls it on the blocking dispatcher.
+   */
+  static RunOutcome finish(PreparedRun prepared, ExperimentActor.Outcome outcome, RunDirectory directory) {
     if (!outcome.succeeded()) {
       return new RunOutcome(outcome.runDirectory(), false, outcome.error(), Map.of(), outcome.cause());
     }
@@ -103,7 +102,7 @@ public final class RunService {
       // the last epoch may predate this process (a resumed run): read it back
       List<EpochRecord> epochs = RunDirectory.readEpochs(outcome.runDirectory());
       summary = RunAssembly.summary(prepared, outcome.state(), epochs.get(epochs.size() - 1));
-      RunDirectory.at(outcome.runDirectory()).guardedBy(guard).writeSummary(summary);
+      directory.writeSummary(summary);
     } catch (IOException | RuntimeException e) {
       return new RunOutcome(outcome.runDirectory(), false, "cannot write the summary of " + outcome.runDirectory()
           + ": " + e.getMessage(), Map.of(), e);
@@ -123,35 +122,32 @@ public final class RunService {
     return run(prepared, directory, showProgress, onEpoch, systemConfig, null);
   }
 
-  /** As above, continuing from {@code resume} when it is not null. */
+  /** As above, continuing from {@code resume} when it is not null: one {@link RunSupervisor} as the guardian. */
   public static RunOutcome run(PreparedRun prepared, RunDirectory directory, boolean showProgress,
       Consumer<EpochRecord> onEpoch, Config systemConfig, Resume resume) {
-    CompletableFuture<ExperimentActor.Outcome> outcome = new CompletableFuture<>();
-    Behavior<ExperimentActor.Outcome> guardian = Behaviors.setup(context -> {
-      var experiment = context.spawn(experiment(prepared, directory, context.getSelf(), showProgress, onEpoch, resume),
-          "experiment");
-      context.watch(experiment);
-      return Behaviors.receive(ExperimentActor.Outcome.class)
-          .onMessage(ExperimentActor.Outcome.class, o -> {
+    if (resume == null) {
+      writeConfig(prepared, directory);
+    }
+    CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+    var launch = new RunSupervisor.Launch(prepared, directory, resume, showProgress, onEpoch,
+        DispatcherSelector.defaultDispatcher());
+    Behavior<RunOutcome> guardian = Behaviors.setup(context -> {
+      context.watch(context.spawn(RunSupervisor.create(launch, context.getSelf()), "run"));
+      return Behaviors.receive(RunOutcome.class)
+          .onMessage(RunOutcome.class, o -> {
             outcome.complete(o);
             return Behaviors.same();
           })
-          // an experiment that dies without an outcome (e.g. in its setup) still ends the run
-          .onSignal(ChildFailed.class, failed -> {
-            outcome.complete(new ExperimentActor.Outcome(directory.root(), false,
-                "experiment failed: " + failed.getCause(), null, failed.getCause()));
-            return Behaviors.stopped();
-          })
           .onSignal(Terminated.class, stopped -> {
-            outcome.complete(new ExperimentActor.Outcome(directory.root(), false,
-                "experiment stopped without an outcome", null, null));
+            outcome.complete(new RunOutcome(directory.root(), false, "the run's supervisor stopped without an outcome",
+                Map.of()));
             return Behaviors.stopped();
           })
           .build();
     });
-    ActorSystem<ExperimentActor.Outcome> system = ActorSystem.create(guardian, "provpt", systemConfig);
+    ActorSystem<RunOutcome> system = ActorSystem.create(guardian, "provpt", systemConfig);
     try {
-      return finish(prepared, outcome.join());
+      return outcome.join();
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.rl.AllocationPolicy;
 import dev.provpt.rl.PolicyState;
 import dev.provpt.rl.PpoAllocator;
 import dev.provpt.rl.PpoConfig;
 import dev.provpt.rl.ThompsonAllocator;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,10 +50,12 @@ class AllocatorActorTest {
     return decided.block();
   }
 
-  private double[] probabilities(ActorRef<AllocatorActor.Command> allocator) {
-    TestProbe<double[]> probe = testKit.createTestProbe();
-    allocator.tell(new AllocatorActor.Probabilities(state, probe.ref()));
-    return probe.receiveMessage();
+  /**
+   * The policy's probabilities, read between rounds: each round ends with the actor's reply, so the
+   * actor is idle and the read sees every update it made (the protocol has no such query).
+   */
+  private double[] probabilities(AllocationPolicy policy) {
+    return policy.probabilities(state);
   }
 
   @Test
@@ -62,17 +66,18 @@ class AllocatorActorTest {
     PpoConfig d = PpoConfig.defaults();
     var config = new PpoConfig(d.hidden(), 0.0, d.clip(), d.epochs(), d.valueCoefficient(), d.entropyCoefficient(),
         d.updateEvery(), d.actorLearningRate(), d.criticLearningRate());
-    var allocator = testKit.spawn(AllocatorActor.create(PpoAllocator.create(BLOCKS, config, 7)));
+    AllocationPolicy policy = PpoAllocator.create(BLOCKS, config, 7);
+    var allocator = testKit.spawn(AllocatorActor.create(policy));
     int rounds = 0;
-    while (probabilities(allocator)[BEST] < 0.9 && rounds < 300) {
+    while (probabilities(policy)[BEST] < 0.9 && rounds < 300) {
       round(allocator, rounds++);
     }
-    double p = probabilities(allocator)[BEST];
+    double p = probabilities(policy)[BEST];
     assertTrue(p >= 0.9, "after " + rounds / 2 + " updates P(block " + BEST + ") = " + p);
     // a policy that picks block 5 with p >= 0.9 picks it in at least 90% of decisions, in expectation
     int hits = 0;
     java.util.SplittableRandom random = new java.util.SplittableRandom(3);
-    double[] probs = probabilities(allocator);
+    double[] probs = probabilities(policy);
     for (int i = 0; i < 1000; i++) {
       double u = random.nextDouble();
       int a = 0;
@@ -97,17 +102,23 @@ class AllocatorActorTest {
 
   @Test
   void savedAndRestoredStateGivesIdenticalProbabilities() {
-    var trained = testKit.spawn(AllocatorActor.create(PpoAllocator.create(BLOCKS, 11)));
+    AllocationPolicy trainedPolicy = PpoAllocator.create(BLOCKS, 11);
+    var trained = testKit.spawn(AllocatorActor.create(trainedPolicy));
     for (int i = 0; i < 6; i++) {
       round(trained, i);
     }
     TestProbe<AllocatorActor.Saved> saved = testKit.createTestProbe();
-    trained.tell(new AllocatorActor.Save(saved.ref()));
+    trained.tell(new AllocatorActor.Save(6, saved.ref()));
     PolicyState state = PolicyState.fromJson(saved.receiveMessage().state().toJson());
-    var fresh = testKit.spawn(AllocatorActor.create(PpoAllocator.create(BLOCKS, 99)));
-    fresh.tell(new AllocatorActor.Restore(state, saved.ref()));
-    saved.receiveMessage();
-    assertArrayEquals(probabilities(trained), probabilities(fresh));
+    // restored the way a resumed run restores it: built in the actor's setup, then given the saved state
+    AtomicReference<AllocationPolicy> freshPolicy = new AtomicReference<>();
+    var fresh = testKit.spawn(AllocatorActor.create(() -> {
+      freshPolicy.set(PpoAllocator.create(BLOCKS, 99));
+      return freshPolicy.get();
+    }, state));
+    fresh.tell(new AllocatorActor.Save(6, saved.ref()));
+    saved.receiveMessage(); // the setup (and its restore) has run
+    assertArrayEquals(probabilities(trainedPolicy), probabilities(freshPolicy.get()));
     assertTrue(round(trained, 50) == round(fresh, 50), "same next decision");
   }
 

@@ -6,6 +6,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +103,52 @@ class ArchitectureTest {
         .check(classes);
     noClasses().that().resideOutsideOfPackage("dev.provpt.run..")
         .should().accessClassesThat().haveFullyQualifiedName("dev.provpt.run.RunAssembly")
+        .check(classes);
+  }
+
+  /**
+   * The actor classes: Pekko behaviours (subclasses of AbstractBehavior, and the functional
+   * {@code *Actor} / {@code *Supervisor} classes) in actors/, daemon/ and run/, with their nested
+   * classes, and the job manager's helpers whose code runs on its handlers.
+   */
+  static final DescribedPredicate<JavaClass> ACTOR_CLASSES = new DescribedPredicate<>("actor classes") {
+    @Override
+    public boolean test(JavaClass c) {
+      String name = c.getName();
+      String topLevel = name.contains("$") ? name.substring(0, name.indexOf('$')) : name;
+      String simple = topLevel.substring(topLevel.lastIndexOf('.') + 1);
+      boolean room = topLevel.matches("dev\\.provpt\\.(actors|daemon|run)\\.\\w+");
+      return room && (c.isAssignableTo(AbstractBehavior.class) || simple.endsWith("Actor")
+          || simple.endsWith("Supervisor") || simple.matches("Job(Manager|Ends|Leases|Starts)"));
+    }
+  };
+
+  /** JDBC, and file I/O: java.nio.file.Files, file channels, java.io streams, readers, writers and files. */
+  static final DescribedPredicate<JavaClass> BLOCKING_IO = new DescribedPredicate<>(
+      "JDBC or file I/O (java.sql, java.nio.file.Files, java.io streams)") {
+    @Override
+    public boolean test(JavaClass c) {
+      String name = c.getName();
+      return name.startsWith("java.sql.") || name.equals("java.nio.file.Files")
+          || name.equals("java.nio.channels.FileChannel")
+          || name.matches("java\\.io\\.(\\w*(Stream|Reader|Writer)|File|RandomAccessFile)");
+    }
+  };
+
+  /**
+   * No actor blocks its dispatcher on the job store or the disk: store calls and run-directory
+   * writes go to the blocking dispatcher (docs/ARCHITECTURE.md, "Where blocking work runs").
+   */
+  @Test
+  void actorsDoNoJdbcOrFileIo() {
+    noClasses().that(ACTOR_CLASSES).should().dependOnClassesThat(BLOCKING_IO).check(classes);
+  }
+
+  /** The daemon hands a job to the run supervisor: it never builds or watches an Experiment itself. */
+  @Test
+  void theDaemonRunsJobsThroughTheRunSupervisor() {
+    noClasses().that().resideInAPackage("dev.provpt.daemon..")
+        .should().dependOnClassesThat().haveNameMatching("dev\\.provpt\\.actors\\.ExperimentActor.*")
         .check(classes);
   }
 

@@ -60,7 +60,7 @@ class JobFaultsTest {
   }
 
   /** A job manager over {@code store}, as `provpt serve` runs it (on the TensorFlow dispatcher). */
-  private void node(JobStore store, JobManager.Placement placement) {
+  private void node(JobStore store, Placement placement) {
     systems.add(ActorSystem.create(Behaviors.setup(context -> {
       context.spawn(JobManager.create(store, dir.resolve("runs"), 1, placement), "jobs",
           DispatcherSelector.fromConfig("provpt.tensorflow-dispatcher"));
@@ -68,8 +68,8 @@ class JobFaultsTest {
     }), "faults-" + systems.size(), ConfigLoader.load(null, List.of())));
   }
 
-  private static JobManager.Placement cluster(String owner) {
-    return JobManager.Placement.cluster(owner, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(200),
+  private static Placement cluster(String owner) {
+    return Placement.cluster(owner, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(200),
         false).withRetry(FAST);
   }
 
@@ -107,7 +107,7 @@ class JobFaultsTest {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
     faulty.failNext("started", 1);
     long id = sqlite.submit("start", DaemonTest.experiment(backbone, "start", "vpt-deep", 2));
-    node(faulty, JobManager.Placement.singleNode().withRetry(FAST));
+    node(faulty, Placement.singleNode().withRetry(FAST));
     JobStore.Job job = awaitEnd(id);
     assertEquals(JobStore.DONE, job.state(), job.toString());
     assertEquals(1, job.requeues());
@@ -120,7 +120,7 @@ class JobFaultsTest {
   void aRunPausesAtItsNextWriteWhileTheStoreIsDownAndGoesOn() throws Exception {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
     long id = sqlite.submit("pause", DaemonTest.experiment(backbone, "pause", "pro-vpt", 4));
-    node(faulty, JobManager.Placement.singleNode().withRetry(FAST));
+    node(faulty, Placement.singleNode().withRetry(FAST));
     await(id, "epoch 1", j -> j.epoch() >= 1);
     faulty.failNext("fence", 4); // the next writes find the store down: 50 + 100 + 200 + 200 ms
     JobStore.Job job = awaitEnd(id);
@@ -139,7 +139,7 @@ class JobFaultsTest {
     Path blocker = Checkpoints.epochDirectory(run, 2);
     Files.createDirectories(blocker.getParent());
     Files.writeString(blocker, "in the way");
-    node(sqlite, JobManager.Placement.singleNode().withRetry(FAST));
+    node(sqlite, Placement.singleNode().withRetry(FAST));
     JobStore.Job requeued = await(id, "a requeue", j -> j.requeues() >= 1);
     assertTrue(requeued.requeueCause().contains("checkpoint"), requeued.requeueCause());
     List<Path> complete = Checkpoints.complete(run);
@@ -160,7 +160,7 @@ class JobFaultsTest {
     FaultyJobStore faulty = new FaultyJobStore(sqlite);
     faulty.failNext("fence", 1_000_000); // every write's check finds the store down, for good
     long id = sqlite.submit("doomed", DaemonTest.experiment(backbone, "doomed", "vpt-deep", 2));
-    node(faulty, JobManager.Placement.singleNode().withRetry(new StoreRetry(Duration.ofMillis(50),
+    node(faulty, Placement.singleNode().withRetry(new StoreRetry(Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(300), 1)));
     JobStore.Job job = awaitEnd(id);
     assertEquals(JobStore.FAILED, job.state());

@@ -83,7 +83,7 @@ class StoreOutageTest {
   }
 
   private static ActorSystem<Void> node(JobStore store, Path runs, Duration lease) {
-    var placement = JobManager.Placement.cluster("node-a", lease, Duration.ofMillis(500), Duration.ofMillis(250),
+    var placement = Placement.cluster("node-a", lease, Duration.ofMillis(500), Duration.ofMillis(250),
         false).withRetry(new StoreRetry(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1), 5));
     return ActorSystem.create(Behaviors.setup(context -> {
       context.spawn(JobManager.create(store, runs, 1, placement), "jobs",
