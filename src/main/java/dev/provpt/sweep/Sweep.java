@@ -5,7 +5,7 @@ import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.Settings;
 import dev.provpt.config.SettingsException;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
 import dev.provpt.sweep.scheduler.AshaSettings;

@@ -9,7 +9,7 @@ import dev.provpt.idleness.Estimator;
 import dev.provpt.idleness.Measurement;
 import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
-import dev.provpt.report.ProgressBar;
+import dev.provpt.rundir.ProgressBar;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
