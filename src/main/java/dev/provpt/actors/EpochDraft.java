@@ -1,6 +1,6 @@
 package dev.provpt.actors;
 
-import dev.provpt.report.EpochRecord;
+import dev.provpt.rundir.EpochRecord;
 import java.util.Map;
 
 /** The metrics of the epoch in progress, filled in phase by phase, with the phases' wall time. */

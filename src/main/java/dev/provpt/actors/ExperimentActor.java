@@ -1,7 +1,7 @@
 package dev.provpt.actors;
 
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.train.TuningSession.PassResult;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;

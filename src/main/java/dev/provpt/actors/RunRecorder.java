@@ -1,9 +1,9 @@
 package dev.provpt.actors;
 
-import dev.provpt.report.Checkpoints;
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.MetricsLog;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.Checkpoints;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.MetricsLog;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.rl.PolicyState;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.provpt.actors;
 
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.TensorBoardWriter;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.TensorBoardWriter;
 import java.nio.file.Path;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;

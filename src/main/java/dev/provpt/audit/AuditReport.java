@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.provpt.audit.IdlenessAudit.CheckpointAudit;
 import dev.provpt.audit.IdlenessAudit.EstimatorResult;
 import dev.provpt.idleness.Estimator;
-import dev.provpt.report.ScatterPlot;
+import dev.provpt.rundir.ScatterPlot;
 import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.provpt.audit;
 
 import dev.provpt.idleness.Estimator;
 import dev.provpt.idleness.Measurement;
-import dev.provpt.report.Checkpoints;
-import dev.provpt.report.EpochRecord;
+import dev.provpt.rundir.Checkpoints;
+import dev.provpt.rundir.EpochRecord;
 import dev.provpt.run.PreparedRun;
 import dev.provpt.stats.Ranks;
 import dev.provpt.train.TuningSession;

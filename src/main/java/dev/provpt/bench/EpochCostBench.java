@@ -3,7 +3,7 @@ package dev.provpt.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.RunService;
 import java.nio.file.Files;
 import java.nio.file.Path;

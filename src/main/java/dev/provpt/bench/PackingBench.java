@@ -1,7 +1,7 @@
 package dev.provpt.bench;
 
 import dev.provpt.config.ConfigLoader;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
 import dev.provpt.sweep.RunPacking;

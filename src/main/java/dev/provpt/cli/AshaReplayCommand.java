@@ -1,7 +1,7 @@
 package dev.provpt.cli;
 
 import dev.provpt.config.ConfigLoader;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.sweep.scheduler.AshaPage;
 import dev.provpt.sweep.scheduler.AshaSettings;
 import java.nio.file.Path;

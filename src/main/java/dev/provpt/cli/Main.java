@@ -3,7 +3,7 @@ package dev.provpt.cli;
 import dev.provpt.config.SettingsException;
 import dev.provpt.data.DataException;
 import dev.provpt.model.ModelException;
-import dev.provpt.report.Checkpoints;
+import dev.provpt.rundir.Checkpoints;
 import dev.provpt.train.TrainingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.provpt.cli;
 
-import dev.provpt.report.Plots;
+import dev.provpt.rundir.Plots;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -121,7 +121,7 @@ final class SweepJobs {
     List<Map<String, Object>> curves = new ArrayList<>();
     for (Sweep.RunSpec spec : grid) {
       String metrics = DaemonCommands.request(url, "GET", "/jobs/" + jobs.get(sweep.key(spec)).get("id").asLong()
-          + "/files/" + dev.provpt.report.RunDirectory.METRICS, null);
+          + "/files/" + dev.provpt.rundir.RunDirectory.METRICS, null);
       curves.add(GridCurves.parse(spec.name(), metrics).toJson());
     }
     return curves;

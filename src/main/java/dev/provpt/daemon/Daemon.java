@@ -133,31 +133,10 @@ public final class Daemon implements AutoCloseable {
         options.databasePassword(), options.poolSize(), options.connectionTimeout());
     ActorSystem<Void> system = null;
     try {
-      Optional<PostgresJobStore.Identity> identity = store.identity();
-      if (identity.isPresent() && !identity.get().clusterId().equals(options.clusterId())) {
-        throw new ClusterStartException("the job database " + store.url() + " belongs to cluster "
-            + identity.get().clusterId() + ", not " + options.clusterId() + " (provpt.cluster.cluster-id): "
-            + "two clusters cannot share one database");
-      }
-      if (identity.isPresent()) {
-        SharedRuns.check(runs, identity.get());
-      } else {
-        SharedRuns.checkUnclaimed(runs);
-      }
+      Optional<PostgresJobStore.Identity> identity = checkDatabaseAndRuns(store, options, runs);
       system = ActorSystem.create(Behaviors.empty(), ClusterNode.SYSTEM, ClusterNode.pekkoConfig(options, config));
       ClusterNode.awaitUp(system, options);
-
-      store.migrate();
-      var claimed = store.claimIdentity(new PostgresJobStore.Identity(options.clusterId(),
-          java.util.UUID.randomUUID().toString()));
-      if (!claimed.clusterId().equals(options.clusterId())) {
-        throw new ClusterStartException("the job database " + store.url() + " belongs to cluster "
-            + claimed.clusterId() + ", not " + options.clusterId() + " (provpt.cluster.cluster-id)");
-      }
-      if (identity.isEmpty() && !Files.isRegularFile(runs.resolve(SharedRuns.MARKER))) {
-        SharedRuns.write(runs, claimed);
-      }
-      SharedRuns.check(runs, claimed);
+      claimDatabaseAndRuns(store, options, runs, identity);
 
       String self = ClusterNode.self(system);
       var placement = Placement.cluster(self, options.lease(), options.renewEvery(), options.pollEvery(),
@@ -185,6 +164,42 @@ public final class Daemon implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Refuses a job database that is another cluster's, and a runs directory that is not the one this database's
+   * cluster shares (or, for a database no cluster has claimed, one some cluster has); writes nothing.
+   */
+  private static Optional<PostgresJobStore.Identity> checkDatabaseAndRuns(PostgresJobStore store,
+      ClusterNode.Options options, Path runs) throws Exception {
+    Optional<PostgresJobStore.Identity> identity = store.identity();
+    if (identity.isPresent() && !identity.get().clusterId().equals(options.clusterId())) {
+      throw new ClusterStartException("the job database " + store.url() + " belongs to cluster "
+          + identity.get().clusterId() + ", not " + options.clusterId() + " (provpt.cluster.cluster-id): "
+          + "two clusters cannot share one database");
+    }
+    if (identity.isPresent()) {
+      SharedRuns.check(runs, identity.get());
+    } else {
+      SharedRuns.checkUnclaimed(runs);
+    }
+    return identity;
+  }
+
+  /** Migrates the schema, claims a fresh database for this cluster and marks the runs directory as its own. */
+  private static void claimDatabaseAndRuns(PostgresJobStore store, ClusterNode.Options options, Path runs,
+      Optional<PostgresJobStore.Identity> identity) throws Exception {
+    store.migrate();
+    var claimed = store.claimIdentity(new PostgresJobStore.Identity(options.clusterId(),
+        java.util.UUID.randomUUID().toString()));
+    if (!claimed.clusterId().equals(options.clusterId())) {
+      throw new ClusterStartException("the job database " + store.url() + " belongs to cluster "
+          + claimed.clusterId() + ", not " + options.clusterId() + " (provpt.cluster.cluster-id)");
+    }
+    if (identity.isEmpty() && !Files.isRegularFile(runs.resolve(SharedRuns.MARKER))) {
+      SharedRuns.write(runs, claimed);
+    }
+    SharedRuns.check(runs, claimed);
   }
 
   /** The HTTP port; -1 on a cluster node without the api role. */

@@ -1,5 +1,8 @@
 package dev.provpt.daemon;
 
+import static dev.provpt.daemon.JobRows.query;
+import static dev.provpt.daemon.JobRows.update;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -328,40 +331,5 @@ abstract class JdbcJobStore implements JobStore {
   private void event(Connection c, long id, long fence, String state, String node) throws SQLException {
     update(c, "INSERT INTO job_events (job_id, fence, state, node, at) VALUES (?, ?, ?, ?, ?)", id, fence, state, node,
         Instant.now().toString());
-  }
-
-  static List<Job> query(Connection c, String sql, Object... values) throws SQLException {
-    List<Job> jobs = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, values);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          double best = r.getDouble("best_val");
-          Double bestVal = r.wasNull() ? null : best;
-          jobs.add(new Job(r.getLong("id"), r.getString("name"), r.getString("state"), r.getString("config"),
-              r.getString("run_dir"), r.getInt("epoch"), r.getInt("epochs"), bestVal, r.getString("error"),
-              r.getString("created"), r.getString("updated"), r.getString("owner"), r.getLong("fence"),
-              r.getString("submit_key"), r.getInt("requeues"), lastLine(r.getString("requeue_causes"))));
-        }
-      }
-    }
-    return jobs;
-  }
-
-  private static String lastLine(String text) {
-    return text == null ? null : text.lines().reduce((a, b) -> b).orElse(null);
-  }
-
-  static int update(Connection c, String sql, Object... values) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, values);
-      return s.executeUpdate();
-    }
-  }
-
-  private static void bind(PreparedStatement s, Object... values) throws SQLException {
-    for (int i = 0; i < values.length; i++) {
-      s.setObject(i + 1, values[i]);
-    }
   }
 }

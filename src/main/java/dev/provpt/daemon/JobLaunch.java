@@ -2,7 +2,7 @@ package dev.provpt.daemon;
 
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.PreparedRun;
 import dev.provpt.run.Resume;
 import dev.provpt.run.RunService;

@@ -1,7 +1,7 @@
 package dev.provpt.daemon;
 
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunSupervisor;
 import java.nio.file.Path;

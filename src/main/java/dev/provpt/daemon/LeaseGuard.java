@@ -1,6 +1,6 @@
 package dev.provpt.daemon;
 
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package dev.provpt.daemon;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.provpt.daemon;
 
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

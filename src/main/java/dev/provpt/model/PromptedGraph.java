@@ -126,19 +126,10 @@ final class PromptedGraph implements AutoCloseable {
 
       features = tf.withName("features").identity(headInput(tf, vit, config, shape.headInput(), images, promptInputs));
       logits = tf.withName("logits").identity(vit.linear(features, kernel, bias));
-      // The dense form: the C++ gradient registry has no gradient for the sparse one.
-      Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(shape.numClasses()), tf.constant(1f), tf.constant(0f));
-      loss = tf.withName("loss").math.mean(
-          tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
-      correct = tf.withName("correct").sum(tf.dtypes.cast(
-          tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class), tf.constant(0));
+      loss = meanCrossEntropy(tf, logits, labels, shape.numClasses());
+      correct = correctCount(tf, logits, labels);
 
-      List<Variable<TFloat32>> trainable = new ArrayList<>();
-      if (pool != null) {
-        trainable.add(pool);
-      }
-      trainable.add(kernel);
-      trainable.add(bias);
+      List<Variable<TFloat32>> trainable = trainable(pool, kernel, bias);
       Map<Operand<TFloat32>, Operand<TFloat32>> gateGradients = differentiate(tf, trainable);
       if (pool != null) {
         buildSignals(tf, pool, gateGradients);
@@ -148,6 +139,32 @@ final class PromptedGraph implements AutoCloseable {
       graph.close();
       throw e;
     }
+  }
+
+  /** The batch's mean softmax cross-entropy, named "loss". */
+  private static Operand<TFloat32> meanCrossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels,
+      int classes) {
+    // The dense form: the C++ gradient registry has no gradient for the sparse one.
+    Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+    return tf.withName("loss").math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+  }
+
+  /** How many of the batch's argmax predictions equal their labels, named "correct". */
+  private static Operand<TInt32> correctCount(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels) {
+    return tf.withName("correct").sum(tf.dtypes.cast(
+        tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class), tf.constant(0));
+  }
+
+  /** The trained variables in the optimiser's order: the prompt pool (when prompted), the head's kernel and bias. */
+  private static List<Variable<TFloat32>> trainable(Variable<TFloat32> pool, Variable<TFloat32> kernel,
+      Variable<TFloat32> bias) {
+    List<Variable<TFloat32>> trainable = new ArrayList<>();
+    if (pool != null) {
+      trainable.add(pool);
+    }
+    trainable.add(kernel);
+    trainable.add(bias);
+    return trainable;
   }
 
   /**

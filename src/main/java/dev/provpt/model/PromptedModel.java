@@ -1,22 +1,8 @@
 package dev.provpt.model;
 
-import dev.provpt.idleness.Estimator;
 import dev.provpt.method.PromptMode;
-import dev.provpt.tf.Tensors;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.OptimizerOptions;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Runs the tuning graph ({@link PromptedGraph}) in its own session: feeds batches, trains,
@@ -67,27 +53,6 @@ public final class PromptedModel implements AutoCloseable {
     }
   }
 
-  /**
-   * Loss and correct count of a batch, plus each measured estimator's per-prompt idleness signal ({@code [P]}):
-   * the estimators of the model's {@link ModelShape} that a step can measure; none when the model measures none.
-   */
-  public record StepResult(float loss, int correct, Map<Estimator, float[]> signals) {
-
-    static StepResult withoutSignals(float loss, int correct) {
-      return new StepResult(loss, correct, Map.of());
-    }
-
-    /** {@code estimator}'s signal; an error naming it when this step did not measure it. */
-    public float[] signal(Estimator estimator) {
-      float[] s = signals.get(estimator);
-      if (s == null) {
-        throw new IllegalStateException(estimator.key + " idleness is not measured by this model (measured: "
-            + signals.keySet() + ")");
-      }
-      return s;
-    }
-  }
-
   private final PromptedGraph graph;
   private final Session session;
   /** What the graph and the session were built for: a run's settings must match them to use this model. */
@@ -100,10 +65,8 @@ public final class PromptedModel implements AutoCloseable {
   private ModelPool pool;
   /** False once closed (handed back or disposed of), until a pool lends it again: closing twice does nothing. */
   private boolean open = true;
-  /** Nanoseconds spent inside TensorFlow's Session.run, summed (the rest of a step is Java overhead). */
-  private long sessionNanos;
-  /** When not null, every session call is traced and its step statistics handed here (the bench's profile). */
-  private java.util.function.Consumer<org.tensorflow.proto.RunMetadata> tracer;
+  /** The session calls: what they feed and fetch, timed and optionally traced. */
+  private final ModelCalls calls;
 
   private PromptedModel(PromptedGraph graph, Hyper hyper) {
     this.graph = graph;
@@ -111,7 +74,7 @@ public final class PromptedModel implements AutoCloseable {
     this.xla = hyper.xla();
     this.threads = hyper.threads();
     try {
-      session = sessionOf(graph.graph(), hyper);
+      session = ModelCalls.openSession(graph.graph(), hyper);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -123,27 +86,7 @@ public final class PromptedModel implements AutoCloseable {
       dispose();
       throw e;
     }
-  }
-
-  /**
-   * A session of {@code graph}: TensorFlow's defaults unless threads are fixed or XLA is on (an
-   * fp32 run without either is configured exactly as before those settings existed).
-   */
-  private static Session sessionOf(Graph graph, Hyper hyper) {
-    if (hyper.threads() <= 0 && hyper.xla() == Xla.OFF) {
-      return new Session(graph);
-    }
-    ConfigProto.Builder config = ConfigProto.newBuilder();
-    if (hyper.threads() > 0) {
-      config.setIntraOpParallelismThreads(hyper.threads()).setInterOpParallelismThreads(hyper.threads());
-    }
-    if (hyper.xla() == Xla.ON) {
-      // global_jit_level alone does nothing on a CPU: auto-clustering there is behind a flag of its own
-      Xla.enableCpuAutoClustering();
-      config.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
-          OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
-    }
-    return new Session(graph, config.build());
+    calls = new ModelCalls(graph, session);
   }
 
   /**
@@ -184,8 +127,7 @@ public final class PromptedModel implements AutoCloseable {
     }
     graph.state().writeAll(session, graph.initialState(seed));
     this.hyper = effective;
-    this.sessionNanos = 0;
-    this.tracer = null;
+    calls.reset();
     this.open = true;
   }
 
@@ -214,22 +156,17 @@ public final class PromptedModel implements AutoCloseable {
 
   /** One optimisation step on {@code count} images; returns loss, correct, per-prompt scores. */
   public StepResult train(float[] batchImages, int[] batchLabels, int count, int[] assignment, long stepSeed) {
-    return run(batchImages, batchLabels, count, assignment, true, stepSeed);
+    return calls.step(batchImages, batchLabels, count, assignment, hyper, stepSeed);
   }
 
   /** Loss, correct and prompt scores without updating anything (dropout off). */
   public StepResult score(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
-    return run(batchImages, batchLabels, count, assignment, false, 0);
+    return calls.step(batchImages, batchLabels, count, assignment, null, 0);
   }
 
   /** Loss and correct count (dropout off, no gradients computed). */
   public StepResult evaluate(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
-    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
-      feed.fetch(graph.loss()).fetch(graph.correct());
-      try (Fetched r = feed.run()) {
-        return StepResult.withoutSignals(Tensors.toFloat(r.get(graph.loss())), Tensors.toInts(r.get(graph.correct()))[0]);
-      }
-    }
+    return calls.evaluate(batchImages, batchLabels, count, assignment);
   }
 
   /**
@@ -238,7 +175,7 @@ public final class PromptedModel implements AutoCloseable {
    * are dropped anyway). One forward pass per prompt; dropout off.
    */
   public float[] lossWithoutEachPrompt(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
-    requireDeep();
+    calls.requireDeep();
     float[] losses = new float[promptCount()];
     for (int j = 0; j < losses.length; j++) {
       float[] logGate = new float[promptCount()];
@@ -251,26 +188,17 @@ public final class PromptedModel implements AutoCloseable {
   /** The mean loss of a batch with {@code log a_j} added to every prompt's attention logits (dropout off). */
   public float lossWithKeyLogGate(float[] batchImages, int[] batchLabels, int count, int[] assignment,
       float[] logGate) {
-    requireDeep();
+    calls.requireDeep();
     if (graph.keyLogGate() == null) {
       throw new IllegalStateException("this model measures " + graph.shape().estimators()
           + ", none of which gates the attention keys (attention-gate or leave-one-out does)");
     }
-    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
-      feed.add(graph.keyLogGate(), Tensors.floats(logGate, new long[] {promptCount()}));
-      feed.fetch(graph.loss());
-      try (Fetched r = feed.run()) {
-        return Tensors.toFloat(r.get(graph.loss()));
-      }
-    }
+    return calls.lossWithKeyLogGate(batchImages, batchLabels, count, assignment, logGate);
   }
 
   /** Logits {@code [count, classes]}, row-major (dropout off). */
   public float[] logits(float[] batchImages, int count, int[] assignment) {
-    try (Feed feed = feed(batchImages, null, count, assignment, false, 0);
-         Fetched r = feed.fetch(graph.logits()).run()) {
-      return Tensors.toFloats(r.get(graph.logits()));
-    }
+    return calls.floats(graph.logits(), batchImages, null, count, assignment);
   }
 
   // ---------------------------------------------------------------- a model without prompts: features fed back
@@ -280,13 +208,8 @@ public final class PromptedModel implements AutoCloseable {
    * has features that depend on the images alone.
    */
   public float[] features(float[] batchImages, int count) {
-    requireNoPrompts();
-    try (Feed feed = feed(batchImages, null, count, null, false, 0)) {
-      feed.fetch(graph.features());
-      try (Fetched r = feed.run()) {
-        return Tensors.toFloats(r.get(graph.features()));
-      }
-    }
+    calls.requireNoPrompts();
+    return calls.floats(graph.features(), batchImages, null, count, null);
   }
 
   /** {@link #train} with the features of {@link #features} fed in place of images: the backbone does not run. */
@@ -300,25 +223,8 @@ public final class PromptedModel implements AutoCloseable {
   }
 
   private StepResult onFeatures(float[] batchFeatures, int[] batchLabels, int count, boolean update) {
-    requireNoPrompts();
-    int d = featureWidth();
-    if (batchFeatures.length < count * d) {
-      throw new IllegalArgumentException("feature batch holds " + batchFeatures.length / d + " rows of width " + d
-          + ", expected " + count);
-    }
-    checkLabels(batchLabels, count, null);
-    try (Feed feed = new Feed()) {
-      // feeding an inner tensor: TensorFlow prunes everything that only leads to it (the backbone)
-      feed.add(graph.features(), Tensors.prefixOf(batchFeatures, count * d, count, d));
-      feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
-      feed.fetch(graph.loss()).fetch(graph.correct());
-      if (update) {
-        feedSettings(feed);
-      }
-      try (Fetched r = feed.run()) {
-        return StepResult.withoutSignals(Tensors.toFloat(r.get(graph.loss())), Tensors.toInts(r.get(graph.correct()))[0]);
-      }
-    }
+    calls.requireNoPrompts();
+    return calls.onFeatures(batchFeatures, batchLabels, count, update ? hyper : null);
   }
 
   /**
@@ -326,30 +232,12 @@ public final class PromptedModel implements AutoCloseable {
    * null stops tracing. Tracing slows the calls: for profiles, not for timing.
    */
   public void trace(java.util.function.Consumer<org.tensorflow.proto.RunMetadata> tracer) {
-    this.tracer = tracer;
+    calls.trace(tracer);
   }
 
   /** Total time spent inside Session.run so far, for overhead accounting in benchmarks. */
   public long sessionNanos() {
-    return sessionNanos;
-  }
-
-  private StepResult run(float[] batchImages, int[] batchLabels, int count, int[] assignment,
-      boolean update, long stepSeed) {
-    Map<Estimator, Operand<TFloat32>> signals = graph.signals();
-    try (Feed feed = feed(batchImages, batchLabels, count, assignment, update, stepSeed)) {
-      feed.fetch(graph.loss()).fetch(graph.correct());
-      signals.values().forEach(feed::fetch);
-      if (update) {
-        feedSettings(feed);
-      }
-      try (Fetched r = feed.run()) {
-        Map<Estimator, float[]> measured = new EnumMap<>(Estimator.class);
-        signals.forEach((estimator, signal) -> measured.put(estimator, Tensors.toFloats(r.get(signal))));
-        return new StepResult(Tensors.toFloat(r.get(graph.loss())), Tensors.toInts(r.get(graph.correct()))[0],
-            measured);
-      }
-    }
+    return calls.sessionNanos();
   }
 
   // ---------------------------------------------------------------- state
@@ -369,7 +257,7 @@ public final class PromptedModel implements AutoCloseable {
 
   /** Multiplies one prompt row by {@code factor} (its momentum row is left as it is). */
   public void scalePrompt(int prompt, float factor) {
-    requirePrompts();
+    calls.requirePrompts();
     float[] pool = read(POOL);
     int d = config().width();
     for (int i = prompt * d; i < (prompt + 1) * d; i++) {
@@ -413,164 +301,16 @@ public final class PromptedModel implements AutoCloseable {
 
   /** Gradient of the loss with respect to each prompt's gate held at 1 (dropout off). */
   public float[] gateGradient(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
-    requirePrompts();
+    calls.requirePrompts();
     if (graph.rawGateGradient() == null) {
       throw new IllegalStateException("this model does not measure input-gate idleness (" + shape().estimators() + ")");
     }
-    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0);
-         Fetched r = feed.fetch(graph.rawGateGradient()).run()) {
-      return Tensors.toFloats(r.get(graph.rawGateGradient()));
-    }
+    return calls.floats(graph.rawGateGradient(), batchImages, batchLabels, count, assignment);
   }
 
   /** Gradients of the loss for pool (when prompted), head kernel, head bias (no update; dropout off). */
   public List<float[]> gradients(float[] batchImages, int[] batchLabels, int count, int[] assignment) {
-    List<Operand<TFloat32>> gradients = graph.gradients();
-    try (Feed feed = feed(batchImages, batchLabels, count, assignment, false, 0)) {
-      gradients.forEach(feed::fetch);
-      try (Fetched r = feed.run()) {
-        List<float[]> out = new ArrayList<>();
-        for (Operand<TFloat32> gradient : gradients) {
-          out.add(Tensors.toFloats(r.get(gradient)));
-        }
-        return out;
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- feeding
-
-  /** The tensors fed to one session call, closed together, and what it fetches. */
-  private final class Feed implements AutoCloseable {
-    final Session.Runner runner = session.runner();
-    final List<Tensor> tensors = new ArrayList<>();
-    final List<Operand<?>> fetched = new ArrayList<>();
-
-    <T extends Tensor> void add(Operand<?> input, T tensor) {
-      tensors.add(tensor);
-      runner.feed(input, tensor);
-    }
-
-    Feed fetch(Operand<?> output) {
-      fetched.add(output);
-      runner.fetch(output);
-      return this;
-    }
-
-    /** Runs the call, timed into {@link #sessionNanos}. */
-    Fetched run() {
-      long started = System.nanoTime();
-      Result r;
-      if (tracer == null) {
-        r = runner.run();
-      } else {
-        runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
-            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
-        r = runner.runAndFetchMetadata();
-        r.getMetadata().ifPresent(tracer);
-      }
-      sessionNanos += System.nanoTime() - started;
-      return new Fetched(r, List.copyOf(fetched));
-    }
-
-    @Override
-    public void close() {
-      tensors.forEach(Tensor::close);
-    }
-  }
-
-  /** A session call's results, read by the operand fetched. */
-  private record Fetched(Result result, List<Operand<?>> outputs) implements AutoCloseable {
-    Tensor get(Operand<?> output) {
-      int at = outputs.indexOf(output);
-      if (at < 0) {
-        throw new IllegalStateException("not fetched: " + output);
-      }
-      return result.get(at);
-    }
-
-    @Override
-    public void close() {
-      result.close();
-    }
-  }
-
-  private Feed feed(float[] batchImages, int[] batchLabels, int count, int[] assignment, boolean train, long stepSeed) {
-    VitConfig config = config();
-    int pixels = config.imageSize() * config.imageSize() * config.channels();
-    if (batchImages.length < count * pixels) {
-      throw new IllegalArgumentException("image batch holds " + batchImages.length / pixels + " images of "
-          + config.imageSize() + "x" + config.imageSize() + "x" + config.channels() + ", expected " + count);
-    }
-    Feed feed = new Feed();
-    feed.add(graph.images(), Tensors.prefixOf(batchImages, count * pixels,
-        count, config.imageSize(), config.imageSize(), config.channels()));
-    if (batchLabels != null) {
-      checkLabels(batchLabels, count, feed);
-      feed.add(graph.labels(), Tensors.ints(Arrays.copyOf(batchLabels, count), count));
-    }
-    if (promptCount() > 0) {
-      checkAssignment(assignment);
-      feed.add(graph.blockOfPrompt(), Tensors.ints(assignment, promptCount()));
-      if (train && hyper.promptDropout() > 0) {
-        feed.add(graph.dropoutRate(), TFloat32.scalarOf(hyper.promptDropout()));
-        feed.add(graph.dropoutSeed(), Tensors.longs(stepSeed, stepSeed >>> 17 ^ 0x5DEECE66DL));
-      }
-    }
-    return feed;
-  }
-
-  /** Adds the training step as a target, with the current run's optimiser settings fed. */
-  private void feedSettings(Feed feed) {
-    feed.add(graph.learningRate(), TFloat32.scalarOf(hyper.learningRate()));
-    feed.add(graph.momentum(), TFloat32.scalarOf(hyper.momentum()));
-    feed.add(graph.weightDecay(), TFloat32.scalarOf(hyper.weightDecay()));
-    feed.add(graph.clipNorm(), TFloat32.scalarOf(hyper.clipNorm()));
-    feed.runner.addTarget(graph.trainStep());
-  }
-
-  /** Throws when a label is outside [0, classes), closing {@code feed} first (when there is one). */
-  private void checkLabels(int[] batchLabels, int count, Feed feed) {
-    for (int i = 0; i < count; i++) {
-      if (batchLabels[i] < 0 || batchLabels[i] >= numClasses()) {
-        if (feed != null) {
-          feed.close();
-        }
-        throw new IllegalArgumentException("label " + batchLabels[i] + " at batch position " + i
-            + " is out of range [0, " + numClasses() + ")");
-      }
-    }
-  }
-
-  private void checkAssignment(int[] assignment) {
-    if (assignment == null || assignment.length != promptCount()) {
-      throw new IllegalArgumentException("prompt assignment must give a block for each of the "
-          + promptCount() + " prompts, got " + (assignment == null ? "none" : assignment.length));
-    }
-    for (int block : assignment) {
-      if (block < 0 || block >= config().depth()) {
-        throw new IllegalArgumentException("prompt assigned to block " + block + ", expected [0, "
-            + config().depth() + ")");
-      }
-    }
-  }
-
-  private void requireDeep() {
-    if (mode() != PromptMode.DEEP) {
-      throw new IllegalStateException("removing a prompt needs VPT-Deep prompts, this model has " + mode());
-    }
-  }
-
-  private void requireNoPrompts() {
-    if (promptCount() > 0) {
-      throw new IllegalStateException("features depend on the prompts of this model (" + mode() + ")");
-    }
-  }
-
-  private void requirePrompts() {
-    if (promptCount() == 0) {
-      throw new IllegalStateException("this model has no prompts (" + mode() + ")");
-    }
+    return calls.floats(graph.gradients(), batchImages, batchLabels, count, assignment);
   }
 
   /** Hands the model back to the pool it was lent from, or disposes of it (session and graph). */

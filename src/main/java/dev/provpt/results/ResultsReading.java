@@ -1,15 +1,19 @@
 package dev.provpt.results;
 
+import static dev.provpt.results.ReadingNumbers.number;
+import static dev.provpt.results.ReadingNumbers.p;
+import static dev.provpt.results.ReadingNumbers.pp;
+import static dev.provpt.results.ReadingNumbers.smallestP;
+import static dev.provpt.results.ReadingNumbers.t;
+
 import dev.provpt.data.suite.SuiteTasks;
 import dev.provpt.method.Method;
 import dev.provpt.stats.MeanInterval;
 import dev.provpt.stats.Moments;
 import dev.provpt.stats.SignTest;
 import dev.provpt.stats.SignedRankTest;
-import dev.provpt.stats.StudentT;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The "Reading" section of the results page: what the tables say, computed from the same runs (no number in it
@@ -324,29 +328,5 @@ public final class ResultsReading {
   private static String names(List<Comparison> cs, Side side) {
     List<String> tasks = cs.stream().filter(c -> c.side() == side).map(Comparison::task).toList();
     return tasks.isEmpty() ? "—" : String.join(", ", tasks);
-  }
-
-  /** A p-value: three decimals, "< 0.001" below that. */
-  static String p(double value) {
-    return value < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", value);
-  }
-
-  /** The two-sided 95% t quantile with n − 1 degrees of freedom, two decimals. */
-  private static String t(int n) {
-    return String.format(Locale.ROOT, "%.2f", StudentT.quantile(1 - (1 - MeanInterval.LEVEL) / 2, n - 1));
-  }
-
-  /** 2 / 2^n, the smallest two-sided p either test can give n non-zero differences. */
-  private static String smallestP(int n) {
-    return new java.math.BigDecimal(2 / Math.pow(2, n)).round(new java.math.MathContext(4)).stripTrailingZeros()
-        .toPlainString();
-  }
-
-  private static String number(double v) {
-    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
-  }
-
-  private static String pp(double v) {
-    return String.format(Locale.ROOT, "%.2f", 100 * v);
   }
 }

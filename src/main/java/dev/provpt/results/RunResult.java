@@ -9,8 +9,8 @@ import dev.provpt.data.suite.TaskInfo;
 import dev.provpt.idleness.Estimator;
 import dev.provpt.method.Method;
 import dev.provpt.method.PromptMode;
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,35 +73,13 @@ public record RunResult(Path directory, String task, String group, String method
     String scoring = text(summary, "scoring", null);
     String idleness = text(summary, "idleness", null);
     Config config = config(dir);
-    List<String> differs = new ArrayList<>();
-    if (known.map(Method::relocates).orElse(false)) { // the choices of a method that relocates
-      Map<String, String> values = Map.of("prune", String.valueOf(prune), "allocate", String.valueOf(allocate),
-          "scoring", String.valueOf(scoring), "idleness", String.valueOf(idleness));
-      for (Map.Entry<String, String> d : PRO_VPT_DEFAULTS) {
-        String value = values.get(d.getKey());
-        if (!value.equals(d.getValue()) && !value.equals("null")) {
-          differs.add(d.getKey() + "=" + value);
-        }
-      }
-      differs.addAll(offDefault(config, KNOBS));
-    }
-    List<String> settings = new ArrayList<>(offDefault(config, SETTINGS.stream()
-        .filter(key -> !key.startsWith("prompts.") || known.map(m -> m.layout() == PromptMode.DEEP).orElse(false))
-        .toList()));
-    if (summary.hasNonNull("precision")) { // what the run computed in, where config.conf says what was asked for
-      settings.removeIf(kv -> kv.startsWith("precision="));
-      String used = summary.get("precision").asText();
-      if (!used.equals(ConfigFactory.defaultReference().getString("provpt.precision"))) {
-        settings.add(0, "precision=" + used);
-      }
-    }
+    List<String> differs = choicesOffDefault(known, config, Map.of("prune", String.valueOf(prune),
+        "allocate", String.valueOf(allocate), "scoring", String.valueOf(scoring), "idleness", String.valueOf(idleness)));
+    List<String> settings = settingsOffDefault(known, config, summary);
     String baseConfiguration = label(method, differs);
     differs.addAll(settings);
     String configuration = label(method, differs);
-    int[] distribution = new int[summary.path("distribution").size()];
-    for (int i = 0; i < distribution.length; i++) {
-      distribution[i] = summary.get("distribution").get(i).asInt();
-    }
+    int[] distribution = distribution(summary);
     List<Double> epochSeconds = new ArrayList<>();
     List<Double> tuneSeconds = new ArrayList<>();
     if (Files.isRegularFile(dir.resolve(RunDirectory.METRICS))) {
@@ -127,6 +105,44 @@ public record RunResult(Path directory, String task, String group, String method
         config.hasPath(t + "weight-decay") ? Double.valueOf(config.getDouble(t + "weight-decay")) : null, epochs,
         known.map(m -> m.layout() == PromptMode.NONE).orElse(false) && config.hasPath(t + "cache-features")
             && config.getBoolean(t + "cache-features"));
+  }
+
+  /** A relocating method's choices (prune, allocate, scoring, idleness, {@link #KNOBS}) that are not PRO-VPT's defaults. */
+  private static List<String> choicesOffDefault(Optional<Method> known, Config config, Map<String, String> values) {
+    List<String> differs = new ArrayList<>();
+    if (known.map(Method::relocates).orElse(false)) { // the choices of a method that relocates
+      for (Map.Entry<String, String> d : PRO_VPT_DEFAULTS) {
+        String value = values.get(d.getKey());
+        if (!value.equals(d.getValue()) && !value.equals("null")) {
+          differs.add(d.getKey() + "=" + value);
+        }
+      }
+      differs.addAll(offDefault(config, KNOBS));
+    }
+    return differs;
+  }
+
+  /** The {@link #SETTINGS} off their defaults; precision as the run computed it, when its summary says. */
+  private static List<String> settingsOffDefault(Optional<Method> known, Config config, JsonNode summary) {
+    List<String> settings = new ArrayList<>(offDefault(config, SETTINGS.stream()
+        .filter(key -> !key.startsWith("prompts.") || known.map(m -> m.layout() == PromptMode.DEEP).orElse(false))
+        .toList()));
+    if (summary.hasNonNull("precision")) { // what the run computed in, where config.conf says what was asked for
+      settings.removeIf(kv -> kv.startsWith("precision="));
+      String used = summary.get("precision").asText();
+      if (!used.equals(ConfigFactory.defaultReference().getString("provpt.precision"))) {
+        settings.add(0, "precision=" + used);
+      }
+    }
+    return settings;
+  }
+
+  private static int[] distribution(JsonNode summary) {
+    int[] distribution = new int[summary.path("distribution").size()];
+    for (int i = 0; i < distribution.length; i++) {
+      distribution[i] = summary.get("distribution").get(i).asInt();
+    }
+    return distribution;
   }
 
   /** The training split's name after the task's in a summary's {@code task} ({@code digits/train800val200} → train800val200); null without '/'. */

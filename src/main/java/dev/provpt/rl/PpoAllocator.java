@@ -101,29 +101,18 @@ public final class PpoAllocator implements AllocationPolicy {
     this.rng = new Rng(seed);
     this.graph = new Graph();
     try {
-      Ops tf = Ops.create(graph);
-      states = tf.withName("states").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, stateSize)));
-
-      List<Variable<TFloat32>> actorParameters = new ArrayList<>();
-      Operand<TFloat32> logits = mlp(tf, "actor", blocks, actorParameters);
-      probabilities = tf.withName("probabilities").nn.softmax(logits);
-      logProbabilities = tf.withName("log_probabilities").nn.logSoftmax(logits);
-      List<Variable<TFloat32>> criticParameters = new ArrayList<>();
-      values = tf.withName("values").reshape(mlp(tf, "critic", 1, criticParameters), tf.constant(new int[] {-1}));
-
-      actions = tf.withName("actions").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      oldLogProbabilities = tf.withName("old_log_probabilities").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-      returns = tf.withName("returns").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-      advantages = tf.withName("advantages").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-      loss = ppoLoss(tf);
-
-      List<Operand<?>> wrt = new ArrayList<>(actorParameters);
-      wrt.addAll(criticParameters);
-      var gradients = tf.gradients(loss, wrt);
-      actorStep = adamStep(new OrderedAdam(graph, "actor.adam", config.actorLearningRate()), actorParameters, gradients, 0,
-          "actor_step");
-      criticStep = adamStep(new OrderedAdam(graph, "critic.adam", config.criticLearningRate()), criticParameters, gradients,
-          actorParameters.size(), "critic_step");
+      PpoGraph g = PpoGraph.build(graph, blocks, config, rng);
+      states = g.states();
+      probabilities = g.probabilities();
+      logProbabilities = g.logProbabilities();
+      values = g.values();
+      actions = g.actions();
+      oldLogProbabilities = g.oldLogProbabilities();
+      returns = g.returns();
+      advantages = g.advantages();
+      loss = g.loss();
+      actorStep = g.actorStep();
+      criticStep = g.criticStep();
       // Registered last, so that save/restore miss nothing (the optimisers' slots included).
       variables = HostVariables.ofEveryVariable(graph, Ops.create(graph), "PPO variable");
       session = new Session(graph, SESSION_CONFIG);
@@ -142,65 +131,6 @@ public final class PpoAllocator implements AllocationPolicy {
   /** With [PRO-VPT]'s settings ({@link PpoConfig#defaults()}). */
   public static PpoAllocator create(int blocks, long seed) {
     return create(blocks, PpoConfig.defaults(), seed);
-  }
-
-  // ---------------------------------------------------------------- graph
-
-  /** Linear → tanh → Linear → tanh → Linear, PyTorch's default init: U(±1/√fan_in) for weight and bias. */
-  private Operand<TFloat32> mlp(Ops tf, String prefix, int outputs, List<Variable<TFloat32>> parameters) {
-    int[] widths = {stateSize, config.hidden(), config.hidden(), outputs};
-    Operand<TFloat32> h = states;
-    for (int layer = 0; layer < 3; layer++) {
-      String name = prefix + "." + 2 * layer; // the index of the Linear inside [PRO-VPT-code]'s nn.Sequential
-      int in = widths[layer];
-      int out = widths[layer + 1];
-      double bound = 1.0 / Math.sqrt(in);
-      Variable<TFloat32> weight = parameter(tf, name + ".weight", new long[] {out, in}, bound);
-      Variable<TFloat32> bias = parameter(tf, name + ".bias", new long[] {out}, bound);
-      parameters.add(weight);
-      parameters.add(bias);
-      h = tf.math.add(tf.linalg.matMul(h, weight, MatMul.transposeB(true)), bias);
-      if (layer < 2) {
-        h = tf.math.tanh(h);
-      }
-    }
-    return h;
-  }
-
-  private Variable<TFloat32> parameter(Ops tf, String name, long[] shape, double bound) {
-    int size = Math.toIntExact(Shape.of(shape).size());
-    float[] init = new float[size];
-    for (int i = 0; i < size; i++) {
-      init[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-    }
-    return HostVariables.initialised(tf, name, shape, init);
-  }
-
-  /** [PRO-VPT-code]'s loss, averaged over the batch (its 0.5·MSE is the mean of 0.5·(V − R)²). */
-  private Operand<TFloat32> ppoLoss(Ops tf) {
-    Operand<TFloat32> chosen = tf.oneHot(actions, tf.constant(blocks), tf.constant(1f), tf.constant(0f));
-    Operand<TFloat32> logProbability = tf.sum(tf.math.mul(logProbabilities, chosen), tf.constant(1));
-    Operand<TFloat32> ratio = tf.math.exp(tf.math.sub(logProbability, oldLogProbabilities));
-    // minimum/maximum rather than clipByValue: both have gradients in the C++ registry.
-    Operand<TFloat32> clipped = tf.math.minimum(
-        tf.math.maximum(ratio, tf.constant((float) (1 - config.clip()))), tf.constant((float) (1 + config.clip())));
-    Operand<TFloat32> surrogate = tf.math.minimum(tf.math.mul(ratio, advantages), tf.math.mul(clipped, advantages));
-    Operand<TFloat32> valueError = tf.math.square(tf.math.sub(values, returns));
-    Operand<TFloat32> entropy = tf.math.neg(tf.sum(tf.math.mul(probabilities, logProbabilities), tf.constant(1)));
-    Operand<TFloat32> perSample = tf.math.sub(
-        tf.math.add(tf.math.neg(surrogate), tf.math.mul(tf.constant((float) config.valueCoefficient()), valueError)),
-        tf.math.mul(tf.constant((float) config.entropyCoefficient()), entropy));
-    return tf.withName("loss").math.mean(perSample, tf.constant(0));
-  }
-
-  private static Op adamStep(Optimizer adam, List<Variable<TFloat32>> parameters,
-      org.tensorflow.op.core.Gradients gradients, int first, String name) {
-    List<GradAndVar<? extends TType>> pairs = new ArrayList<>();
-    for (int i = 0; i < parameters.size(); i++) {
-      Output<TFloat32> gradient = gradients.dy(first + i);
-      pairs.add(new GradAndVar<>(gradient, parameters.get(i).asOutput()));
-    }
-    return adam.applyGradients(pairs, name);
   }
 
   // ---------------------------------------------------------------- acting

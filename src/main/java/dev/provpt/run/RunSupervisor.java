@@ -1,8 +1,8 @@
 package dev.provpt.run;
 
 import dev.provpt.actors.ExperimentActor;
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.RunDirectory;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.Resume;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;

@@ -1,11 +1,10 @@
 package dev.provpt.sweep;
 
-import com.typesafe.config.ConfigFactory;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
 import dev.provpt.config.Settings;
 import dev.provpt.config.SettingsException;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunService;
 import dev.provpt.sweep.scheduler.AshaSettings;
@@ -243,29 +242,12 @@ public final class Sweep {
   /**
    * A stable id of this sweep: a hash of its resolved experiment (the runs' own settings, not the
    * daemon's), so that submitting the same sweep twice names the same jobs. Settings that change how
-   * fast a run goes but not what it computes ({@link #NOT_IDENTITY}) are left out of it, so that a
+   * fast a run goes but not what it computes ({@link SweepJobText#NOT_IDENTITY}) are left out of it, so that a
    * provpt that adds one still finds the jobs an older one queued.
    */
   public String id() {
-    return sha256(text(new RunSpec("base", baseOverrides), true)).substring(0, 12);
+    return SweepJobText.sha256(SweepJobText.text(experiment, new RunSpec("base", baseOverrides), true)).substring(0, 12);
   }
-
-  /**
-   * Settings under provpt that are no part of a sweep's id: how a run is computed, not what (the linear probe's
-   * feature cache gives the same steps up to float rounding; ASHA trains prefixes of the same grid runs). Jobs still
-   * carry them.
-   */
-  static final List<String> NOT_IDENTITY = List.of("train.cache-features", "pro-vpt.measure-every-estimator",
-      "sweep.scheduler", "sweep.asha");
-
-  /**
-   * Settings added after sweeps were collected and committed: part of a sweep's id only where they differ from
-   * their default, so the committed sweeps keep their ids (a suite task does not read the folder kind's keys, and no
-   * tuning run reads provpt.pretrain's).
-   */
-  static final List<String> IDENTITY_WHEN_SET = List.of("data.folder.test-fraction", "data.folder.test-seed",
-      "data.folder.val-fraction", "pretrain.schedule", "pretrain.warmup-epochs", "pretrain.state-dir",
-      "pretrain.data.glyph-set", "pretrain.data.augment", "pretrain.data.fresh-each-epoch");
 
   /** The key under which {@code spec}'s job is queued on a daemon: {@code sweep-<id>/<run name>}. */
   public String key(RunSpec spec) {
@@ -274,26 +256,7 @@ public final class Sweep {
 
   /** The experiment text of one run, to submit to a daemon: the resolved provpt section, without daemon settings. */
   public String jobText(RunSpec spec) {
-    return text(spec, false);
-  }
-
-  /** {@link #jobText}; for the sweep's identity without {@link #NOT_IDENTITY}. */
-  private String text(RunSpec spec, boolean identity) {
-    // without the variants: they are the sweep's, not the run's, so adding one keeps the grid's id and jobs
-    var provpt = ConfigLoader.load(experiment, spec.overrides()).getConfig("provpt").withoutPath("daemon")
-        .withoutPath("cluster").withoutPath("sweep.variants");
-    for (String key : identity ? NOT_IDENTITY : List.<String>of()) {
-      provpt = provpt.withoutPath(key);
-    }
-    var defaults = ConfigFactory.defaultReference().getConfig("provpt");
-    for (String key : identity ? IDENTITY_WHEN_SET : List.<String>of()) {
-      if (provpt.hasPath(key) && provpt.getValue(key).unwrapped().equals(defaults.getValue(key).unwrapped())) {
-        provpt = provpt.withoutPath(key);
-      }
-    }
-    return ConfigFactory.empty().withValue("provpt", provpt.root()).root().render(
-        com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false)
-            .setFormatted(true));
+    return SweepJobText.text(experiment, spec, false);
   }
 
   /**
@@ -340,14 +303,5 @@ public final class Sweep {
       throw new IllegalStateException("sweep run " + spec.name() + " failed: " + outcome.error());
     }
     return row(spec, settings, outcome.summary());
-  }
-
-  private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

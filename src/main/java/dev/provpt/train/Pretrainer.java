@@ -8,7 +8,7 @@ import dev.provpt.model.VisionTransformer;
 import dev.provpt.model.VitConfig;
 import dev.provpt.model.VitWeights;
 import dev.provpt.model.WeightTensor;
-import dev.provpt.report.ProgressBar;
+import dev.provpt.rundir.ProgressBar;
 import dev.provpt.tf.HostVariables;
 import dev.provpt.tf.OrderedAdam;
 import dev.provpt.tf.Tensors;

@@ -9,7 +9,8 @@ import dev.provpt.idleness.Estimator;
 import dev.provpt.idleness.Measurement;
 import dev.provpt.method.PromptMode;
 import dev.provpt.model.PromptedModel;
-import dev.provpt.report.ProgressBar;
+import dev.provpt.model.StepResult;
+import dev.provpt.rundir.ProgressBar;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -124,7 +125,7 @@ public final class TuningSession implements AutoCloseable {
         System.arraycopy(all, index * d, rows, i * d, d);
         labels[i] = set.labels()[index];
       }
-      PromptedModel.StepResult r;
+      StepResult r;
       if (update) {
         steps++;
         r = model.trainOnFeatures(rows, labels, count);
@@ -189,7 +190,7 @@ public final class TuningSession implements AutoCloseable {
     Map<Estimator, float[]> sums = new EnumMap<>(Estimator.class);
     while (batches.hasNext()) {
       Batch b = batches.next();
-      PromptedModel.StepResult r = update
+      StepResult r = update
           ? model.train(b.images(), b.labels(), b.size(), assignment, seed * 1_000_003L + steps++)
           : model.score(b.images(), b.labels(), b.size(), assignment);
       requireFinite(r.loss(), batchesSeen + 1);
@@ -260,7 +261,7 @@ public final class TuningSession implements AutoCloseable {
     BatchIterator batches = BatchIterator.sequential(set, 256, normalization);
     while (batches.hasNext()) {
       Batch b = batches.next();
-      PromptedModel.StepResult r = model.evaluate(b.images(), b.labels(), b.size(), assignment);
+      StepResult r = model.evaluate(b.images(), b.labels(), b.size(), assignment);
       lossSum += (double) r.loss() * b.size();
       hits += r.correct();
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.idleness.Estimator;
 import dev.provpt.idleness.Measurement;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.train.TuningSession.PassResult;
 import java.nio.file.Path;
 import java.time.Duration;

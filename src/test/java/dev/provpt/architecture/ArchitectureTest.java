@@ -55,31 +55,31 @@ class ArchitectureTest {
         .layer("rl").definedBy("dev.provpt.rl..")
         .layer("idleness").definedBy("dev.provpt.idleness..")
         .layer("model").definedBy("dev.provpt.model..")
-        .layer("report").definedBy("dev.provpt.report..")
+        .layer("rundir").definedBy("dev.provpt.rundir..")
         .layer("tf").definedBy("dev.provpt.tf..")
         .layer("stats").definedBy("dev.provpt.stats..")
         .layer("method").definedBy("dev.provpt.method..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("bench").mayOnlyAccessLayers("sweep", "run", "train", "config", "data", "idleness", "model",
-            "report", "tf", "stats", "method")
+            "rundir", "tf", "stats", "method")
         .whereLayer("daemon").mayOnlyAccessLayers("sweep", "run", "actors", "config", "data", "rl", "idleness", "model",
-            "report", "tf", "stats", "method")
-        .whereLayer("audit").mayOnlyAccessLayers("run", "actors", "train", "config", "data", "idleness", "model", "report", "tf",
+            "rundir", "tf", "stats", "method")
+        .whereLayer("audit").mayOnlyAccessLayers("run", "actors", "train", "config", "data", "idleness", "model", "rundir", "tf",
             "stats", "method")
-        .whereLayer("results").mayOnlyAccessLayers("data", "idleness", "report", "stats", "method")
-        .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "report", "stats", "method")
-        .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "idleness", "model", "report",
+        .whereLayer("results").mayOnlyAccessLayers("data", "idleness", "rundir", "stats", "method")
+        .whereLayer("sweep").mayOnlyAccessLayers("run", "config", "data", "model", "rundir", "stats", "method")
+        .whereLayer("run").mayOnlyAccessLayers("actors", "train", "config", "data", "rl", "idleness", "model", "rundir",
             "tf", "stats", "method")
-        .whereLayer("actors").mayOnlyAccessLayers("train", "config", "data", "rl", "idleness", "model", "report", "tf",
+        .whereLayer("actors").mayOnlyAccessLayers("train", "config", "data", "rl", "idleness", "model", "rundir", "tf",
             "stats", "method")
-        .whereLayer("train").mayOnlyAccessLayers("config", "data", "idleness", "model", "report", "tf", "stats", "method")
+        .whereLayer("train").mayOnlyAccessLayers("config", "data", "idleness", "model", "rundir", "tf", "stats", "method")
         .whereLayer("convert").mayOnlyAccessLayers("data", "model", "tf", "stats", "method")
         .whereLayer("config").mayOnlyAccessLayers("data", "rl", "idleness", "model", "tf", "stats", "method")
         .whereLayer("data").mayOnlyAccessLayers("model", "tf", "stats", "method")
         .whereLayer("rl").mayOnlyAccessLayers("tf", "stats")
         .whereLayer("model").mayOnlyAccessLayers("idleness", "tf", "stats", "method")
-        .whereLayer("report").mayOnlyAccessLayers("tf", "stats")
+        .whereLayer("rundir").mayOnlyAccessLayers("tf", "stats")
         .whereLayer("idleness").mayOnlyAccessLayers("stats")
         .whereLayer("tf").mayOnlyAccessLayers("stats")
         .whereLayer("stats").mayNotAccessAnyLayer()
@@ -98,7 +98,7 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages("dev.provpt.run..", "dev.provpt.actors..")
         .should().callMethod(dev.provpt.actors.ExperimentActor.class, "create",
             dev.provpt.actors.ExperimentPlan.class, dev.provpt.actors.ExperimentTeam.class,
-            dev.provpt.report.RunDirectory.class, org.apache.pekko.actor.typed.ActorRef.class,
+            dev.provpt.rundir.RunDirectory.class, org.apache.pekko.actor.typed.ActorRef.class,
             java.util.function.Consumer.class, dev.provpt.actors.CycleState.class)
         .check(classes);
     noClasses().that().resideOutsideOfPackage("dev.provpt.run..")

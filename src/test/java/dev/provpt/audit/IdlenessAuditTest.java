@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provpt.cli.Main;
 import java.util.Map;
-import dev.provpt.report.EpochRecord;
+import dev.provpt.rundir.EpochRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

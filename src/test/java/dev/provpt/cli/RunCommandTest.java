@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.Console;
-import dev.provpt.report.ProgressBar;
+import dev.provpt.rundir.ProgressBar;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +67,7 @@ class RunCommandTest {
   void aSuiteRunPrintsAndRecordsTheReferenceOfItsTaskAndBackbone() throws Exception {
     Path backbone = Files.createDirectories(tmp.resolve("models/vit"));
     Path file = referenceFile(tmp.resolve("results.json"), backbone + "/", "count");
-    var dir = dev.provpt.report.RunDirectory.at(Files.createDirectories(tmp.resolve("run")));
+    var dir = dev.provpt.rundir.RunDirectory.at(Files.createDirectories(tmp.resolve("run")));
     java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
     summary.put("task", "count/train800val200");
     summary.put("test_acc", 0.7014);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.provpt.config.ConfigLoader;
-import dev.provpt.report.Checkpoints;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.Checkpoints;
+import dev.provpt.rundir.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

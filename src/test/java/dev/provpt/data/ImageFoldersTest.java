@@ -8,7 +8,7 @@ import dev.provpt.TestBackbones;
 import dev.provpt.run.RunService;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -97,7 +97,7 @@ class IdlenessGatesTest {
   @Test
   void theInputGateIsTheScaledInputGateTimesLayerNormsShrinkFactor() {
     try (PromptedModel model = model(3e-3)) {
-      PromptedModel.StepResult r = model.score(images, labels, BATCH, ASSIGNMENT);
+      StepResult r = model.score(images, labels, BATCH, ASSIGNMENT);
       float[] pool = model.read(PromptedModel.POOL);
       for (int j = 0; j < PROMPTS; j++) {
         double factor = C.layerNormEps() / (variance(pool, j) + C.layerNormEps());
@@ -117,11 +117,11 @@ class IdlenessGatesTest {
   void scalingAPromptByTenChangesOnlyTheInputGate() {
     int j = 2;
     try (PromptedModel model = model(0.1)) {
-      PromptedModel.StepResult before = model.score(images, labels, BATCH, ASSIGNMENT);
+      StepResult before = model.score(images, labels, BATCH, ASSIGNMENT);
       double lossBefore = before.loss();
       float[] removedBefore = model.lossWithoutEachPrompt(images, labels, BATCH, ASSIGNMENT);
       model.scalePrompt(j, 10f);
-      PromptedModel.StepResult after = model.score(images, labels, BATCH, ASSIGNMENT);
+      StepResult after = model.score(images, labels, BATCH, ASSIGNMENT);
       float[] removedAfter = model.lossWithoutEachPrompt(images, labels, BATCH, ASSIGNMENT);
       double effectBefore = lossBefore - removedBefore[j];
       double effectAfter = after.loss() - removedAfter[j];

@@ -11,7 +11,7 @@ import dev.provpt.convert.VitImporter;
 import dev.provpt.data.ImageSet;
 import dev.provpt.data.Shapes;
 import dev.provpt.model.Backbone;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

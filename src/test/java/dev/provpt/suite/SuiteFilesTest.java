@@ -73,7 +73,7 @@ class SuiteFilesTest {
    * The committed results belong to the sweep files as they are: each collected sweep's id (report.json) is the id
    * its file has today. A change to protocol.conf, a task file or a default of provpt that changes what the runs
    * compute changes the id, and the results then describe other runs: re-run the sweep. A new setting that only
-   * changes how a run computes belongs in Sweep's NOT_IDENTITY instead.
+   * changes how a run computes belongs in SweepJobText's NOT_IDENTITY instead.
    */
   @Test
   void theCommittedResultsWereMadeByTheSweepFilesAsTheyAreToday() throws Exception {

@@ -52,7 +52,7 @@ class TuningSessionTest {
       assertEquals(24, subset.size());
       assertArrayEquals(subset.labels(), session.scoringSubset(24).labels(), "the same subset every time");
       // train a little first, so that the prompts are not at their initial values and their effects differ
-      session.tuneEpoch(1, dev.provpt.report.ProgressBar.silent());
+      session.tuneEpoch(1, dev.provpt.rundir.ProgressBar.silent());
       var result = session.measureWithLeaveOneOut(subset);
       float[] truth = result.idleness().scores(Estimator.LEAVE_ONE_OUT);
       assertEquals(6, truth.length);
@@ -127,8 +127,8 @@ class TuningSessionTest {
       assertTrue(!recomputed.onFeatures());
       var val = Shapes.generate(2, 3, "shapes10");
       for (int epoch = 1; epoch <= 3; epoch++) {
-        var a = cached.tuneEpoch(epoch, dev.provpt.report.ProgressBar.silent());
-        var b = recomputed.tuneEpoch(epoch, dev.provpt.report.ProgressBar.silent());
+        var a = cached.tuneEpoch(epoch, dev.provpt.rundir.ProgressBar.silent());
+        var b = recomputed.tuneEpoch(epoch, dev.provpt.rundir.ProgressBar.silent());
         assertEquals(b.loss(), a.loss(), 1e-4 * Math.max(1, b.loss()), "epoch " + epoch + " training loss");
         assertEquals(b.accuracy(), a.accuracy(), 1e-9, "epoch " + epoch + " training accuracy");
         var ea = cached.evaluate(val);

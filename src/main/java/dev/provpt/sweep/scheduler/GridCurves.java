@@ -1,8 +1,8 @@
 package dev.provpt.sweep.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.provpt.report.EpochRecord;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.EpochRecord;
+import dev.provpt.rundir.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.provpt.report;
+package dev.provpt.rundir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.provpt.report;
+package dev.provpt.rundir;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

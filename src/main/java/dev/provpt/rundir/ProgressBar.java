@@ -1,4 +1,4 @@
-package dev.provpt.report;
+package dev.provpt.rundir;
 
 import java.io.PrintStream;
 import java.time.Duration;

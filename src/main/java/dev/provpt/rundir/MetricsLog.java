@@ -1,4 +1,4 @@
-package dev.provpt.report;
+package dev.provpt.rundir;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.provpt.report;
+package dev.provpt.rundir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
