@@ -6,8 +6,8 @@
 # lease and of longer than the lease (the driver is src/test/java/dev/provpt/daemon/ClusterChaos.java).
 # Checks: every job done exactly once, metrics gap-free and duplicate-free, the deterministic vpt-deep
 # job equal to an uninterrupted run. Everything it started is stopped on exit.
-# Settings (environment): CHAOS_SEED (replay a run), CHAOS_LEASE_S (20), CHAOS_EPOCHS (16),
-# CHAOS_DETERMINISTIC_EPOCHS (12), PG_PORT (a free port by default).
+# Settings (environment): CHAOS_SEED (replay a run), CHAOS_LEASE_S (20), CHAOS_EPOCHS (30),
+# CHAOS_DETERMINISTIC_EPOCHS (20), PG_PORT (a free port by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2
@@ -32,6 +32,10 @@ if [[ $(id -u) -eq 0 ]]; then  # initdb refuses root: the server runs as the pos
 fi
 pg_ctl() { "${as_pg[@]}" "$bin/pg_ctl" -D "$data" -l "$work/pg.log" -w "$@"; }
 cleanup() {
+  # the nodes, should the driver die before its finally block: only processes running from $work
+  for pid in $(ps -eo pid=,args= | awk -v w="$work/driver/nodes/" 'index($0, w) {print $1}'); do
+    kill -9 "$pid" 2>/dev/null || true
+  done
   pg_ctl stop -m immediate >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -48,13 +52,14 @@ start="${as_pg[*]} $bin/pg_ctl -D $data -l $work/pg.log -w -o '$pg_opts' start >
 seed_opt=()
 [[ -n "${CHAOS_SEED:-}" ]] && seed_opt=(-Dchaos.seed="$CHAOS_SEED")
 mkdir -p target
+mkdir -p "$work/driver"
 log=target/chaos-cluster.log
 status=0
 # the nodes are the test JVM's children: it kills them in a finally block, and they die with it
 mvn -B -q -o test -Dtest=ClusterChaos -Dchaos.cluster=true -Dsurefire.failIfNoSpecifiedTests=false \
   -Dchaos.database="jdbc:postgresql://127.0.0.1:$port/provpt_chaos" -Dchaos.pg.stop="$stop" -Dchaos.pg.start="$start" \
-  -Dchaos.lease-s="${CHAOS_LEASE_S:-20}" -Dchaos.epochs="${CHAOS_EPOCHS:-16}" \
-  -Dchaos.deterministic-epochs="${CHAOS_DETERMINISTIC_EPOCHS:-12}" "${seed_opt[@]}" > "$log" 2>&1 || status=$?
+  -Dchaos.lease-s="${CHAOS_LEASE_S:-20}" -Dchaos.epochs="${CHAOS_EPOCHS:-30}" -Dchaos.work="$work/driver" \
+  -Dchaos.deterministic-epochs="${CHAOS_DETERMINISTIC_EPOCHS:-20}" "${seed_opt[@]}" > "$log" 2>&1 || status=$?
 grep -h '^ClusterChaos:' "$log" target/surefire-reports/*ClusterChaos-output.txt 2>/dev/null | sort -u || true
 if [[ $status -ne 0 ]]; then
   grep -hE 'Tests run|AssertionError|expected' "$log" | head -20 >&2

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("bench")
 @EnabledIfSystemProperty(named = "chaos.cluster", matches = "true")
 class ClusterChaos {
-  private static final int DETERMINISTIC_EPOCHS = Integer.getInteger("chaos.deterministic-epochs", 12);
-  private static final int EPOCHS = Integer.getInteger("chaos.epochs", 16);
+  private static final int DETERMINISTIC_EPOCHS = Integer.getInteger("chaos.deterministic-epochs", 20);
+  private static final int EPOCHS = Integer.getInteger("chaos.epochs", 30);
   private static final Duration LEASE = Duration.ofSeconds(Long.getLong("chaos.lease-s", 20L));
   private static final String[] TIMINGS = {"cluster.lease=" + LEASE.toSeconds() + "s", "cluster.renew-every=1s",
       "cluster.poll-every=500ms", "cluster.split-brain-resolver.stable-after=2s", "cluster.join-timeout=60s",
@@ -184,6 +184,9 @@ class ClusterChaos {
     List<Fault> faults = new ArrayList<>(List.of(Fault.values()));
     Collections.shuffle(faults, random);
     System.out.println("ClusterChaos: -Dchaos.seed=" + seed + ", faults " + faults + ", lease " + LEASE);
+    if (System.getProperty("chaos.work") != null) {
+      tmp = Path.of(System.getProperty("chaos.work")); // the script's directory: it stops what runs from there
+    }
     backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
     runs = tmp.resolve("shared-runs");
     database = System.getProperty("chaos.database");
