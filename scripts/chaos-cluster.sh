@@ -5,7 +5,8 @@
 # the oldest member, SIGSTOP past the lease then SIGCONT, and PostgreSQL restarts of 2 s to half the
 # lease and of longer than the lease (the driver is src/test/java/dev/provpt/daemon/ClusterChaos.java).
 # Checks: every job done exactly once, metrics gap-free and duplicate-free, the deterministic vpt-deep
-# job equal to an uninterrupted run. Everything it started is stopped on exit.
+# job equal to an uninterrupted run. Everything it started is stopped on exit; the node logs and
+# PostgreSQL's are kept in target/chaos-nodes/, the driver's output in target/chaos-cluster.log.
 # Settings (environment): CHAOS_SEED (replay a run), CHAOS_LEASE_S (20), CHAOS_EPOCHS (30),
 # CHAOS_DETERMINISTIC_EPOCHS (20), PG_PORT (a free port by default).
 set -euo pipefail
@@ -37,6 +38,7 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   pg_ctl stop -m immediate >/dev/null 2>&1 || true
+  mkdir -p target/chaos-nodes && cp "$work"/driver/nodes/*.log "$work/pg.log" target/chaos-nodes/ 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -60,7 +62,7 @@ mvn -B -q -o test -Dtest=ClusterChaos -Dchaos.cluster=true -Dsurefire.failIfNoSp
   -Dchaos.database="jdbc:postgresql://127.0.0.1:$port/provpt_chaos" -Dchaos.pg.stop="$stop" -Dchaos.pg.start="$start" \
   -Dchaos.lease-s="${CHAOS_LEASE_S:-20}" -Dchaos.epochs="${CHAOS_EPOCHS:-30}" -Dchaos.work="$work/driver" \
   -Dchaos.deterministic-epochs="${CHAOS_DETERMINISTIC_EPOCHS:-20}" "${seed_opt[@]}" > "$log" 2>&1 || status=$?
-grep -h '^ClusterChaos:' "$log" target/surefire-reports/*ClusterChaos-output.txt 2>/dev/null | sort -u || true
+grep -h '^ClusterChaos:' "$log" target/surefire-reports/*ClusterChaos-output.txt 2>/dev/null | awk '!seen[$0]++' || true
 if [[ $status -ne 0 ]]; then
   grep -hE 'Tests run|AssertionError|expected' "$log" | head -20 >&2
   echo "chaos-cluster.sh: FAILED (full output in $log)" >&2
