@@ -133,21 +133,8 @@ class DaemonKillTest {
     Process last = serve(state, lastPort);
     try {
       int port = lastPort.get(90, TimeUnit.SECONDS);
-      for (long id : List.of(one, two)) {
-        JsonNode job = await(port, id, j -> List.of("done", "failed", "cancelled").contains(j.get("state").asText()));
-        assertEquals("done", job.get("state").asText(), job.toString());
-        long dones = 0;
-        for (JsonNode event : get(port, "/status/jobs/" + id).get("events")) {
-          dones += event.get("state").asText().equals("done") ? 1 : 0;
-        }
-        assertEquals(1, dones, "job " + id + " ended done exactly once: " + job.get("events"));
-        List<String> lines = Files.readAllLines(Path.of(job.get("run_dir").asText()).resolve("metrics.jsonl"));
-        int epochs = id == one ? oneEpochs : twoEpochs;
-        assertEquals(epochs, lines.size(), "job " + id + " metrics: " + lines);
-        for (int i = 0; i < epochs; i++) {
-          assertEquals(i + 1, DaemonTest.JSON.readTree(lines.get(i)).get("epoch").asInt(), "job " + id);
-        }
-      }
+      checkDoneOnce(port, one, oneEpochs);
+      checkDoneOnce(port, two, twoEpochs);
       assertTrue(get(port, "/jobs").size() == 2);
       // the deterministic job, killed and resumed, equals an uninterrupted run
       ExperimentSettings settings = ExperimentSettings.from(ConfigLoader.parse(deterministic, "reference", List.of()));
@@ -160,6 +147,23 @@ class DaemonKillTest {
     } finally {
       last.destroy();
       last.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Job {@code id} ends done, with one done event and each of its {@code epochs} once in its metrics. */
+  private static void checkDoneOnce(int port, long id, int epochs) throws Exception {
+    JsonNode job = await(port, id, j -> List.of("done", "failed", "cancelled").contains(j.get("state").asText()));
+    assertEquals("done", job.get("state").asText(), job.toString());
+    JsonNode events = get(port, "/status/jobs/" + id).get("events");
+    long dones = 0;
+    for (JsonNode event : events) {
+      dones += event.get("state").asText().equals("done") ? 1 : 0;
+    }
+    assertEquals(1, dones, "job " + id + " ended done exactly once: " + events);
+    List<String> lines = Files.readAllLines(Path.of(job.get("run_dir").asText()).resolve("metrics.jsonl"));
+    assertEquals(epochs, lines.size(), "job " + id + " metrics: " + lines);
+    for (int i = 0; i < epochs; i++) {
+      assertEquals(i + 1, DaemonTest.JSON.readTree(lines.get(i)).get("epoch").asInt(), "job " + id);
     }
   }
 
