@@ -29,10 +29,12 @@ final class JobLeases {
     this.log = log;
   }
 
+  private boolean sweepFailing;
+
   /** Expired leases back to the queue. */
   Behavior<JobManager.Command> sweepExpired() {
     manager.offload(() -> store.requeueExpired(placement.retry().maxRequeues()), (expired, error) ->
-        logSweep(expired, "job(s) whose lease expired go back to the queue", error));
+        logSweep(expired, "the jobs whose lease expired", "job(s) whose lease expired go back to the queue", error));
     return manager.startQueued();
   }
 
@@ -53,15 +55,27 @@ final class JobLeases {
   void sweepInterrupted(Runnable then) {
     manager.offload(store::requeueInterrupted, (requeued, error) -> {
       then.run();
-      return logSweep(requeued, "job(s) interrupted by a restart go back to the queue and resume", error);
+      return logSweep(requeued, "the jobs a restart interrupted",
+          "job(s) interrupted by a restart go back to the queue and resume", error);
     });
   }
 
-  private Behavior<JobManager.Command> logSweep(Integer count, String what, Throwable error) {
+  /** One WARN when sweeps start failing (they run every poll), one INFO when they work again. */
+  private Behavior<JobManager.Command> logSweep(Integer count, String jobs, String done, Throwable error) {
     if (error != null) {
-      log.warn("cannot requeue {}: {}", what, error.getMessage());
-    } else if (count > 0) {
-      log.info("{} {}", count, what);
+      if (!sweepFailing) {
+        log.warn("cannot requeue {} while the store does not answer ({}); retried every poll, said again "
+            + "once it answers", jobs, error.getMessage());
+      }
+      sweepFailing = true;
+    } else {
+      if (sweepFailing) {
+        log.info("the store answers again: sweeps for expired leases resume");
+      }
+      sweepFailing = false;
+      if (count > 0) {
+        log.info("{} {}", count, done);
+      }
     }
     return manager.startQueued();
   }

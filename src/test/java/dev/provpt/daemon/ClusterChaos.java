@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.provpt.config.ConfigLoader;
 import dev.provpt.config.ExperimentSettings;
-import dev.provpt.report.RunDirectory;
+import dev.provpt.rundir.RunDirectory;
 import dev.provpt.run.RunService;
 import java.nio.file.Path;
 import java.time.Duration;
