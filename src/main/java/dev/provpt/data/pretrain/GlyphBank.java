@@ -6,7 +6,6 @@ import java.awt.Font;
 import java.awt.FontFormatException;
 import java.awt.Shape;
 import java.awt.font.FontRenderContext;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -232,13 +231,6 @@ public final class GlyphBank {
   /** One instance of class {@code c}, drawn as {@link Glyphs#instance} draws one. */
   public byte[] instance(int c, int size, SplittableRandom random) {
     List<Shape> fonts = outlines.get(c);
-    Shape outline = fonts.get(random.nextInt(fonts.size()));
-    double angle = random.nextDouble(-10, 10) * Math.PI / 180;
-    AffineTransform affine = AffineTransform.getRotateInstance(angle);
-    affine.shear(random.nextDouble(-0.1, 0.1), 0);
-    double fill = random.nextDouble(0.6, 0.9);
-    double shiftX = random.nextDouble(-0.8, 0.8);
-    double shiftY = random.nextDouble(-0.8, 0.8);
-    return LetterFonts.render(affine.createTransformedShape(outline), size, fill, shiftX, shiftY);
+    return Glyphs.draw(fonts.get(random.nextInt(fonts.size())), size, random);
   }
 }

@@ -124,7 +124,11 @@ public final class Glyphs {
   /** One instance of class {@code c}: size × size grey bytes, drawn from {@code random}. */
   public byte[] instance(int c, int size, SplittableRandom random) {
     List<Shape> fonts = outlines.get(c);
-    Shape outline = fonts.get(random.nextInt(fonts.size()));
+    return draw(fonts.get(random.nextInt(fonts.size())), size, random);
+  }
+
+  /** {@code outline} rotated, sheared, sized and shifted at random, drawn as the letters task draws a glyph. */
+  static byte[] draw(Shape outline, int size, SplittableRandom random) {
     double angle = random.nextDouble(-10, 10) * Math.PI / 180;
     AffineTransform affine = AffineTransform.getRotateInstance(angle);
     affine.shear(random.nextDouble(-0.1, 0.1), 0);
