@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The mini-VTAB-1k evaluation suite as sweeps on a provpt daemon (suite/README.md).
 #
-#   scripts/suite.sh submit [TASK…]   queue every sweep file: deep for all tasks, then linear, then shallow.
+#   scripts/suite.sh submit [TASK…]   queue every sweep file: linear for all tasks, then pixels, deep, shallow.
 #                                      Safe to repeat: it adds only what is missing, and once a sweep's grid
 #                                      is done it queues that sweep's final runs (every variant x seed).
 #   scripts/suite.sh status           jobs per state
@@ -14,7 +14,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 URL="${PROVPT_URL:-http://127.0.0.1:8765}"
-SWEEPS=(deep linear shallow)
+# SUITE_SWEEPS="linear pixels deep" narrows submit and collect to those sweep kinds (e.g. to queue VPT-Shallow's
+# grid only after the others' final runs, since the daemon runs jobs in the order they were queued)
+read -r -a SWEEPS <<<"${SUITE_SWEEPS:-linear pixels deep shallow}"
 
 tasks() {
   if [ $# -gt 0 ]; then

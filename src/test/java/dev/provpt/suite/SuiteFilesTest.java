@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
 class SuiteFilesTest {
   private static final Path SUITE = Path.of("suite");
   private static final List<String> ABLATION = List.of("digits", "letters-lowres", "count");
+  private static final List<String> KINDS = List.of("deep", "linear", "pixels", "shallow");
 
   @Test
-  void everyTaskHasItsThreeSweepFilesAndEveryRunTheyExpandIntoIsValidLocallyAndAsADaemonJob() throws Exception {
+  void everyTaskHasItsFourSweepFilesAndEveryRunTheyExpandIntoIsValidLocallyAndAsADaemonJob() throws Exception {
     Sweep protocol = new Sweep(SUITE.resolve("protocol.conf"), List.of());
     int files = 0;
     for (String task : SuiteTasks.names()) {
-      for (String kind : List.of("deep", "linear", "shallow")) {
+      for (String kind : KINDS) {
         Path file = SUITE.resolve(task).resolve(kind + ".conf");
         assertTrue(Files.isRegularFile(file), file + " is missing");
         Sweep sweep = new Sweep(file, List.of());
@@ -45,20 +46,16 @@ class SuiteFilesTest {
         switch (kind) {
           case "deep" -> {
             assertEquals("vpt-deep", ExperimentSettings.from(ConfigLoader.load(file, List.of())).method().key);
-            List<String> expected = new ArrayList<>(List.of("vpt-deep", "pro-vpt", "pro-vpt-bf16"));
+            List<String> expected = new ArrayList<>(List.of("vpt-deep", "pro-vpt"));
             if (ABLATION.contains(task)) {
-              expected.addAll(List.of("random-ppo", "taylor-thompson", "random-thompson", "scaled-input-gate",
-                  "attention-gate", "leave-one-out"));
+              assertTrue(variants.containsAll(expected), file + ": " + variants);
+            } else {
+              assertEquals(expected, variants, file.toString());
             }
-            if (task.equals("orientation")) {
-              expected.addAll(List.of("warmup-5", "relocation-scale-1", "ppo-update-every-4", "vpt-deep-8-per-block",
-                  "pro-vpt-8-per-block", "vpt-deep-40-epochs", "pro-vpt-40-epochs"));
-            }
-            assertEquals(expected, variants, file.toString());
           }
-          case "linear", "shallow" -> {
+          case "linear", "pixels", "shallow" -> {
             assertEquals(List.of(), variants, file.toString());
-            assertEquals(kind.equals("linear") ? "linear" : "vpt-shallow",
+            assertEquals(kind.equals("shallow") ? "vpt-shallow" : kind,
                 ExperimentSettings.from(ConfigLoader.load(file, List.of())).method().key);
           }
           default -> throw new AssertionError(kind);
@@ -66,7 +63,7 @@ class SuiteFilesTest {
         files++;
       }
     }
-    assertEquals(27, files);
+    assertEquals(36, files);
   }
 
   /**
@@ -80,7 +77,7 @@ class SuiteFilesTest {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     int checked = 0;
     for (String task : SuiteTasks.names()) {
-      for (String kind : List.of("deep", "linear", "shallow")) {
+      for (String kind : KINDS) {
         Path report = Path.of("results", task, kind, "report.json");
         if (!Files.isRegularFile(report)) {
           continue;
@@ -91,6 +88,7 @@ class SuiteFilesTest {
         checked++;
       }
     }
-    assertTrue(checked >= 18, "the suite's committed results: " + checked + " collected sweeps");
+    // the suite is being re-run on models/glyph-bank-vit8 (the earlier backbone's results are archived)
+    assertTrue(checked >= 9, "the suite's committed results: " + checked + " collected sweeps");
   }
 }
