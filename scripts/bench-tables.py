@@ -49,13 +49,15 @@ def main(paths):
         base = steps[0]
         first = next((k[len("train_speedup_vs_"):] for k in base if k.startswith("train_speedup_vs_")), "fp32")
         labelled = any("label" in d for d in steps)
-        print("| %smodel | batch | prompts/block | precision | xla | train step ms | train speed-up vs %s | eval img/s "
-              "| eval speed-up vs %s | graph build s | first step s |" % ("build | " if labelled else "", first, first))
-        print("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if labelled else ""))
+        with_method = any("method" in d for d in steps)
+        print("| %s%smodel | batch | prompts/block | precision | xla | train step ms | train speed-up vs %s | eval img/s "
+              "| eval speed-up vs %s | graph build s | first step s |" % ("build | " if labelled else "",
+                                                            "method | " if with_method else "", first, first))
+        print("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if labelled else "") + ("---|" if with_method else ""))
         for d in steps:
-            print("| %s%s | %s | %s | %s | %s | %s | %s× | %s | %s× | %s | %s |" % (
+            print("| %s%s%s | %s | %s | %s | %s | %s | %s× | %s | %s× | %s | %s |" % (
                 d.get("label", "") + " | " if labelled else "",
-                d["model"], d["batch"], d["prompts_per_block"], d.get("precision", "fp32"), d.get("xla", "off"),
+                d.get("method", "") + " | " if with_method else "", d["model"], d["batch"], d["prompts_per_block"], d.get("precision", "fp32"), d.get("xla", "off"),
                 d["train_step_ms"], speedup(d, "train"), d["eval_images_per_s"], speedup(d, "eval"),
                 d["graph_build_s"], d.get("first_step_s", "")))
         print()
