@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * For a suite task: the committed VPT-Deep and linear-probe results of the task on the run's backbone, printed
+   * For a suite task: the committed results of the task on the run's backbone (PRO-VPT, VPT-Deep, the linear probe, the pixels), printed
    * as one line after the summary and added to summary.json under {@code reference}. Nothing when {@code file} is
    * absent or lacks them; one warning line, never a failure, when it is malformed.
    */

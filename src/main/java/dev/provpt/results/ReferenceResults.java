@@ -15,11 +15,13 @@ import java.util.Optional;
 
 /**
  * The committed results ({@code results.json}, as {@code provpt report} writes it beside its figures), asked for
- * the baselines of one task on one backbone: VPT-Deep's and the linear probe's test accuracy over seeds, so that
- * a run can print what it achieved next to them.
+ * the committed results of one task on one backbone: PRO-VPT's, VPT-Deep's, the linear probe's and the pixels
+ * baseline's test accuracy over seeds, so that a run can print what it achieved next to them.
  */
 public final class ReferenceResults {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The methods a reference line names, in this order (VPT-Shallow is on the page, not on the line). */
+  static final List<Method> ORDER = List.of(Method.PRO_VPT, Method.VPT_DEEP, Method.LINEAR, Method.PIXELS);
 
   /** One configuration's test accuracy on the task: mean ± sample std over {@code n} seeds. */
   public record Entry(String configuration, String split, int n, List<Long> seeds, double mean, double std,
@@ -38,38 +40,42 @@ public final class ReferenceResults {
     }
   }
 
-  /** The baselines of {@code task} on {@code backbone}; either entry may be null, not both. */
-  public record Reference(Path file, String page, String task, String backbone, Entry vptDeep, Entry linear) {
+  /**
+   * The committed results of {@code task} on {@code backbone}, by method in {@link #ORDER} (only those found; never
+   * none).
+   */
+  public record Reference(Path file, String page, String task, String backbone, Map<Method, Entry> entries) {
+    public Reference {
+      entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+
+    /** The entry of {@code method}, or null when the file has none for this task and backbone. */
+    public Entry entry(Method method) {
+      return entries.get(method);
+    }
 
     /**
-     * One line: {@code reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, linear probe
-     * 0.550 ± 0.020 — this run: 0.701}. Seeds and split go in the parentheses when both entries share them, else
-     * after each entry; the run's split follows "this run" when it is not the reference's.
+     * One line: {@code reference (docs/RESULTS.md, 5 seeds, train800val200): PRO-VPT 0.720 ± 0.010, VPT-Deep
+     * 0.712 ± 0.010, linear probe 0.550 ± 0.020, pixels 0.500 ± 0.004 — this run: 0.701}. Seeds and split go in the
+     * parentheses when every entry shares them, else after each entry; the run's split follows "this run" when it
+     * is not the reference's.
      */
     public String line(Double testAccuracy, String runSplit) {
-      List<Entry> entries = new ArrayList<>();
-      List<String> labels = new ArrayList<>();
-      if (vptDeep != null) {
-        entries.add(vptDeep);
-        labels.add("VPT-Deep");
-      }
-      if (linear != null) {
-        entries.add(linear);
-        labels.add("linear probe");
-      }
-      boolean sameN = entries.stream().allMatch(e -> e.n() == entries.get(0).n());
-      boolean sameSplit = entries.stream().allMatch(e -> java.util.Objects.equals(e.split(), entries.get(0).split()));
+      List<Entry> list = List.copyOf(entries.values());
+      List<Method> methods = List.copyOf(entries.keySet());
+      boolean sameN = list.stream().allMatch(e -> e.n() == list.get(0).n());
+      boolean sameSplit = list.stream().allMatch(e -> java.util.Objects.equals(e.split(), list.get(0).split()));
       StringBuilder line = new StringBuilder("reference (").append(page);
       if (sameN) {
-        line.append(", ").append(seeds(entries.get(0).n()));
+        line.append(", ").append(seeds(list.get(0).n()));
       }
-      if (sameSplit && entries.get(0).split() != null) {
-        line.append(", ").append(entries.get(0).split());
+      if (sameSplit && list.get(0).split() != null) {
+        line.append(", ").append(list.get(0).split());
       }
       line.append("): ");
-      for (int i = 0; i < entries.size(); i++) {
-        Entry e = entries.get(i);
-        line.append(i == 0 ? "" : ", ").append(labels.get(i)).append(' ')
+      for (int i = 0; i < list.size(); i++) {
+        Entry e = list.get(i);
+        line.append(i == 0 ? "" : ", ").append(label(methods.get(i))).append(' ')
             .append(String.format(Locale.ROOT, "%.3f ± %.3f", e.mean(), e.std()));
         List<String> own = new ArrayList<>();
         if (!sameN) {
@@ -82,7 +88,7 @@ public final class ReferenceResults {
           line.append(" (").append(String.join(", ", own)).append(')');
         }
       }
-      String referenceSplit = sameSplit ? entries.get(0).split() : null;
+      String referenceSplit = sameSplit ? list.get(0).split() : null;
       line.append(" — this run");
       if (runSplit != null && !runSplit.equals(referenceSplit)) {
         line.append(" (").append(runSplit).append(')');
@@ -91,16 +97,28 @@ public final class ReferenceResults {
       return line.toString();
     }
 
-    /** For the run's summary.json: where it came from and both entries. */
+    /** For the run's summary.json: where it came from and every entry, by method key. */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", file.toString().replace('\\', '/'));
       m.put("page", page);
       m.put("task", task);
       m.put("backbone", backbone);
-      m.put(Method.VPT_DEEP.key, vptDeep == null ? null : vptDeep.toMap());
-      m.put(Method.LINEAR.key, linear == null ? null : linear.toMap());
+      for (Method method : ORDER) {
+        Entry e = entries.get(method);
+        m.put(method.key, e == null ? null : e.toMap());
+      }
       return m;
+    }
+
+    private static String label(Method method) {
+      return switch (method) {
+        case PRO_VPT -> "PRO-VPT";
+        case VPT_DEEP -> "VPT-Deep";
+        case VPT_SHALLOW -> "VPT-Shallow";
+        case LINEAR -> "linear probe";
+        case PIXELS -> "pixels";
+      };
     }
 
     private static String seeds(int n) {
@@ -140,8 +158,8 @@ public final class ReferenceResults {
   }
 
   /**
-   * VPT-Deep's and the linear probe's entries for {@code task} run on {@code backbone} (compared after
-   * {@link RunResult#normalizeBackbone}); empty when the file has neither for that pair.
+   * The entries of {@link #ORDER}'s methods for {@code task} run on {@code backbone} (compared after
+   * {@link RunResult#normalizeBackbone}); empty when the file has none for that pair.
    *
    * @throws IOException when the task's entries are malformed
    */
@@ -151,13 +169,18 @@ public final class ReferenceResults {
       return Optional.empty();
     }
     String wanted = RunResult.normalizeBackbone(backbone);
-    Entry deep = entry(methods, Method.VPT_DEEP.key, wanted, task);
-    Entry linear = entry(methods, Method.LINEAR.key, wanted, task);
-    if (deep == null && linear == null) {
+    Map<Method, Entry> found = new LinkedHashMap<>();
+    for (Method method : ORDER) {
+      Entry e = entry(methods, method.key, wanted, task);
+      if (e != null) {
+        found.put(method, e);
+      }
+    }
+    if (found.isEmpty()) {
       return Optional.empty();
     }
     String page = root.hasNonNull("page") ? root.get("page").asText() : file.toString();
-    return Optional.of(new Reference(file, page, task, wanted, deep, linear));
+    return Optional.of(new Reference(file, page, task, wanted, found));
   }
 
   private Entry entry(JsonNode methods, String configuration, String backbone, String task) throws IOException {

@@ -49,9 +49,11 @@ class RunCommandTest {
     assertTrue(lines.size() <= 4 + 4, "at most a few lines besides one per epoch: " + lines);
   }
 
-  /** A results.json holding VPT-Deep and the linear probe of {@code task} on {@code backbone}. */
+  /** A results.json holding PRO-VPT, VPT-Deep and the linear probe of {@code task} on {@code backbone}. */
   static Path referenceFile(Path file, String backbone, String task) throws Exception {
     return Files.writeString(file, "{\"page\": \"docs/RESULTS.md\", \"tasks\": {\"" + task + "\": {\"methods\": {"
+        + "\"pro-vpt\": {\"backbone\": \"" + backbone + "\", \"split\": \"train800val200\", \"n\": 3, "
+        + "\"seeds\": [1, 2, 3], \"mean\": 0.72, \"std\": 0.015}, "
         + "\"vpt-deep\": {\"backbone\": \"" + backbone + "\", \"split\": \"train800val200\", \"n\": 3, "
         + "\"seeds\": [1, 2, 3], \"mean\": 0.712, \"std\": 0.01, \"base_lr\": 0.5, \"weight_decay\": 0.001, \"epochs\": 30}, "
         + "\"linear\": {\"backbone\": \"" + backbone + "\", \"split\": \"train800val200\", \"n\": 3, "
@@ -73,12 +75,14 @@ class RunCommandTest {
     summary.put("test_acc", 0.7014);
     var suite = settings(backbone, "provpt.data { kind = suite, suite.task = count }");
     String printed = Console.printed(() -> RunCommand.printReference(file, suite, summary, dir));
-    assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, linear probe "
-        + "0.550 ± 0.020 — this run: 0.701\n", printed);
+    assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): PRO-VPT 0.720 ± 0.015, VPT-Deep 0.712 ± 0.010, "
+        + "linear probe 0.550 ± 0.020 — this run: 0.701\n", printed);
     var written = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("summary.json").toFile());
     assertEquals(0.7014, written.get("test_acc").asDouble());
     assertEquals(file.toString(), written.at("/reference/file").asText());
     assertEquals(0.712, written.at("/reference/vpt-deep/mean").asDouble());
+    assertEquals(0.72, written.at("/reference/pro-vpt/mean").asDouble());
+    assertTrue(written.at("/reference/pixels").isNull(), "no pixels entry in the file: null");
     assertEquals(3, written.at("/reference/linear/n").asInt());
     assertEquals(30, written.at("/reference/vpt-deep/epochs").asInt());
 
@@ -109,7 +113,8 @@ class RunCommandTest {
     assertEquals(0, run.value(), printed);
     List<String> lines = printed.lines().toList();
     String last = lines.get(lines.size() - 1);
-    assertTrue(last.matches("reference \\(docs/RESULTS.md, 3 seeds, train800val200\\): VPT-Deep 0.712 ± 0.010, "
+    assertTrue(last.matches("reference \\(docs/RESULTS.md, 3 seeds, train800val200\\): PRO-VPT 0.720 ± 0.015, "
+        + "VPT-Deep 0.712 ± 0.010, "
         + "linear probe 0.550 ± 0.020 — this run \\(train800\\): [01]\\.\\d{3}"), printed);
     var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("run/summary.json").toFile());
     assertEquals(0.712, summary.at("/reference/vpt-deep/mean").asDouble());

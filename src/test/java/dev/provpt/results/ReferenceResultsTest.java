@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.provpt.method.Method;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Looking up VPT-Deep and the linear probe in a results.json, and the line provpt run prints. */
+/** Looking up a task's committed results in a results.json, and the line provpt run prints. */
 class ReferenceResultsTest {
   @TempDir
   Path tmp;
@@ -35,7 +36,7 @@ class ReferenceResultsTest {
     // a run on another split says so; a run without a test accuracy prints n/a
     assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.712 ± 0.010, "
         + "linear probe 0.550 ± 0.020 — this run (train800): n/a", ref.line(null, "train800"));
-    assertEquals(3, ref.vptDeep().n());
+    assertEquals(3, ref.entry(Method.VPT_DEEP).n());
     assertEquals(30, ref.toMap().get("vpt-deep") instanceof java.util.Map<?, ?> m ? m.get("epochs") : null);
   }
 
@@ -56,11 +57,26 @@ class ReferenceResultsTest {
         + "\"vpt-deep\": " + entry("models/v", "train800val200", 3, 0.7, 0.01) + "}}");
     var results = ReferenceResults.load(f).orElseThrow();
     var ref = results.lookup("models/v", "digits").orElseThrow();
-    assertEquals(null, ref.linear());
+    assertEquals(null, ref.entry(Method.LINEAR));
     assertEquals("reference (docs/RESULTS.md, 3 seeds, train800val200): VPT-Deep 0.700 ± 0.010 — this run: 0.650",
         ref.line(0.65, "train800val200"));
     assertTrue(results.lookup("models/none", "digits").isEmpty());
     assertTrue(results.lookup("models/v", "count").isEmpty());
+  }
+
+  @Test
+  void proVptComesFirstAndThePixelsLastButVptShallowIsNotOnTheLine() throws Exception {
+    Path f = file("\"count\": {\"methods\": {"
+        + "\"pixels\": " + entry("models/v", "train800val200", 5, 0.41, 0.004) + ", "
+        + "\"vpt-shallow\": " + entry("models/v", "train800val200", 5, 0.6, 0.01) + ", "
+        + "\"linear\": " + entry("models/v", "train800val200", 5, 0.55, 0.02) + ", "
+        + "\"vpt-deep\": " + entry("models/v", "train800val200", 5, 0.712, 0.01) + ", "
+        + "\"pro-vpt\": " + entry("models/v", "train800val200", 5, 0.7, 0.012) + "}}");
+    var ref = ReferenceResults.load(f).orElseThrow().lookup("models/v", "count").orElseThrow();
+    assertEquals("reference (docs/RESULTS.md, 5 seeds, train800val200): PRO-VPT 0.700 ± 0.012, VPT-Deep 0.712 ± 0.010, "
+        + "linear probe 0.550 ± 0.020, pixels 0.410 ± 0.004 — this run: 0.705", ref.line(0.705, "train800val200"));
+    assertEquals(java.util.List.of("file", "page", "task", "backbone", "pro-vpt", "vpt-deep", "linear", "pixels"),
+        java.util.List.copyOf(ref.toMap().keySet()));
   }
 
   @Test

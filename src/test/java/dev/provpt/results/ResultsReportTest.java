@@ -200,10 +200,10 @@ class ResultsReportTest {
     var reference = ReferenceResults.load(figures.resolve(ResultsReport.RESULTS_JSON)).orElseThrow()
         .lookup("models/fixture-vit/", "count").orElseThrow();
     assertEquals("models/fixture-vit", reference.backbone());
-    assertEquals(0.45, reference.vptDeep().mean(), 1e-12);
-    assertEquals(Math.sqrt(0.005), reference.vptDeep().std(), 1e-12);
-    assertEquals(2, reference.linear().n());
-    assertEquals("reference (" + tmp.resolve("docs/RESULTS.md") + ", 2 seeds, train800val200): VPT-Deep 0.450 ± 0.071, "
+    assertEquals(0.45, reference.entry(dev.provpt.method.Method.VPT_DEEP).mean(), 1e-12);
+    assertEquals(Math.sqrt(0.005), reference.entry(dev.provpt.method.Method.VPT_DEEP).std(), 1e-12);
+    assertEquals(2, reference.entry(dev.provpt.method.Method.LINEAR).n());
+    assertEquals("reference (" + tmp.resolve("docs/RESULTS.md") + ", 2 seeds, train800val200): PRO-VPT 0.490 ± 0.042, VPT-Deep 0.450 ± 0.071, "
         + "linear probe 0.320 ± 0.028 — this run: 0.431", reference.line(0.4312, "train800val200"));
     assertTrue(ReferenceResults.load(figures.resolve(ResultsReport.RESULTS_JSON)).orElseThrow()
         .lookup("models/other-vit", "count").isEmpty(), "another backbone has no reference");
