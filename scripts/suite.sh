@@ -3,7 +3,7 @@
 #
 #   scripts/suite.sh submit [TASK…]   queue every sweep file: linear for all tasks, then pixels, deep, shallow.
 #                                      Safe to repeat: it adds only what is missing, and once a sweep's grid
-#                                      is done it queues that sweep's final runs (every variant x seed).
+#                                      is done it queues that sweep's final runs (every variant x each of its seeds).
 #   scripts/suite.sh status           jobs per state
 #   scripts/suite.sh collect [TASK…]  for each sweep with a finished variant (--partial): results/<task>/<sweep>/ (report, the final runs'
 #                                      small files, commands.txt) and configs/<task>/<variant>.conf

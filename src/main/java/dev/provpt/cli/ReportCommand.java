@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** The results page from run directories. */
 @Command(name = "report", description = {"Turn run directories (as provpt compare or provpt sweep lay them out,",
-    "e.g. one directory per task) into a results page: a computed reading (VPT-Deep - linear probe, PRO-VPT and",
+    "e.g. one directory per task) into a results page: a computed reading (linear probe and VPT-Deep - pixels,",
+    "VPT-Deep - linear probe, PRO-VPT and",
     "its variants - VPT-Deep: per task a 95% t interval over seeds, over tasks signed-rank and sign tests), Tab. 1- and",
     "Tab. 3-style tables, PRO-VPT - VPT-Deep",
     "paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures",

@@ -63,10 +63,11 @@ final class SweepCommand implements Callable<Integer> {
     if (dryRun) {
       sweep.gridRuns().forEach(r -> System.out.println(r.name() + " " + r.overrides()));
       if (sweep.variants().isEmpty()) {
-        System.out.println("then final-seed<N> for each seed, with the best grid setting, on train+val");
+        System.out.println("then final-seed<N> for each seed " + sweep.seeds()
+            + ", with the best grid setting, on train+val");
       } else {
-        sweep.variants().forEach(v -> System.out.println("then " + v.name() + "-seed<N> for each seed, with the best "
-            + "grid setting, on train+val: " + v.overrides()));
+        sweep.variants().forEach(v -> System.out.println("then " + v.name() + "-seed<N> for each seed " + v.seeds()
+            + ", with the best grid setting, on train+val: " + v.overrides()));
       }
       return 0;
     }
@@ -90,8 +91,8 @@ final class SweepCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> rows = (List<Map<String, Object>>) report.get("variants");
     for (Map<String, Object> r : rows) {
-      System.out.printf("  %s: test acc %.4f ± %.4f%n", r.get("variant"), (Double) r.get("test_acc_mean"),
-          (Double) r.get("test_acc_std"));
+      System.out.printf("  %s: test acc %.4f ± %.4f over seeds %s%n", r.get("variant"),
+          (Double) r.get("test_acc_mean"), (Double) r.get("test_acc_std"), r.get("seeds"));
     }
   }
 }

@@ -53,13 +53,15 @@ final class SweepJobs {
       List<Map<String, Object>> rows = rows(grid, jobs);
       if (rows != null) {
         Map<String, Object> best = Sweep.best(rows);
-        for (Sweep.RunSpec spec : sweep.finalRuns(((Number) best.get("base_lr")).doubleValue(),
-            ((Number) best.get("weight_decay")).doubleValue())) {
+        List<Sweep.RunSpec> finals = sweep.finalRuns(((Number) best.get("base_lr")).doubleValue(),
+            ((Number) best.get("weight_decay")).doubleValue());
+        for (Sweep.RunSpec spec : finals) {
           added += submit(spec);
         }
         System.out.println("sweep " + sweep.id() + ": grid done, best " + best.get("run") + "; " + added
-            + " job(s) added" + (sweep.variants().isEmpty() ? "" : " (" + sweep.variants().size() + " variant(s) x "
-            + sweep.seeds().size() + " seed(s))"));
+            + " job(s) added" + (sweep.variants().isEmpty() ? "" : " (" + sweep.variants().size() + " variant(s), "
+            + finals.size() + " final run(s): " + String.join(", ", sweep.variants().stream()
+                .map(v -> v.name() + " x " + v.seeds().size()).toList()) + ")"));
       } else {
         System.out.println("sweep " + sweep.id() + ": " + added + " job(s) added; submit again once the grid is done "
             + "to queue the final runs");
@@ -99,8 +101,8 @@ final class SweepJobs {
   }
 
   /**
-   * The final runs of the variants whose every seed is done (--partial: results committed as they arrive);
-   * a sweep without variants counts as one.
+   * The final runs of the variants whose every seed (each variant's own) is done (--partial: results committed as
+   * they arrive); a sweep without variants counts as one.
    */
   private List<Sweep.RunSpec> doneVariants(List<Sweep.RunSpec> finals, Map<String, JsonNode> jobs) {
     Map<String, List<Sweep.RunSpec>> byVariant = new java.util.LinkedHashMap<>();

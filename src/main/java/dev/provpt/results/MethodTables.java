@@ -22,7 +22,8 @@ final class MethodTables {
     md.append("## Tab. 1: methods across tasks\n\n");
     md.append("Trainable parameters = prompts × width + width × classes + classes (prompts: the final ")
         .append("distribution's total for VPT-Deep and PRO-VPT, `prompts.shallow-count` for VPT-Shallow, none for ")
-        .append("the linear probe; the head is width × classes + classes), per task in the table below.\n\n");
+        .append("the linear probe; the head is width × classes + classes), per task in the table below; the pixels ")
+        .append("baseline has no backbone, its head reads the image's values: values × classes + classes.\n\n");
     md.append("| method | n |");
     for (String t : tasks) {
       md.append(" ").append(t).append(" (").append(RunResult.groupOf(t)).append(") |");

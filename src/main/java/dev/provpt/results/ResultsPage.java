@@ -52,6 +52,8 @@ final class ResultsPage {
         .append("over seeds (n = the number of seeds; ± 0.00 for one seed). A task's group is its mini-VTAB-1k ")
         .append("group (docs/SUITE.md), \"other\" for tasks outside the suite; a group mean is the mean of the ")
         .append("task means in it, and the global mean is the mean of the group means, as VTAB reports. ")
+        .append("\"pixels\" is `method = pixels`, multinomial logistic regression on the normalised raw pixels ")
+        .append("with no backbone: the floor a backbone has to beat. ")
         .append("\"PRO-VPT\" is `method = pro-vpt` with its defaults (prune taylor, allocate ppo, scoring online, ")
         .append("idleness input-gate); other PRO-VPT choices and schedules appear in the ablation table only, and ")
         .append("runs with another precision, number of prompts per block or number of epochs than the usual one of ")

@@ -67,6 +67,7 @@ public final class ResultsReading {
   }
   private static final String PRO = Method.PRO_VPT.key;
   private static final String DEEP = Method.VPT_DEEP.key;
+  private static final String PIXELS = Method.PIXELS.key;
 
   private ResultsReading() {}
 
@@ -102,10 +103,16 @@ public final class ResultsReading {
     md.append("**Coverage.** ").append(report.tasks().size()).append(" tasks have runs");
     md.append(missingTasks.isEmpty() ? "; every task of the mini-VTAB-1k suite has runs"
         : "; suite tasks not run: " + String.join(", ", missingTasks));
-    md.append(notRun.isEmpty() ? ". Every method of Tab. 1 was run.\n\n"
-        : ". Methods of Tab. 1 not run on any task: " + String.join(", ", notRun) + ".\n\n");
+    md.append(notRun.isEmpty() ? ". Every method of Tab. 1 was run."
+        : ". Methods of Tab. 1 not run on any task: " + String.join(", ", notRun) + ".");
+    md.append(report.tasksOf(PIXELS).isEmpty() ? " The pixels baseline was not run.\n\n" : "\n\n");
     md.append("**Seeds.** ").append(report.seedsLine()).append("\n\n");
 
+    // the floor: does the frozen backbone add anything over the raw pixels, alone and with prompts?
+    versus(md, report, "Backbone vs pixels: linear probe − pixels", Method.LINEAR.key, PIXELS, "the linear probe",
+        "the pixels baseline", "linear − pixels", "above", "below");
+    versus(md, report, "Backbone vs pixels: VPT-Deep − pixels", DEEP, PIXELS, "VPT-Deep", "the pixels baseline",
+        "VPT-Deep − pixels", "above", "below");
     versus(md, report, "Transfer: VPT-Deep − linear probe", DEEP, Method.LINEAR.key, "VPT-Deep", "the linear probe",
         "VPT-Deep − linear", "above", "below");
     versus(md, report, "VPT-Shallow vs VPT-Deep", Method.VPT_SHALLOW.key, DEEP, "VPT-Shallow", "VPT-Deep",
@@ -170,7 +177,8 @@ public final class ResultsReading {
       return;
     }
     md.append("Each configuration against VPT-Deep on the tasks where both ran, by the same rule; the next table ")
-        .append("gives each task's difference with its interval.\n\n")
+        .append("gives each task's difference with its interval and n, the seeds both ran (a variant with fewer ")
+        .append("seeds than VPT-Deep is paired on its own).\n\n")
         .append("| configuration | tasks | mean ± std over tasks | signed-rank p | sign p | ahead | behind ")
         .append("| no detectable difference | not classed |\n|---|---|---|---|---|---|---|---|---|\n");
     List<String> rows = report.proVptConfigurations();
@@ -200,8 +208,8 @@ public final class ResultsReading {
       md.append("| ").append(c.equals(PRO) ? PRO + " (default)" : c).append(" |");
       for (String t : ordered) {
         Comparison x = compare(report, c, DEEP, t);
-        md.append(" ").append(x == null ? "—"
-            : ResultsReport.signed(x.difference()) + (x.paired() ? " " + interval(x) : " (means)")).append(" |");
+        md.append(" ").append(x == null ? "—" : ResultsReport.signed(x.difference())
+            + (x.paired() ? " " + interval(x) : " (means)") + " n = " + x.seeds().size()).append(" |");
       }
       md.append("\n");
     }

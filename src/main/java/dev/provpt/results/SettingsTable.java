@@ -25,11 +25,12 @@ final class SettingsTable {
         .append("against the same configuration at the defaults (same method, choices, schedule, grid choice and ")
         .append("seeds). Δ = this − default in percentage points, the mean of the per-seed differences with its 95% ")
         .append("interval, classed by the Reading's rule; n = seeds of this configuration (")
-        .append(report.seedCount(new ArrayList<>(report.settingsVariants().keySet()))).append(" here); epoch s = median ")
+        .append(report.seedCount(new ArrayList<>(report.settingsVariants().keySet()))).append(" here), common = ")
+        .append("the seeds both ran, which Δ pairs; epoch s = median ")
         .append("epoch seconds, time ratio = default's / this one's ")
         .append("(each run under its own machine load: a speed figure only where both ran alike).\n\n")
-        .append("| configuration | compared with | task | n | default | this | Δ (paired) [95% interval] | class | default epoch s ")
-        .append("| epoch s | time ratio |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("| configuration | compared with | task | n | common | default | this | Δ (paired) [95% interval] | class ")
+        .append("| default epoch s | epoch s | time ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (var e : report.settingsVariants().entrySet()) {
       for (String t : report.tasksOf(e.getKey())) {
         row(md, report, e.getKey(), e.getValue(), t);
@@ -42,7 +43,8 @@ final class SettingsTable {
     Double baseSeconds = report.medianEpochSeconds(base, task);
     Double own = report.medianEpochSeconds(configuration, task);
     md.append("| ").append(configuration).append(" | ").append(base).append(" | ").append(task).append(" | ")
-        .append(report.seedRuns(configuration, task).size()).append(" | ").append(cell(report.accuracy(base, task)))
+        .append(report.seedRuns(configuration, task).size()).append(" | ").append(c == null ? 0 : c.seeds().size())
+        .append(" | ").append(cell(report.accuracy(base, task)))
         .append(" | ").append(cell(report.accuracy(configuration, task))).append(" | ");
     if (c == null) {
       md.append("— | not run |");

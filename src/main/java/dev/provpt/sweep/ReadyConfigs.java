@@ -37,7 +37,7 @@ public final class ReadyConfigs {
   /**
    * Writes one runnable experiment file per variant (or one for the sweep without variants, named after its
    * method) into {@code directory}: the experiment file's own keys and the sweep's --set overrides, the variant's
-   * overrides, the chosen base-lr and weight-decay, data.train-on-train-val = true and the first seed; without the
+   * overrides, the chosen base-lr and weight-decay, data.train-on-train-val = true and its first seed; without the
    * sweep section. {@code ./provpt run -c FILE --set seed=N} is then the final run of seed N. Returns the files.
    */
   public List<Path> write(Path directory, Map<String, Object> best) throws IOException {
@@ -56,15 +56,16 @@ public final class ReadyConfigs {
           .filter(v -> v.name().equals(spec.variant())).findFirst().orElseThrow().overrides();
       List<String> own = new ArrayList<>(sweep.baseOverrides());
       own.addAll(variantOverrides);
-      own.addAll(Sweep.finalKeys(lr, wd, sweep.seeds().get(0)));
+      List<Long> seeds = sweep.seedsOf(spec.variant());
+      own.addAll(Sweep.finalKeys(lr, wd, seeds.get(0)));
       Path file = directory.resolve(name + ".conf");
-      Files.writeString(file, header(name, variantOverrides, best) + experimentText(own));
+      Files.writeString(file, header(name, variantOverrides, seeds, best) + experimentText(own));
       written.add(file);
     }
     return written;
   }
 
-  private String header(String name, List<String> variantOverrides, Map<String, Object> best) {
+  private String header(String name, List<String> variantOverrides, List<Long> seeds, Map<String, Object> best) {
     StringBuilder h = new StringBuilder();
     h.append("# ").append(name).append(": ready to run, with the hyper-parameters provpt sweep chose; no search needed.\n");
     h.append("# Chosen by sweep ").append(sweep.id()).append(" of ")
@@ -83,9 +84,9 @@ public final class ReadyConfigs {
     if (!variantOverrides.isEmpty()) {
       h.append("# Variant ").append(name).append(": ").append(String.join(", ", variantOverrides)).append(".\n");
     }
-    h.append("# Trained on train+val (data.train-on-train-val = true) as the sweep's final runs, seeds ").append(sweep.seeds())
+    h.append("# Trained on train+val (data.train-on-train-val = true) as the sweep's final runs, seeds ").append(seeds)
         .append(":\n#   ./provpt run -c THIS_FILE --set seed=N   reproduces the final run of seed N (this file: seed ")
-        .append(sweep.seeds().get(0)).append(").\n");
+        .append(seeds.get(0)).append(").\n");
     return h.toString();
   }
 

@@ -38,8 +38,11 @@ public final class Sweep {
     }
   }
 
-  /** A final-stage variant: its name and its overrides (key=value, relative to provpt), in file order. */
-  public record Variant(String name, List<String> overrides) {}
+  /**
+   * A final-stage variant: its name, its overrides (key=value, relative to provpt, in file order) and the seeds of
+   * its final runs (its own {@code seeds}, else provpt.sweep.seeds).
+   */
+  public record Variant(String name, List<String> overrides, List<Long> seeds) {}
 
   private final Path experiment;
   private final List<String> baseOverrides;
@@ -65,7 +68,7 @@ public final class Sweep {
     if (learningRates.isEmpty() || weightDecays.isEmpty() || seeds.isEmpty()) {
       throw new SettingsException("provpt.sweep.base-lr, weight-decay and seeds must each list at least one value");
     }
-    variants = SweepVariants.of(config);
+    variants = SweepVariants.of(config, seeds);
     baseMethod = ExperimentSettings.from(config).method().key;
     scheduler = s.oneOf(Scheduler.KEY, Scheduler.class, c -> c.key);
     asha = AshaSettings.from(config);
@@ -101,8 +104,19 @@ public final class Sweep {
     return baseMethod;
   }
 
+  /** provpt.sweep.seeds: the grid's (the first) and the final runs' of a sweep without variants. */
   public List<Long> seeds() {
     return seeds;
+  }
+
+  /** The seeds of {@code variant}'s final runs (its own, else provpt.sweep.seeds); {@link #seeds} for null. */
+  public List<Long> seedsOf(String variant) {
+    if (variant == null) {
+      return seeds;
+    }
+    return variants.stream().filter(v -> v.name().equals(variant)).findFirst().map(Variant::seeds)
+        .orElseThrow(() -> new IllegalArgumentException("no sweep variant " + variant + " (variants: "
+            + variants.stream().map(Variant::name).toList() + ")"));
   }
 
   public Path experiment() {
@@ -127,7 +141,7 @@ public final class Sweep {
 
   /**
    * The final runs: the chosen setting on train+val, one per seed ({@code final-seed<N>}), or with variants one per
-   * variant and seed ({@code <variant>-seed<N>}, variant by variant).
+   * variant and each of its seeds ({@code <variant>-seed<N>}, variant by variant).
    */
   public List<RunSpec> finalRuns(double lr, double wd) {
     List<RunSpec> runs = new ArrayList<>();
@@ -138,7 +152,7 @@ public final class Sweep {
       return runs;
     }
     for (Variant v : variants) {
-      for (long seed : seeds) {
+      for (long seed : v.seeds()) {
         runs.add(new RunSpec(v.name() + "-seed" + seed, with(v.overrides(), finalKeys(lr, wd, seed)), v.name()));
       }
     }

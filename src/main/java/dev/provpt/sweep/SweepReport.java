@@ -62,7 +62,10 @@ public final class SweepReport {
     return report;
   }
 
-  /** Each variant's test accuracy over seeds; those without a finished run as pending (collected with --partial). */
+  /**
+   * Each variant's test accuracy over its seeds (its own, else the sweep's); those without a finished run as pending
+   * (collected with --partial).
+   */
   private static void variants(Map<String, Object> report, List<Sweep.Variant> variants,
       List<Map<String, Object>> finals) {
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -76,6 +79,7 @@ public final class SweepReport {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("variant", v.name());
       row.put("overrides", v.overrides());
+      row.put("seeds", v.seeds());
       row.put("test_acc_mean", Moments.mean(test));
       row.put("test_acc_std", Moments.sampleStd(test));
       row.put("test_acc_per_seed", test);
@@ -111,14 +115,15 @@ public final class SweepReport {
       return md.toString();
     }
     md.append(String.format("%nChosen: %s. The grid was searched once with %s; every variant below was trained with "
-        + "that choice on train+val (it was not searched per variant).%n%nTest accuracy over seeds %s (mean ± sample std):%n%n"
-        + "| variant | overrides | test acc | per seed |%n|---|---|---|---|%n", report.get("chosen"),
+        + "that choice on train+val (it was not searched per variant).%n%nTest accuracy over each variant's seeds "
+        + "(its own, else the sweep's %s; mean ± sample std):%n%n"
+        + "| variant | overrides | seeds | test acc | per seed |%n|---|---|---|---|---|%n", report.get("chosen"),
         report.get("grid_searched_with"), report.get("seeds")));
     for (Map<String, Object> r : (List<Map<String, Object>>) report.get("variants")) {
       List<Double> perSeed = (List<Double>) r.get("test_acc_per_seed");
       List<String> overrides = (List<String>) r.get("overrides");
-      md.append(String.format(Locale.ROOT, "| %s | `%s` | **%.4f ± %.4f** | %s |%n", r.get("variant"),
-          String.join(" ", overrides), (Double) r.get("test_acc_mean"), (Double) r.get("test_acc_std"),
+      md.append(String.format(Locale.ROOT, "| %s | `%s` | %s | **%.4f ± %.4f** | %s |%n", r.get("variant"),
+          String.join(" ", overrides), r.get("seeds"), (Double) r.get("test_acc_mean"), (Double) r.get("test_acc_std"),
           String.join(", ", perSeed.stream().map(v -> String.format(Locale.ROOT, "%.4f", v)).toList())));
     }
     if (report.containsKey("pending_variants")) {

@@ -48,6 +48,12 @@ class SweepSubmitTest {
     throw new AssertionError("jobs did not end: " + jobs(url));
   }
 
+  private static List<String> iterableKeys(JsonNode jobs) {
+    List<String> keys = new java.util.ArrayList<>();
+    jobs.forEach(job -> keys.add(job.get("key").asText()));
+    return keys;
+  }
+
   @Test
   void aSweepSubmittedTwiceAddsNothingAndIsCollectedFromItsJobs() throws Exception {
     Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
@@ -154,10 +160,15 @@ class SweepSubmitTest {
       var results = dev.provpt.results.ResultsReport.read(List.of(report));
       assertEquals(4, results.runs().size());
 
-      // a variant added later reuses the grid; until its runs are done, --partial collects the others
+      // variants added later reuse the grid; until a variant's runs are done, --partial collects the others; one
+      // with its own seeds (one seed of the sweep's two) is complete when that run is done
       Files.writeString(file, Files.readString(file).replace("pro-vpt { method = pro-vpt } }",
-          "pro-vpt { method = pro-vpt }, random-ppo { method = pro-vpt, pro-vpt.prune = random } }"));
-      assertTrue(execute("sweep", "-c", file.toString(), "--submit", "--url", url).out().contains("2 job(s) added"));
+          "pro-vpt { method = pro-vpt }, random-ppo { method = pro-vpt, pro-vpt.prune = random }, "
+              + "deep-two { method = vpt-deep, prompts.per-block = 2, seeds = [2] } }"));
+      Outcome added = execute("sweep", "-c", file.toString(), "--submit", "--url", url);
+      assertTrue(added.out().contains("3 job(s) added") && added.out().contains("7 final run(s)")
+          && added.out().contains("deep-two x 1"), added.out());
+      assertTrue(iterableKeys(jobs(url)).stream().noneMatch(k -> k.endsWith("/deep-two-seed1")));
       for (JsonNode job : jobs(url)) {
         if (job.get("key").asText().contains("/random-ppo-")) {
           DaemonCommands.request(url, "POST", "/jobs/" + job.get("id").asLong() + "/cancel", null);
@@ -173,9 +184,21 @@ class SweepSubmitTest {
           partial.toString(), "--configs", configs.toString());
       assertEquals(0, some.code(), some.err());
       JsonNode partialJson = JSON.readTree(partial.resolve("report.json").toFile());
-      assertEquals(2, partialJson.get("variants").size());
+      assertEquals(3, partialJson.get("variants").size());
+      assertEquals(1, partialJson.get("pending_variants").size());
       assertEquals("random-ppo", partialJson.get("pending_variants").get(0).asText());
-      assertEquals(4, partialJson.get("final").size());
+      assertEquals(5, partialJson.get("final").size());
+      JsonNode two = null;
+      for (JsonNode row : partialJson.get("variants")) {
+        two = row.get("variant").asText().equals("deep-two") ? row : two;
+      }
+      assertTrue(two != null, partialJson.toString());
+      assertEquals("[2]", two.get("seeds").toString());
+      assertEquals(1, two.get("test_acc_per_seed").size());
+      assertTrue(Files.isRegularFile(partial.resolve("deep-two-seed2/summary.json")));
+      assertTrue(!Files.exists(partial.resolve("deep-two-seed1")));
+      assertTrue(Files.readString(configs.resolve("deep-two.conf")).contains("seed=2"));
+      assertTrue(Files.readString(partial.resolve("commands.txt")).contains("deep-two.conf --set seed=2"));
       assertTrue(!Files.exists(partial.resolve("random-ppo-seed1")), "nothing of a pending variant is copied");
       assertTrue(Files.readString(partial.resolve("report.md")).contains("random-ppo"));
     }

@@ -304,16 +304,16 @@ class ResultsReportTest {
     assertTrue(md.contains("| vpt-deep | 2 | 72.00 ± 2.83 | 45.00 ± 7.07 | 72.00 | 45.00 | 58.50 |"), md);
     assertTrue(md.contains("| pro-vpt | 2 | 76.00 ± 4.24 | 49.00 ± 4.24 | 76.00 | 49.00 | 62.50 |"), md);
     // the settings table: epoch medians 2.25 (fp32 PRO-VPT) / 1.1 → 2.05×; VPT-Deep 1.5 / 3.0 → 0.50×
-    assertTrue(md.contains("| pro-vpt (precision=bf16) | pro-vpt | digits | 2 | 76.00 ± 4.24 | 76.00 ± 5.66 "
+    assertTrue(md.contains("| pro-vpt (precision=bf16) | pro-vpt | digits | 2 | 2 | 76.00 ± 4.24 | 76.00 ± 5.66 "
         + "| +0.00 [-12.71, +12.71] | no detectable difference | 2.25 | 1.10 | 2.05× |"), md);
-    assertTrue(md.contains("| vpt-deep (per-block=8) | vpt-deep | digits | 2 | 72.00 ± 2.83 | 83.00 ± 4.24 "
+    assertTrue(md.contains("| vpt-deep (per-block=8) | vpt-deep | digits | 2 | 2 | 72.00 ± 2.83 | 83.00 ± 4.24 "
         + "| +11.00 [-1.71, +23.71] | no detectable difference | 1.50 | 3.00 | 0.50× |"), md);
     assertTrue(md.contains("**pro-vpt (precision=bf16) vs pro-vpt.** Above on 0 of 1 task; below on 0; no detectable "
         + "difference on 1 (digits). Over the 1 task: mean difference +0.00 ± 0.00; Wilcoxon signed-rank p = 1.000 "
         + "(W+ = 0, W− = 0, 1 zero dropped), sign test p = 1.000 (0 positive, 0 negative): no detectable difference "
         + "over tasks at the 5% level (none could be, with 0 non-zero differences)."), md);
     // 1 seed against 2: the difference of the means, 75 - 72, and no interval
-    assertTrue(md.contains("| vpt-deep (epochs=5) | vpt-deep | digits | 1 | 72.00 ± 2.83 | 75.00 ± 0.00 "
+    assertTrue(md.contains("| vpt-deep (epochs=5) | vpt-deep | digits | 1 | 1 | 72.00 ± 2.83 | 75.00 ± 0.00 "
         + "| +3.00 (means) | no interval (< 2 common seeds) |"), md);
     // PRO-VPT against VPT-Deep at the same prompts per block: one common seed (78 against 80), so no interval
     assertTrue(md.contains("**pro-vpt (per-block=8) vs vpt-deep (per-block=8).** At the same settings, PRO-VPT is "
@@ -410,8 +410,8 @@ class ResultsReportTest {
         "| count | structured | 3 | -5.00 | [-5.00, -5.00] | behind |",
         "| pro-vpt (default) | 3 | -2.89 ± 3.66 | 0.500 | 1.000 | — | count | digits | letters (< 2 common seeds) |",
         "| pro-vpt (prune=random) | 2 | +0.00 ± 1.41 | 1.000 | 1.000 | digits | — | count | — |",
-        "| pro-vpt (default) | +1.33 [-6.26, +8.92] | -5.00 (means) | -5.00 [-5.00, -5.00] |",
-        "| pro-vpt (prune=random) | +1.00 [+1.00, +1.00] | — | -1.00 [-12.38, +10.38] |",
+        "| pro-vpt (default) | +1.33 [-6.26, +8.92] n = 3 | -5.00 (means) n = 1 | -5.00 [-5.00, -5.00] n = 3 |",
+        "| pro-vpt (prune=random) | +1.00 [+1.00, +1.00] n = 3 | — | -1.00 [-12.38, +10.38] n = 3 |",
         "**Seeds.** Tab. 1: 1–3 seeds per cell; Tab. 3's variants: 3 (each table's n column")) {
       assertTrue(reading.contains(line), line + "\n" + reading);
     }

@@ -43,6 +43,12 @@ class SuiteFilesTest {
           assertEquals(protocol.seeds(), sweep.seeds());
         }
         List<String> variants = sweep.variants().stream().map(Sweep.Variant::name).toList();
+        for (Sweep.Variant v : sweep.variants()) {
+          // a variant with fewer seeds (the ablations' three) runs some of the protocol's, so that its comparisons
+          // with the five-seed methods pair on every seed it has
+          assertTrue(protocol.seeds().containsAll(v.seeds()), file + ": " + v.name() + "'s seeds " + v.seeds()
+              + " are not among the protocol's " + protocol.seeds());
+        }
         switch (kind) {
           case "deep" -> {
             assertEquals("vpt-deep", ExperimentSettings.from(ConfigLoader.load(file, List.of())).method().key);

@@ -173,6 +173,78 @@ class SweepTest {
     assertTrue(name.getMessage().contains("grid-"), name.getMessage());
   }
 
+  /**
+   * A variant with its own seeds (the ablations' three against the protocol's five): its final runs are those seeds,
+   * {@code seeds} is no override of the experiment, the sweep's id is that of the same sweep without the variant, and
+   * its report row and ready file name its seeds.
+   */
+  @Test
+  void aVariantWithItsOwnSeedsHasFinalRunsForThoseSeedsOnly() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    String before = new Sweep(variantsExperiment(backbone, ""), List.of()).id();
+    Path experiment = variantsExperiment(backbone, "      three { method = pro-vpt, seeds = [3, 1, 4] }");
+    Sweep sweep = new Sweep(experiment, List.of());
+    assertEquals(before, sweep.id(), "variants, and their seeds, are no part of the sweep's id");
+    assertEquals(List.of(1L, 2L), sweep.seeds());
+    assertEquals(List.of(3L, 1L, 4L), sweep.seedsOf("three"));
+    assertEquals(List.of(1L, 2L), sweep.seedsOf("vpt-deep"), "without seeds, provpt.sweep.seeds");
+    List<Sweep.RunSpec> finals = sweep.finalRuns(0.1, 0);
+    assertEquals(List.of("vpt-deep-seed1", "vpt-deep-seed2", "random-thompson-seed1", "random-thompson-seed2",
+        "three-seed3", "three-seed1", "three-seed4"), finals.stream().map(Sweep.RunSpec::name).toList());
+    Sweep.RunSpec four = finals.get(6);
+    assertEquals("three", four.variant());
+    assertTrue(four.overrides().contains("seed=4") && four.overrides().contains("method=\"pro-vpt\""),
+        four.overrides().toString());
+    assertTrue(four.overrides().stream().noneMatch(o -> o.startsWith("seeds")), four.overrides().toString());
+    assertEquals(List.of("method=\"pro-vpt\""), sweep.variants().get(2).overrides());
+    var job = dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.parse(sweep.jobText(four),
+        four.name(), List.of()));
+    assertEquals(4L, job.seed());
+    assertEquals("pro-vpt", job.method().key);
+
+    // the report: a row per variant over its own seeds, complete with its three runs
+    List<java.util.Map<String, Object>> rows = new ArrayList<>();
+    for (Sweep.RunSpec spec : finals) {
+      var settings = dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.load(experiment,
+          spec.overrides()));
+      rows.add(Sweep.row(spec, settings, java.util.Map.of("best_val_acc", 0.5, "test_acc", 0.1 * settings.seed())));
+    }
+    var best = new java.util.LinkedHashMap<String, Object>(java.util.Map.of("run", "grid-lr0.1-wd0.0", "base_lr", 0.1,
+        "weight_decay", 0.0, "best_val_acc", 0.5));
+    var report = SweepReport.json(sweep, List.of(best), rows, best, java.util.Map.of());
+    @SuppressWarnings("unchecked")
+    var variantRows = (List<java.util.Map<String, Object>>) report.get("variants");
+    assertFalse(report.containsKey("pending_variants"), report.toString());
+    assertEquals(List.of(3L, 1L, 4L), variantRows.get(2).get("seeds"));
+    assertEquals(3, ((List<?>) variantRows.get(2).get("test_acc_per_seed")).size());
+    assertEquals((0.3 + 0.1 + 0.4) / 3, (Double) variantRows.get(2).get("test_acc_mean"), 1e-12);
+    assertEquals(List.of(1L, 2L), variantRows.get(0).get("seeds"));
+    String md = SweepReport.markdown(report, List.of(best));
+    assertTrue(md.contains("| three | `method=\"pro-vpt\"` | [3, 1, 4] | **0.2667 ± "), md);
+    // --partial: a variant none of whose runs is done is pending, the others are reported
+    var partial = SweepReport.json(sweep, List.of(best), rows.subList(0, 4), best, java.util.Map.of());
+    assertEquals(List.of("three"), partial.get("pending_variants"));
+
+    // the ready file runs the variant's first seed and names its seeds
+    new ReadyConfigs(sweep).write(tmp.resolve("configs"), best);
+    String ready = Files.readString(tmp.resolve("configs/three.conf"));
+    assertTrue(ready.contains("seeds [3, 1, 4]") && ready.contains("(this file: seed 3)"), ready);
+    assertEquals(3L, dev.provpt.config.ExperimentSettings.from(dev.provpt.config.ConfigLoader.load(
+        tmp.resolve("configs/three.conf"), List.of())).seed());
+    assertTrue(Files.readString(tmp.resolve("configs/vpt-deep.conf")).contains("(this file: seed 1)"));
+  }
+
+  @Test
+  void aVariantsSeedsMustBeANonEmptyListOfDistinctPositiveIntegers() throws Exception {
+    Path backbone = dev.provpt.TestBackbones.exportRandom(tmp.resolve("backbone"));
+    for (String bad : List.of("[]", "[1, 1]", "[0, 1]", "[-2]", "[1.5]", "[\"1\"]", "3", "{ a = 1 }")) {
+      var e = assertThrows(dev.provpt.config.SettingsException.class, () -> new Sweep(variantsExperiment(backbone,
+          "      three { method = pro-vpt, seeds = " + bad + " }"), List.of()), bad);
+      assertTrue(e.getMessage().contains("provpt.sweep.variants.three.seeds must be a non-empty list of distinct "
+          + "positive integers"), bad + ": " + e.getMessage());
+    }
+  }
+
   /** Jobs an older provpt queued are found again: a setting of how, not what, is no part of the id. */
   @Test
   void theSweepIdIgnoresTheFeatureCacheButNotWhatTheRunsCompute() throws Exception {
