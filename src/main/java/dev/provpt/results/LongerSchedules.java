@@ -124,20 +124,23 @@ final class LongerSchedules {
     StringBuilder s = new StringBuilder();
     for (int epochs : tasks.stream().map(Task::epochs).distinct().toList()) {
       List<Task> at = tasks.stream().filter(t -> t.epochs() == epochs).toList();
-      s.append(s.length() == 0 ? "" : " ").append("At ").append(epochs).append(" epochs: ");
-      String separator = "";
-      for (var part : List.of(Map.entry("VPT-Deep − itself at the usual epochs is ", at.stream()
-              .map(t -> t.deep().change())), Map.entry("PRO-VPT − itself at the usual epochs is ", at.stream()
-              .map(t -> t.pro().change())), Map.entry("PRO-VPT − VPT-Deep is ", at.stream().map(Task::gapLonger)),
-          Map.entry("that gap's change from the usual epochs is ", at.stream().map(Task::gapChange)))) {
-        List<ResultsReading.Comparison> cs = part.getValue().filter(Objects::nonNull).toList();
-        if (!cs.isEmpty()) {
-          s.append(separator).append(part.getKey()).append(ResultsReading.classes(cs, "above", "below"));
-          separator = " ";
-        }
-      }
+      s.append(s.length() == 0 ? "" : " ").append("At ").append(epochs).append(" epochs against the usual ones, ");
+      part(s, "VPT-Deep is ", at.stream().map(t -> t.deep().change()).toList(), "above itself", "below");
+      part(s, " PRO-VPT is ", at.stream().map(t -> t.pro().change()).toList(), "above itself", "below");
+      part(s, " At " + epochs + " epochs PRO-VPT is ", at.stream().map(Task::gapLonger).toList(),
+          "ahead of VPT-Deep", "behind");
+      part(s, " Its gap to VPT-Deep, longer − usual, is ", at.stream().map(Task::gapChange).toList(), "above zero",
+          "below");
     }
     return s.toString();
+  }
+
+  private static void part(StringBuilder s, String lead, List<ResultsReading.Comparison> all, String above,
+      String below) {
+    List<ResultsReading.Comparison> cs = all.stream().filter(Objects::nonNull).toList();
+    if (!cs.isEmpty()) {
+      s.append(lead).append(ResultsReading.classes(cs, above, below));
+    }
   }
 
   private static String difference(ResultsReading.Comparison c) {
