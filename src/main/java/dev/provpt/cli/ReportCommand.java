@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
     "e.g. one directory per task) into a results page: a computed reading (linear probe and VPT-Deep - pixels,",
     "VPT-Deep - linear probe, PRO-VPT and",
     "its variants - VPT-Deep: per task a 95% t interval over seeds, over tasks signed-rank and sign tests), Tab. 1- and",
-    "Tab. 3-style tables, PRO-VPT - VPT-Deep",
-    "paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures",
+    "Tab. 3-style tables, VPT-Deep and PRO-VPT across prompts per block (their spreads) and at longer schedules",
+    "(each against its usual epochs on the same seeds), PRO-VPT - VPT-Deep paired by seed, learned prompt distributions, epoch cost and images/s, commands and machine; with figures",
     "and results.json (per task and method: backbone, seeds, test accuracies, mean, std, settings) beside them."})
 final class ReportCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "DIR", description = "directories holding runs (searched 3 levels deep)")

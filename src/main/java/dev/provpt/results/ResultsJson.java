@@ -11,7 +11,9 @@ import java.util.function.Function;
  * results.json: per task (in page order, with its group) and per configuration (Tab. 1's methods, then PRO-VPT's
  * variants, then the settings variants): the backbone, training split, base-lr, weight decay and epochs its runs
  * share (null when they differ or none records it: {@code runs} has each seed's own), the seeds, their test
- * accuracies, mean and sample std (0 for one seed), the trainable parameters, and each run's directory and settings.
+ * accuracies, mean and sample std (0 for one seed), the trainable parameters, and each run's directory and settings;
+ * where such runs exist, "prompts_per_block" ({@link PromptCounts#json}) and "longer_schedules"
+ * ({@link LongerSchedules#json}).
  */
 final class ResultsJson {
   private ResultsJson() {}
@@ -39,6 +41,14 @@ final class ResultsJson {
       tasks.put(task, t);
     }
     root.put("tasks", tasks);
+    List<PromptCounts.Task> counts = PromptCounts.of(report);
+    if (!counts.isEmpty()) {
+      root.put("prompts_per_block", PromptCounts.json(counts));
+    }
+    List<LongerSchedules.Task> longer = LongerSchedules.of(report);
+    if (!longer.isEmpty()) {
+      root.put("longer_schedules", LongerSchedules.json(longer));
+    }
     return root;
   }
 

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The results page in Markdown: its opening (what was read, how to read it), the Reading ({@link ResultsReading}),
  * the authors' notes, then one section after another: the method tables ({@link MethodTables}), the settings
- * against their defaults ({@link SettingsTable}), PRO-VPT against VPT-Deep and its prompt distributions
+ * against their defaults ({@link SettingsTable}), VPT-Deep and PRO-VPT across prompts per block
+ * ({@link PromptCountsSection}) and at longer schedules ({@link LongerSchedules}), PRO-VPT against VPT-Deep and its prompt distributions
  * ({@link ProVptSections}), the cost ({@link CostTable}) and where the numbers come from ({@link Provenance}).
  */
 final class ResultsPage {
@@ -33,6 +34,8 @@ final class ResultsPage {
     MethodTables.tab1(md, report);
     MethodTables.tab3(md, report);
     SettingsTable.markdown(md, report);
+    PromptCountsSection.markdown(md, report);
+    LongerSchedules.markdown(md, report);
     ProVptSections.paired(md, report, figures);
     ProVptSections.distributions(md, report, figures);
     CostTable.markdown(md, report);
@@ -57,7 +60,8 @@ final class ResultsPage {
         .append("\"PRO-VPT\" is `method = pro-vpt` with its defaults (prune taylor, allocate ppo, scoring online, ")
         .append("idleness input-gate); other PRO-VPT choices and schedules appear in the ablation table only, and ")
         .append("runs with another precision, number of prompts per block or number of epochs than the usual one of ")
-        .append("their configuration only in \"Settings against the defaults\". ")
+        .append("their configuration only in \"Settings against the defaults\" (and, for VPT-Deep and PRO-VPT, in ")
+        .append("\"Prompts per block\" and \"Longer schedules\" where such runs exist). ")
         .append("Differences are paired by seed (same seed, so the same split draw, initialisation and batches up ")
         .append("to the method's own choices). Blank cells (—) were not run. The same numbers, per seed and with ")
         .append("each configuration's backbone, split, base-lr, weight decay and epochs, are in `")

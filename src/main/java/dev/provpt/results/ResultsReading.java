@@ -83,9 +83,17 @@ public final class ResultsReading {
     if (common.size() < 2) {
       return new Comparison(task, common, false, sa.mean() - sb.mean(), null, Side.TOO_FEW);
     }
-    MeanInterval interval = MeanInterval.of(d.values());
+    return paired(task, common, d.values());
+  }
+
+  /** A − B from its per-seed differences on {@code seeds} (at least one), classed by the page's rule. */
+  static Comparison paired(String task, List<Long> seeds, List<Double> differences) {
+    MeanInterval interval = MeanInterval.of(differences);
+    if (seeds.size() < 2) {
+      return new Comparison(task, List.copyOf(seeds), false, interval.mean(), null, Side.TOO_FEW);
+    }
     Side side = !interval.excludesZero() ? Side.NONE : interval.mean() > 0 ? Side.ABOVE : Side.BELOW;
-    return new Comparison(task, common, true, interval.mean(), interval, side);
+    return new Comparison(task, List.copyOf(seeds), true, interval.mean(), interval, side);
   }
 
   /** A − B on every task where both ran, in page order. */
@@ -145,6 +153,7 @@ public final class ResultsReading {
           .append(classes(cs, "is ahead of VPT-Deep", "behind")).append(" ").append(overTasks(cs)).append("\n\n");
       table(md, cs, e.getKey() + " − " + twin, "ahead", "behind");
     }
+    md.append(PromptCountsSection.reading(report));
     variants(md, report);
     return md.toString();
   }
