@@ -39,6 +39,9 @@ abstract class JdbcJobStore implements JobStore {
   /** What follows the claim's sub-select to lock the row it picks (empty where the store is one connection). */
   abstract String lockClause();
 
+  /** What follows a select to lock its rows until the commit, waiting for them (empty where the store is one connection). */
+  abstract String rowLock();
+
   @Override
   public long submit(String name, String config) {
     return inTransaction(c -> insert(c, null, name, config));
@@ -181,6 +184,10 @@ abstract class JdbcJobStore implements JobStore {
   }
 
   private long fence(Connection c, long id) throws SQLException {
+    return fenceOf(c, id);
+  }
+
+  static long fenceOf(Connection c, long id) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT fence FROM jobs WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet r = s.executeQuery()) {
@@ -328,7 +335,28 @@ abstract class JdbcJobStore implements JobStore {
     });
   }
 
-  private void event(Connection c, long id, long fence, String state, String node) throws SQLException {
+  @Override
+  public int ashaRung(long id) {
+    return inTransaction(c -> AshaRungs.rung(c, id));
+  }
+
+  @Override
+  public Optional<AshaRungs.Report> reportRung(Claim claim, AshaJob job, double metric) {
+    return inTransaction(c -> {
+      Optional<AshaRungs.Report> report = AshaRungs.report(c, rowLock(), claim, job, metric);
+      if (report.isEmpty()) {
+        refused(c, claim, "ASHA report");
+      }
+      return report;
+    });
+  }
+
+  @Override
+  public Optional<AshaRungs.Decisions> ashaDecisions(String sweep) {
+    return inTransaction(c -> AshaRungs.decisions(c, sweep, ""));
+  }
+
+  static void event(Connection c, long id, long fence, String state, String node) throws SQLException {
     update(c, "INSERT INTO job_events (job_id, fence, state, node, at) VALUES (?, ?, ?, ?, ?)", id, fence, state, node,
         Instant.now().toString());
   }
