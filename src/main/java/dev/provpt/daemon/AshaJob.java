@@ -15,8 +15,9 @@ import java.util.Optional;
  * rows in the store ({@link AshaRungs}).
  *
  * @param sweep the key prefix of the sweep's jobs, {@code sweep-<id>/}: what the decisions are grouped by
+ * @param epochs the job's train.epochs (a full grid run's)
  */
-record AshaJob(String sweep, int reductionFactor, List<Integer> rungEpochs) {
+record AshaJob(String sweep, int reductionFactor, List<Integer> rungEpochs, int epochs) {
 
   /** The ASHA grid job {@code job} is, or empty (not a sweep's grid job, a grid sweep, or unreadable text). */
   static Optional<AshaJob> of(JobStore.Job job) {
@@ -31,8 +32,9 @@ record AshaJob(String sweep, int reductionFactor, List<Integer> rungEpochs) {
         return Optional.empty();
       }
       AshaSettings settings = AshaSettings.from(config);
+      int epochs = config.getInt("provpt.train.epochs");
       return Optional.of(new AshaJob(key.substring(0, key.indexOf('/') + 1), settings.reductionFactor(),
-          settings.rungEpochs(config.getInt("provpt.train.epochs"))));
+          settings.rungEpochs(epochs), epochs));
     } catch (RuntimeException e) {
       return Optional.empty(); // not an ASHA job the daemon can schedule: its start reports what is wrong with it
     }
