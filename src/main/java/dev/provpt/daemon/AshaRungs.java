@@ -95,7 +95,7 @@ final class AshaRungs {
         insert(c, job.sweep(), claim.id(), rung, PROMOTION, null, "promoted", claim.fence(), claim.owner());
         update(c, "UPDATE jobs SET state = ?, lease_until = NULL, updated = ? WHERE id = ?", JobStore.QUEUED, now,
             claim.id());
-        JdbcJobStore.event(c, claim.id(), claim.fence(), JobStore.QUEUED, "promoted from rung " + rung);
+        JdbcJobStore.event(c, claim.id(), claim.fence(), JobStore.QUEUED, JobTimeline.PROMOTED + rung);
       }
       case PAUSE -> end(c, claim, JobStore.STOPPED, now);
       case TOP -> end(c, claim, JobStore.DONE, now);
@@ -108,7 +108,7 @@ final class AshaRungs {
       insert(c, job.sweep(), p.run(), p.fromRung(), PROMOTION, null, "promoted", fence, claim.owner());
       if (update(c, "UPDATE jobs SET state = ?, updated = ? WHERE id = ? AND state = ?", JobStore.QUEUED, now,
           p.run(), JobStore.STOPPED) == 1) {
-        JdbcJobStore.event(c, p.run(), fence, JobStore.QUEUED, "promoted from rung " + p.fromRung());
+        JdbcJobStore.event(c, p.run(), fence, JobStore.QUEUED, JobTimeline.PROMOTED + p.fromRung());
       }
       promoted.add((long) p.run());
     }
