@@ -83,6 +83,8 @@ final class AshaRungs {
         + "ON CONFLICT (sweep) DO NOTHING", job.sweep(), job.reductionFactor(), job.rungEpochsText());
     Decisions decisions = decisions(c, job.sweep(), rowLock).orElseThrow();
     if (!held(c, claim, rowLock)) {
+      JdbcJobStore.LOG.warn("stale ASHA report refused: job {} fence {} is no longer running under that claim ({})",
+          claim.id(), claim.fence(), claim.owner());
       return Optional.empty();
     }
     Asha asha = decisions.replay();
@@ -95,7 +97,7 @@ final class AshaRungs {
         insert(c, job.sweep(), claim.id(), rung, PROMOTION, null, "promoted", claim.fence(), claim.owner());
         update(c, "UPDATE jobs SET state = ?, lease_until = NULL, updated = ? WHERE id = ?", JobStore.QUEUED, now,
             claim.id());
-        JdbcJobStore.event(c, claim.id(), claim.fence(), JobStore.QUEUED, JobTimeline.PROMOTED + rung);
+        JobRows.event(c, claim.id(), claim.fence(), JobStore.QUEUED, JobTimeline.PROMOTED + rung);
       }
       case PAUSE -> end(c, claim, JobStore.STOPPED, now);
       case TOP -> end(c, claim, JobStore.DONE, now);
@@ -104,11 +106,11 @@ final class AshaRungs {
     for (Optional<Asha.Promotion> next = asha.nextPromotion(); next.isPresent(); next = asha.nextPromotion()) {
       Asha.Promotion p = next.get();
       asha.promote(p);
-      long fence = JdbcJobStore.fenceOf(c, p.run());
+      long fence = JobRows.fence(c, p.run());
       insert(c, job.sweep(), p.run(), p.fromRung(), PROMOTION, null, "promoted", fence, claim.owner());
       if (update(c, "UPDATE jobs SET state = ?, updated = ? WHERE id = ? AND state = ?", JobStore.QUEUED, now,
           p.run(), JobStore.STOPPED) == 1) {
-        JdbcJobStore.event(c, p.run(), fence, JobStore.QUEUED, JobTimeline.PROMOTED + p.fromRung());
+        JobRows.event(c, p.run(), fence, JobStore.QUEUED, JobTimeline.PROMOTED + p.fromRung());
       }
       promoted.add((long) p.run());
     }
@@ -117,7 +119,7 @@ final class AshaRungs {
 
   private static void end(Connection c, JobStore.Claim claim, String state, String now) throws SQLException {
     update(c, "UPDATE jobs SET state = ?, lease_until = NULL, updated = ? WHERE id = ?", state, now, claim.id());
-    JdbcJobStore.event(c, claim.id(), claim.fence(), state, claim.owner());
+    JobRows.event(c, claim.id(), claim.fence(), state, claim.owner());
   }
 
   /** Whether the claim is still the running job's, its row locked until the commit. */
