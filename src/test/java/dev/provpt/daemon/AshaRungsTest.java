@@ -7,7 +7,9 @@ import dev.provpt.sweep.scheduler.Asha;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -115,7 +117,27 @@ class AshaRungsTest {
     assertEquals(List.of(JobStore.QUEUED, JobStore.RUNNING, JobStore.STOPPED, JobStore.QUEUED, JobStore.RUNNING,
         JobStore.QUEUED, JobStore.RUNNING, JobStore.STOPPED), store.events(j1).stream().map(JobStore.Event::state)
         .toList());
+    assertEquals("promoted", new JobTimeline(store.events(j1)).entries().get(3).get("kind"));
+    checkSweepView(store, j1, j2, j3, j4);
     store.close();
+  }
+
+  /** What the sweep page reads: each grid point's rung, ASHA state and standing; the sweep's section. */
+  @SuppressWarnings("unchecked")
+  private static void checkSweepView(JobStore store, long j1, long j2, long j3, long j4) {
+    Map<String, Object> sweep = new JobViews(store, j -> null, Clock.systemUTC()).sweep("hand").orElseThrow();
+    assertEquals("asha", sweep.get("scheduler"));
+    List<Map<String, Object>> runs = (List<Map<String, Object>>) sweep.get("runs");
+    assertEquals(List.of(1, 0, 2, 0), runs.stream().map(r -> r.get("rung")).toList());
+    assertEquals(List.of("stopped", "stopped", "done", "stopped"), runs.stream().map(r -> r.get("asha_state"))
+        .toList());
+    assertEquals(List.of(2, 1, 4, 1), runs.stream().map(r -> r.get("asha_epochs")).toList());
+    assertEquals("rank 1 of 1 at rung 2 (epoch 4), the top rung", runs.get(2).get("asha_why"));
+    Map<String, Object> asha = (Map<String, Object>) sweep.get("asha");
+    assertEquals("grid-lr3.0-wd0.0", asha.get("pick"));
+    assertEquals(4 * 1 + 2 * 1 + 1 * 2, asha.get("epochs_trained"), "4 arrivals at epoch 1, 2 at 2, 1 at 4");
+    assertEquals(4 * 4, asha.get("grid_epochs"));
+    assertEquals(7, ((List<?>) asha.get("events")).size());
   }
 
   private static List<String> states(JobStore store, long... ids) {
