@@ -24,7 +24,8 @@ final class AshaViews {
    */
   static Optional<Map<String, Object>> annotate(JobStore store, String sweep, List<JobStore.Job> grid,
       List<Map<String, Object>> rows) {
-    Optional<AshaJob> settings = grid.stream().map(AshaJob::of).flatMap(Optional::stream).findFirst();
+    // the first grid job's text says for the sweep (its points share the settings; a page asks every refresh)
+    Optional<AshaJob> settings = grid.isEmpty() ? Optional.empty() : AshaJob.of(grid.get(0));
     if (settings.isEmpty()) {
       return Optional.empty();
     }
