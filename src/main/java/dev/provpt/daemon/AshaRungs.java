@@ -61,7 +61,8 @@ final class AshaRungs {
 
   /** The rung job {@code id} trains to now: 0, or one above the last rung it was promoted from. */
   static int rung(Connection c, long id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT MAX(rung) FROM asha_decisions WHERE job_id = ? AND kind = ?")) {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT MAX(rung) FROM asha_decisions WHERE job_id = ? AND kind = ?")) {
       s.setLong(1, id);
       s.setString(2, PROMOTION);
       try (ResultSet r = s.executeQuery()) {

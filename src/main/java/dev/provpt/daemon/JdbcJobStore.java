@@ -39,7 +39,7 @@ abstract class JdbcJobStore implements JobStore {
   /** What follows the claim's sub-select to lock the row it picks (empty where the store is one connection). */
   abstract String lockClause();
 
-  /** What follows a select to lock its rows until the commit, waiting for them (empty where the store is one connection). */
+  /** What follows a select to lock its rows until the commit, waiting (empty where the store is one connection). */
   abstract String rowLock();
 
   @Override

@@ -93,8 +93,8 @@ final class JobStarts {
       HeldJob loading = jobs.get(job.id()).loading(directory);
       jobs.put(job.id(), loading);
       RunDirectory guarded = RunDirectory.at(directory).guardedBy(loading.guard());
-      manager.offload(() -> JobLaunch.load(settings, guarded, asha != null), (launch, failed) -> onLoaded(job.id(), guarded, launch,
-          failed));
+      manager.offload(() -> JobLaunch.load(settings, guarded, asha != null),
+          (launch, failed) -> onLoaded(job.id(), guarded, launch, failed));
       return manager;
     });
   }

@@ -169,7 +169,7 @@ public interface JobStore extends AutoCloseable {
    */
   int requeueInterrupted();
 
-  /** ASHA: the rung the sweep grid job {@code id} trains to now (0, or one above the last rung it was promoted from). */
+  /** ASHA: the rung grid job {@code id} trains to now (0, or one above the last rung it was promoted from). */
   int ashaRung(long id);
 
   /**
