@@ -23,7 +23,8 @@ final class SweepCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(names = "--submit", description = "queue the sweep's runs as jobs on a daemon or cluster (idempotent): the "
-      + "grid first; once the grid is done, the final runs with the best setting")
+      + "grid first (with sweep.scheduler = asha the daemon stops and promotes its points at rungs); once the grid is "
+      + "done, the final runs with the best setting")
   boolean submit;
 
   @Option(names = "--collect", description = "build report.json and report.md from the sweep's finished jobs")
@@ -50,11 +51,6 @@ final class SweepCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path file = Main.experimentOrDefault(experiment.configFile);
     Sweep sweep = new Sweep(file, experiment.overrides);
-    if (submit && sweep.scheduler() != dev.provpt.sweep.scheduler.Scheduler.GRID) {
-      throw new IllegalArgumentException(dev.provpt.sweep.scheduler.Scheduler.KEY + " = " + sweep.scheduler().key
-          + " runs in one process only (provpt sweep without --submit); a daemon trains every grid point: "
-          + "--set sweep.scheduler=grid to queue the grid");
-    }
     if (submit || collect) {
       return new SweepJobs(sweep, url, partial).run(submit, configs, out != null ? out
           : ExperimentSettings.from(ConfigLoader.load(file, experiment.overrides)).out().resolve(

@@ -7,6 +7,7 @@ import dev.provpt.config.ExperimentSettings;
 import dev.provpt.sweep.Sweep;
 import dev.provpt.sweep.SweepReport;
 import dev.provpt.sweep.scheduler.GridCurves;
+import dev.provpt.sweep.scheduler.Scheduler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ final class SweepJobs {
       }
       List<Map<String, Object>> rows = rows(grid, jobs);
       if (rows != null) {
-        Map<String, Object> best = Sweep.best(rows);
+        Map<String, Object> best = best(rows, ashaSection(rows));
         List<Sweep.RunSpec> finals = sweep.finalRuns(((Number) best.get("base_lr")).doubleValue(),
             ((Number) best.get("weight_decay")).doubleValue());
         for (Sweep.RunSpec spec : finals) {
@@ -73,7 +74,8 @@ final class SweepJobs {
       throw new IllegalArgumentException("sweep " + sweep.id() + ": the grid is not done yet (" + states(grid, jobs)
           + ")");
     }
-    Map<String, Object> best = Sweep.best(gridRows);
+    Map<String, Object> asha = ashaSection(gridRows);
+    Map<String, Object> best = best(gridRows, asha);
     List<Sweep.RunSpec> finals = sweep.finalRuns(((Number) best.get("base_lr")).doubleValue(),
         ((Number) best.get("weight_decay")).doubleValue());
     List<Map<String, Object>> finalRows = rows(finals, jobs);
@@ -86,8 +88,12 @@ final class SweepJobs {
       throw new IllegalArgumentException("sweep " + sweep.id() + ": the final runs are not done yet ("
           + states(allFinals, jobs) + "); provpt sweep --submit queues them once the grid is done");
     }
-    Map<String, Object> report = SweepReport.write(sweep, reportDirectory, gridRows, finalRows, best,
-        Map.of(GridCurves.KEY, curves(grid, jobs)));
+    Map<String, Object> evidence = new java.util.LinkedHashMap<>();
+    if (asha != null) {
+      evidence.put("asha", asha);
+    }
+    evidence.put(GridCurves.KEY, curves(grid, jobs));
+    Map<String, Object> report = SweepReport.write(sweep, reportDirectory, gridRows, finalRows, best, evidence);
     for (Sweep.RunSpec spec : finals) {
       copyFiles(jobs.get(sweep.key(spec)), reportDirectory.resolve(spec.name()));
     }
@@ -196,10 +202,57 @@ final class SweepJobs {
     return rows;
   }
 
-  /** Whether {@code spec}'s job exists and is done. */
+  /**
+   * Whether {@code spec}'s job exists and is done; under ASHA ({@code provpt.sweep.scheduler = asha}) a grid point
+   * stopped at a rung is finished too.
+   */
   private boolean done(Sweep.RunSpec spec, Map<String, JsonNode> jobs) {
     JsonNode job = jobs.get(sweep.key(spec));
-    return job != null && job.get("state").asText().equals("done");
+    if (job == null) {
+      return false;
+    }
+    String state = job.get("state").asText();
+    return state.equals("done") || (state.equals("stopped") && sweep.scheduler() == Scheduler.ASHA
+        && sweep.gridRuns().contains(spec));
+  }
+
+  /**
+   * Under ASHA, the daemon's section of the sweep (GET /status/sweeps/ID: settings, pick, epochs, decisions), with
+   * each grid row given its last rung's epoch ({@code epochs}) and how ASHA left it ({@code asha}: done, or stopped
+   * and why); null for a grid sweep.
+   */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> ashaSection(List<Map<String, Object>> gridRows) throws Exception {
+    if (sweep.scheduler() != Scheduler.ASHA) {
+      return null;
+    }
+    Map<String, Object> status = JSON.readValue(DaemonCommands.request(url, "GET", "/status/sweeps/" + sweep.id(),
+        null), Map.class);
+    Map<String, Object> section = (Map<String, Object>) status.get("asha");
+    if (section == null) {
+      throw new IllegalStateException("sweep " + sweep.id() + " is set to " + Scheduler.KEY + " = asha but the daemon "
+          + "at " + url + " scheduled its grid without ASHA (a provpt daemon older than ASHA on the daemon?)");
+    }
+    Map<String, Map<String, Object>> byRun = new HashMap<>();
+    for (Map<String, Object> run : (List<Map<String, Object>>) status.get("runs")) {
+      byRun.put(String.valueOf(run.get("run")), run);
+    }
+    for (Map<String, Object> row : gridRows) {
+      Map<String, Object> run = byRun.get(String.valueOf(row.get("run")));
+      row.put("epochs", run.get("asha_epochs"));
+      row.put("asha", (run.get("asha_state").equals("done") ? "done, " : "stopped at rung " + run.get("rung") + ": ")
+          + run.get("asha_why"));
+    }
+    return section;
+  }
+
+  /** The grid's choice: the best val accuracy, or under ASHA its pick (the best at the highest rung reached). */
+  private static Map<String, Object> best(List<Map<String, Object>> gridRows, Map<String, Object> asha) {
+    if (asha == null) {
+      return Sweep.best(gridRows);
+    }
+    return gridRows.stream().filter(r -> r.get("run").equals(asha.get("pick"))).findFirst().orElseThrow(
+        () -> new IllegalStateException("ASHA's pick " + asha.get("pick") + " is not a grid point of the sweep"));
   }
 
   private String states(List<Sweep.RunSpec> specs, Map<String, JsonNode> jobs) {

@@ -39,6 +39,9 @@ abstract class JdbcJobStore implements JobStore {
   /** What follows the claim's sub-select to lock the row it picks (empty where the store is one connection). */
   abstract String lockClause();
 
+  /** What follows a select to lock its rows until the commit, waiting (empty where the store is one connection). */
+  abstract String rowLock();
+
   @Override
   public long submit(String name, String config) {
     return inTransaction(c -> insert(c, null, name, config));
@@ -58,7 +61,7 @@ abstract class JdbcJobStore implements JobStore {
                 + "updated = ? WHERE id = ? AND state = ? RETURNING *", QUEUED, config, Instant.now().toString(), id,
                 CANCELLED);
             if (!requeued.isEmpty()) {
-              event(c, id, requeued.get(0).fence(), QUEUED, null);
+              JobRows.event(c, id, requeued.get(0).fence(), QUEUED, null);
             }
             return new Submitted(id, !requeued.isEmpty());
           }
@@ -81,7 +84,7 @@ abstract class JdbcJobStore implements JobStore {
       try (ResultSet keys = s.executeQuery()) {
         keys.next();
         long id = keys.getLong(1);
-        event(c, id, 0, QUEUED, null);
+        JobRows.event(c, id, 0, QUEUED, null);
         return id;
       }
     }
@@ -113,7 +116,7 @@ abstract class JdbcJobStore implements JobStore {
         return Optional.empty();
       }
       Job job = claimed.get(0);
-      event(c, job.id(), job.fence(), RUNNING, owner);
+      JobRows.event(c, job.id(), job.fence(), RUNNING, owner);
       return Optional.of(new Claim(job, job.fence(), owner));
     });
   }
@@ -139,7 +142,7 @@ abstract class JdbcJobStore implements JobStore {
           + "WHERE id = ? AND fence = ? AND state = ?", state, error, Instant.now().toString(), claim.id(),
           claim.fence(), RUNNING) == 1;
       if (applied) {
-        event(c, claim.id(), claim.fence(), state, claim.owner());
+        JobRows.event(c, claim.id(), claim.fence(), state, claim.owner());
       } else {
         refused(c, claim, "finish " + state);
       }
@@ -181,12 +184,7 @@ abstract class JdbcJobStore implements JobStore {
   }
 
   private long fence(Connection c, long id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT fence FROM jobs WHERE id = ?")) {
-      s.setLong(1, id);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : -1;
-      }
-    }
+    return JobRows.fence(c, id);
   }
 
   @Override
@@ -221,7 +219,7 @@ abstract class JdbcJobStore implements JobStore {
       List<Job> cancelled = query(c, "UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? AND state = ? "
           + "RETURNING *", CANCELLED, "cancelled before it started", Instant.now().toString(), id, QUEUED);
       if (!cancelled.isEmpty()) {
-        event(c, id, cancelled.get(0).fence(), CANCELLED, null);
+        JobRows.event(c, id, cancelled.get(0).fence(), CANCELLED, null);
         return true;
       }
       return update(c, "UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = ?", id, RUNNING) == 1;
@@ -277,7 +275,7 @@ abstract class JdbcJobStore implements JobStore {
         if (counted && job.requeues() > maxRequeues) {
           changed.add(giveUp(c, job, maxRequeues));
         } else {
-          event(c, job.id(), job.fence(), QUEUED, why);
+          JobRows.event(c, job.id(), job.fence(), QUEUED, why);
           changed.add(job);
         }
       }
@@ -296,7 +294,7 @@ abstract class JdbcJobStore implements JobStore {
         + String.join("; ", causes.subList(Math.max(0, causes.size() - CAUSES_LISTED), causes.size()));
     List<Job> failed = query(c, "UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? RETURNING *", FAILED,
         reason, Instant.now().toString(), job.id());
-    event(c, job.id(), job.fence(), FAILED, null);
+    JobRows.event(c, job.id(), job.fence(), FAILED, null);
     LOG.warn("job {} failed: {}", job.id(), reason);
     return failed.get(0);
   }
@@ -328,8 +326,18 @@ abstract class JdbcJobStore implements JobStore {
     });
   }
 
-  private void event(Connection c, long id, long fence, String state, String node) throws SQLException {
-    update(c, "INSERT INTO job_events (job_id, fence, state, node, at) VALUES (?, ?, ?, ?, ?)", id, fence, state, node,
-        Instant.now().toString());
+  @Override
+  public int ashaRung(long id) {
+    return inTransaction(c -> AshaRungs.rung(c, id));
+  }
+
+  @Override
+  public Optional<AshaRungs.Report> reportRung(Claim claim, AshaJob job, double metric) {
+    return inTransaction(c -> AshaRungs.report(c, rowLock(), claim, job, metric));
+  }
+
+  @Override
+  public Optional<AshaRungs.Decisions> ashaDecisions(String sweep) {
+    return inTransaction(c -> AshaRungs.decisions(c, sweep, ""));
   }
 }

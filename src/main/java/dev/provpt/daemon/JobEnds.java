@@ -74,7 +74,12 @@ final class JobEnds {
   private void ofRun(HeldJob job, RunOutcome outcome) {
     Fault fault = Fault.ofRun(outcome.cause());
     if (outcome.succeeded()) {
-      finish(job.claim(), JobStore.DONE, null);
+      Optional<AshaJob> asha = AshaJob.of(job.claim().job());
+      if (asha.isPresent()) {
+        reportRung(job.claim(), asha.get(), ((Number) outcome.summary().get("best_val_acc")).doubleValue());
+      } else {
+        finish(job.claim(), JobStore.DONE, null);
+      }
     } else if (job.cancelling()) {
       finish(job.claim(), JobStore.CANCELLED, outcome.error());
     } else if (job.lost() || fault == Fault.TAKEN_OVER) {
@@ -85,6 +90,29 @@ final class JobEnds {
     } else {
       finish(job.claim(), JobStore.FAILED, outcome.error());
     }
+  }
+
+  /**
+   * An ASHA grid job ended its segment at a rung: ASHA decides in the store ({@link AshaRungs}). Written again (as
+   * a requeue: its run, resumed, ends at once and reports again) when the store is unavailable; a report the
+   * sweep's rows refuse fails the job.
+   */
+  private void reportRung(JobStore.Claim claim, AshaJob asha, double metric) {
+    manager.offload(() -> store.reportRung(claim, asha, metric), (report, error) -> {
+      if (error instanceof StoreUnavailableException) {
+        requeue(claim, "cannot record its ASHA rung: " + error.getMessage());
+      } else if (error != null) {
+        finish(claim, JobStore.FAILED, "ASHA: " + error.getMessage());
+      } else if (report.isEmpty()) {
+        log.info("job {} was taken over before its ASHA rung was recorded", claim.id());
+      } else {
+        AshaRungs.Report r = report.get();
+        log.info("job {} reached ASHA rung {} (val acc {}): {}{}", claim.id(), r.rung(), metric,
+            AshaRungs.name(r.decision()), r.promoted().isEmpty() ? "" : "; promoted " + r.promoted());
+        faultStreak = 0;
+      }
+      return manager.startQueued();
+    });
   }
 
   /** Ends the claimed job in {@code state}. */

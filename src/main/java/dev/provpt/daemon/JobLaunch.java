@@ -23,8 +23,13 @@ record JobLaunch(PreparedRun run, Resume resume) {
    * = 0 (all cores) becomes cores / {@code maxConcurrent}.
    */
   static ExperimentSettings settings(JobStore.Job job, int maxConcurrent) {
+    return settings(job, maxConcurrent, null);
+  }
+
+  /** As above; {@code epochs}, when not null, replaces train.epochs (an ASHA grid job trains to its rung's epoch). */
+  static ExperimentSettings settings(JobStore.Job job, int maxConcurrent, Integer epochs) {
     ExperimentSettings parsed = ExperimentSettings.from(ConfigLoader.parse(job.config(), "job " + job.id(),
-        List.of()));
+        epochs == null ? List.of() : List.of("train.epochs=" + epochs)));
     return parsed.tensorflowThreads() == 0 && maxConcurrent > 1 ? parsed.withTensorflowThreads(
         Math.max(1, Runtime.getRuntime().availableProcessors() / maxConcurrent)) : parsed;
   }
@@ -34,16 +39,39 @@ record JobLaunch(PreparedRun run, Resume resume) {
    * directory's guard (which may wait for the store): a job taken over meanwhile stops now.
    */
   static JobLaunch load(ExperimentSettings settings, RunDirectory directory) {
+    return load(settings, directory, false);
+  }
+
+  /**
+   * As above. {@code ashaSegment}: an ASHA grid job's segment up to its rung, which continues its run from its
+   * checkpoint: its config.conf is written again (train.epochs is the new rung's epoch) and the export of the
+   * rung it stopped at is removed (its last epoch exports again), as an in-process ASHA sweep does.
+   */
+  static JobLaunch load(ExperimentSettings settings, RunDirectory directory, boolean ashaSegment) {
     try {
       PreparedRun run = RunService.prepare(settings);
       Resume resume = Files.isRegularFile(directory.resolve(RunDirectory.CONFIG))
           ? RunService.readCheckpoint(directory.root()) : null;
-      if (resume == null) {
+      if (resume == null || ashaSegment) {
         RunService.writeConfig(run, directory);
+      }
+      if (resume != null && ashaSegment && resume.epoch() < settings.train().epochs()) {
+        deleteRecursively(directory.resolve(RunDirectory.EXPORT));
       }
       return new JobLaunch(run, resume);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(java.nio.file.Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var walk = Files.walk(path)) {
+      for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 }

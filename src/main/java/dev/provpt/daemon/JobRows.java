@@ -46,4 +46,20 @@ final class JobRows {
       s.setObject(i + 1, values[i]);
     }
   }
+
+  /** Job {@code id}'s current fencing token, or −1 when there is no such job. */
+  static long fence(Connection c, long id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT fence FROM jobs WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : -1;
+      }
+    }
+  }
+
+  /** Records one transition of a job ({@link JobStore#events}). */
+  static void event(Connection c, long id, long fence, String state, String node) throws SQLException {
+    update(c, "INSERT INTO job_events (job_id, fence, state, node, at) VALUES (?, ?, ?, ?, ?)", id, fence, state, node,
+        java.time.Instant.now().toString());
+  }
 }

@@ -6,6 +6,7 @@ import dev.provpt.run.RunOutcome;
 import dev.provpt.run.RunSupervisor;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -40,19 +41,46 @@ final class JobStarts {
     this.outcomes = context.messageAdapter(RunOutcome.class, JobManager.RunEnded::new);
   }
 
-  /** Parses the job's text (once), records it as started, then loads it: all but the parse off this actor. */
+  /**
+   * Parses the job's text (once), records it as started, then loads it: all but the parse off this actor. An ASHA
+   * grid job ({@link AshaJob}) first reads from the store the rung it trains to, and trains to that rung's epoch.
+   */
   void start(JobStore.Claim claim) {
+    JobStore.Job job = claim.job();
+    Optional<AshaJob> asha = AshaJob.of(job);
+    if (asha.isEmpty()) {
+      start(claim, null, null);
+      return;
+    }
+    jobs.put(job.id(), HeldJob.claimed(claim, new LeaseGuard(store, claim, placement.lease(), placement.retry())));
+    manager.offload(() -> store.ashaRung(job.id()), (rung, error) -> {
+      if (error instanceof StoreUnavailableException) {
+        ends.requeue(claim, "cannot read its ASHA rung: " + error.getMessage());
+        return manager.forget(job.id());
+      } else if (error != null) {
+        ends.fail(claim, error);
+        return manager.forget(job.id());
+      }
+      start(claim, asha.get(), rung);
+      return manager;
+    });
+  }
+
+  private void start(JobStore.Claim claim, AshaJob asha, Integer rung) {
     JobStore.Job job = claim.job();
     ExperimentSettings settings;
     try {
-      settings = JobLaunch.settings(job, maxConcurrent);
+      settings = JobLaunch.settings(job, maxConcurrent, asha == null ? null : asha.epochOf(rung));
     } catch (RuntimeException e) {
+      jobs.remove(job.id());
       ends.fail(claim, e);
       return;
     }
     Path directory = !placement.sharedRuns() && job.runDirectory() != null ? Path.of(job.runDirectory())
         : runsDirectory.resolve("job-" + job.id());
-    jobs.put(job.id(), HeldJob.claimed(claim, new LeaseGuard(store, claim, placement.lease(), placement.retry())));
+    if (!jobs.containsKey(job.id())) {
+      jobs.put(job.id(), HeldJob.claimed(claim, new LeaseGuard(store, claim, placement.lease(), placement.retry())));
+    }
     manager.offload(() -> store.started(claim, directory.toString(), settings.train().epochs()), (started, error) -> {
       if (error instanceof StoreUnavailableException) {
         ends.requeue(claim, "cannot record its start: " + error.getMessage());
@@ -65,8 +93,8 @@ final class JobStarts {
       HeldJob loading = jobs.get(job.id()).loading(directory);
       jobs.put(job.id(), loading);
       RunDirectory guarded = RunDirectory.at(directory).guardedBy(loading.guard());
-      manager.offload(() -> JobLaunch.load(settings, guarded), (launch, failed) -> onLoaded(job.id(), guarded, launch,
-          failed));
+      manager.offload(() -> JobLaunch.load(settings, guarded, asha != null),
+          (launch, failed) -> onLoaded(job.id(), guarded, launch, failed));
       return manager;
     });
   }

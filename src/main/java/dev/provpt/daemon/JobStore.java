@@ -24,6 +24,8 @@ public interface JobStore extends AutoCloseable {
   String DONE = "done";
   String FAILED = "failed";
   String CANCELLED = "cancelled";
+  /** An ASHA grid job that did not make the top of its rung ({@link AshaRungs}): not failed, and promotable later. */
+  String STOPPED = "stopped";
 
   /**
    * One row of the job table. {@code requeues}: how often it went back to the queue for an
@@ -166,6 +168,19 @@ public interface JobStore extends AutoCloseable {
    * it ran; it resumes from its checkpoint).
    */
   int requeueInterrupted();
+
+  /** ASHA: the rung grid job {@code id} trains to now (0, or one above the last rung it was promoted from). */
+  int ashaRung(long id);
+
+  /**
+   * ASHA: the claimed job reached its rung with {@code metric} (its best val accuracy so far); ASHA decides in one
+   * transaction, its decisions written as rows and applied (the job queued again, stopped or done; stopped jobs of
+   * the sweep promoted). Empty, and nothing written, when the claim is stale.
+   */
+  Optional<AshaRungs.Report> reportRung(Claim claim, AshaJob job, double metric);
+
+  /** ASHA: a sweep's settings and decisions ({@code sweep}: its key prefix {@code sweep-<id>/}); empty if none. */
+  Optional<AshaRungs.Decisions> ashaDecisions(String sweep);
 
   /** Every recorded transition of job {@code id}, oldest first. */
   List<Event> events(long id);

@@ -43,9 +43,13 @@ final class JobTimeline {
     return entries;
   }
 
+  /** The cause of a queued event that is an ASHA promotion ({@link AshaRungs}): "promoted from rung K". */
+  static final String PROMOTED = "promoted from rung ";
+
   private static String kind(JobStore.Event e, String lastOwner) {
     return switch (e.state()) {
-      case JobStore.QUEUED -> e.owner() != null ? "requeued" : e.fence() == 0 ? "submitted" : "queued again";
+      case JobStore.QUEUED -> e.owner() != null ? (e.owner().startsWith(PROMOTED) ? "promoted" : "requeued")
+          : e.fence() == 0 ? "submitted" : "queued again";
       case JobStore.RUNNING -> lastOwner == null ? "claimed" : lastOwner.equals(e.owner()) ? "claimed again"
           : "taken over";
       default -> e.state();
@@ -74,7 +78,8 @@ final class JobTimeline {
     if (start == null) {
       return null;
     }
-    boolean ended = JobStore.DONE.equals(state) || JobStore.FAILED.equals(state) || JobStore.CANCELLED.equals(state);
+    boolean ended = JobStore.DONE.equals(state) || JobStore.FAILED.equals(state) || JobStore.CANCELLED.equals(state)
+        || JobStore.STOPPED.equals(state);
     Instant until = ended && end != null ? end : now;
     return Duration.between(start, until).toMillis() / 1000.0;
   }

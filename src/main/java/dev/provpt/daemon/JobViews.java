@@ -143,19 +143,25 @@ final class JobViews {
     }
     Map<String, Object> m = sweepSummary(id, jobs);
     List<Map<String, Object>> runs = new ArrayList<>();
+    List<JobStore.Job> grid = new ArrayList<>();
     for (String phase : List.of("grid", "final")) {
       for (JobStore.Job job : jobs) {
         if (phase(sweepOf(job).orElseThrow()[1]).equals(phase)) {
           Map<String, Object> row = row(job);
           row.put("phase", phase);
           runs.add(row);
+          if (phase.equals("grid")) {
+            grid.add(job);
+          }
         }
       }
     }
     m.put("runs", runs);
-    // the daemon trains every grid point to its last epoch: ASHA (provpt.sweep.scheduler = asha) runs only in
-    // an in-process provpt sweep, so a daemon's sweep has no rungs
-    m.put("scheduler", "grid");
+    // a grid queued with provpt.sweep.scheduler = asha: its rungs and decisions, from the store's rows
+    Optional<Map<String, Object>> asha = AshaViews.annotate(store, SWEEP_PREFIX + id + "/", grid,
+        runs.subList(0, grid.size()));
+    m.put("scheduler", asha.isPresent() ? "asha" : "grid");
+    asha.ifPresent(section -> m.put("asha", section));
     return Optional.of(m);
   }
 }

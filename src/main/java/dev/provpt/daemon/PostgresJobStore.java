@@ -140,6 +140,11 @@ public final class PostgresJobStore extends JdbcJobStore {
   }
 
   @Override
+  String rowLock() {
+    return " FOR UPDATE";
+  }
+
+  @Override
   public void close() {
     pool.close();
   }

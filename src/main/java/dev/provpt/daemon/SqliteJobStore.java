@@ -56,11 +56,35 @@ public final class SqliteJobStore extends JdbcJobStore {
               state TEXT NOT NULL,
               node TEXT,
               at TEXT NOT NULL)""");
+        createAshaTables(s);
       }
       connection.setAutoCommit(false);
     } catch (SQLException | java.io.IOException e) {
       throw new IllegalStateException("cannot open the job database " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The tables of ASHA's decisions, as the cluster's migration V3 makes them ({@link AshaRungs}). */
+  private static void createAshaTables(java.sql.Statement s) throws SQLException {
+    s.execute("""
+        CREATE TABLE IF NOT EXISTS asha_sweeps (
+          sweep TEXT PRIMARY KEY,
+          reduction_factor INTEGER NOT NULL,
+          rung_epochs TEXT NOT NULL)""");
+    s.execute("""
+        CREATE TABLE IF NOT EXISTS asha_decisions (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          sweep TEXT NOT NULL REFERENCES asha_sweeps (sweep),
+          job_id INTEGER NOT NULL REFERENCES jobs (id),
+          rung INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          metric REAL,
+          decision TEXT NOT NULL,
+          fence INTEGER NOT NULL,
+          node TEXT,
+          at TEXT NOT NULL,
+          UNIQUE (job_id, rung, kind))""");
+    s.execute("CREATE INDEX IF NOT EXISTS asha_decisions_sweep ON asha_decisions (sweep, seq)");
   }
 
   private static void addColumn(java.sql.Statement s, Set<String> columns, String name, String type)
@@ -94,6 +118,11 @@ public final class SqliteJobStore extends JdbcJobStore {
 
   @Override
   String lockClause() {
+    return "";
+  }
+
+  @Override
+  String rowLock() {
     return "";
   }
 

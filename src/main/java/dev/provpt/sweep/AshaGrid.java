@@ -77,7 +77,7 @@ final class AshaGrid {
     for (AshaSearch.RunEnd end : outcome.runs()) {
       Map<String, Object> row = rows.get(end.run());
       row.put("epochs", end.epochs());
-      row.put("asha", state(end));
+      row.put("asha", state(end, asha));
       gridRows.add(row);
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(directory.resolve(
           specs.get(end.run()).name()).resolve(STATE_FILE).toFile(), runState(end, asha));
@@ -119,8 +119,9 @@ final class AshaGrid {
     return ((Number) outcome.summary().get("best_val_acc")).doubleValue();
   }
 
-  private static String state(AshaSearch.RunEnd end) {
-    return end.stopped() ? "stopped at rung " + end.lastRung() : "done";
+  /** report.md's state of a grid point: done, or stopped at its last rung, with why (its standing there). */
+  private static String state(AshaSearch.RunEnd end, Asha asha) {
+    return (end.stopped() ? "stopped at rung " + end.lastRung() + ": " : "done, ") + asha.standing(end.run());
   }
 
   private static Map<String, Object> runState(AshaSearch.RunEnd end, Asha asha) {
@@ -158,10 +159,12 @@ final class AshaGrid {
 
   /** report.md's lines for the ASHA section of report.json. */
   static String markdown(Map<String, Object> section, List<Map<String, Object>> grid) {
+    // on a daemon the slots are its jobs' (no "slots" key): provpt sweep --submit
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nSearched with ASHA (reduction factor %s, "
-        + "rungs at epochs %s, %s slot(s)): %s epochs trained against %s for the full grid; pick %s (the best at the "
+        + "rungs at epochs %s, %s): %s epochs trained against %s for the full grid; pick %s (the best at the "
         + "highest rung reached). Best val acc above is up to each run's last epoch.%n%n| run | epochs | state |%n"
-        + "|---|---|---|%n", section.get("reduction_factor"), section.get("rung_epochs"), section.get("slots"),
+        + "|---|---|---|%n", section.get("reduction_factor"), section.get("rung_epochs"), section.containsKey("slots")
+        ? section.get("slots") + " slot(s)" : "on a daemon",
         section.get("epochs_trained"), section.get("grid_epochs"), section.get("pick")));
     for (Map<String, Object> row : grid) {
       md.append("| ").append(row.get("run")).append(" | ").append(row.get("epochs")).append(" | ")

@@ -169,4 +169,22 @@ final class FaultyJobStore implements JobStore {
   public void close() {
     store.close();
   }
+
+  @Override
+  public int ashaRung(long id) {
+    enter("ashaRung");
+    return store.ashaRung(id);
+  }
+
+  @Override
+  public Optional<AshaRungs.Report> reportRung(Claim claim, AshaJob job, double metric) {
+    enter("reportRung");
+    return store.reportRung(claim, job, metric);
+  }
+
+  @Override
+  public Optional<AshaRungs.Decisions> ashaDecisions(String sweep) {
+    enter("ashaDecisions");
+    return store.ashaDecisions(sweep);
+  }
 }

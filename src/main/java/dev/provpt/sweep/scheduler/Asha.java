@@ -159,6 +159,29 @@ public final class Asha {
     return OptionalInt.empty();
   }
 
+  /**
+   * Where {@code run} stands at its last rung, in words: "rank r of n at rung k (epoch e); the top m go on", plus
+   * whether it was promoted from there or reached the top rung. Empty before its first report.
+   */
+  public String standing(int run) {
+    int rung = lastRung(run);
+    if (rung < 0) {
+      return "";
+    }
+    List<Arrival> ranked = ranking(rung);
+    int rank = 0;
+    while (ranked.get(rank).run() != run) {
+      rank++;
+    }
+    String where = "rank " + (rank + 1) + " of " + ranked.size() + " at rung " + rung + " (epoch "
+        + rungEpochs.get(rung) + ")";
+    if (rung == topRung()) {
+      return where + ", the top rung";
+    }
+    return where + "; the top " + ranked.size() / reductionFactor + " go on"
+        + (promotedFrom(run, rung) ? ", promoted" : "");
+  }
+
   private List<Arrival> top(int rung) {
     List<Arrival> ranked = ranking(rung);
     return ranked.subList(0, ranked.size() / reductionFactor);
