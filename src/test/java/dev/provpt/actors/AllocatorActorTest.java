@@ -14,13 +14,24 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The allocator through its messages: it learns a stationary preference and saves/restores exactly. */
 class AllocatorActorTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
+  /**
+   * Made in {@code @BeforeAll}, not in a static initialiser: pitest runs each test method as a JUnit
+   * execution of its own in one JVM, so {@code @AfterAll} runs after every method and a kit made once
+   * per class would stay shut down for the next one (every later test then fails, and counts as a kill).
+   */
+  static ActorTestKit testKit;
   static final int BLOCKS = 8;
   static final int BEST = 5;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void shutdown() {

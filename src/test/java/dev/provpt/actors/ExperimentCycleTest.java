@@ -19,15 +19,21 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Experiment's cycle with probes playing Tuner, Scorer and Allocator. */
 class ExperimentCycleTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
+  static ActorTestKit testKit; // per execution of the class: see AllocatorActorTest
 
   @TempDir
   Path tmp;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void shutdown() {

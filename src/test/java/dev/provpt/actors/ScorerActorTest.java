@@ -9,10 +9,16 @@ import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ScorerActorTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
+  static ActorTestKit testKit; // per execution of the class: see AllocatorActorTest
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void shutdown() {
