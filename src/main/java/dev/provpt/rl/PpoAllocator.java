@@ -116,15 +116,18 @@ public final class PpoAllocator implements AllocationPolicy {
       float[] p = Tensors.toFloats(r.get(0));
       float[] logP = Tensors.toFloats(r.get(1));
       float value = Tensors.toFloats(r.get(2))[0];
-      int block = sample(p);
+      int block = sample(p, rng.nextDouble());
       pending = new PendingDecision(state, block, logP[block], value);
       return new Decision(block, toDoubles(p));
     }
   }
 
-  /** Categorical draw by inverse CDF (PyTorch's Categorical.sample is a multinomial draw too). */
-  private int sample(float[] p) {
-    double u = rng.nextDouble();
+  /**
+   * Categorical draw by inverse CDF at {@code u} in [0, 1) (PyTorch's Categorical.sample is a
+   * multinomial draw too). When the float probabilities sum to less than {@code u}, the last block
+   * with a non-zero probability: never one the policy cannot choose.
+   */
+  static int sample(float[] p, double u) {
     double cumulative = 0;
     int lastPossible = 0;
     for (int i = 0; i < p.length; i++) {
