@@ -54,6 +54,13 @@ class ScorerActorTest {
     assertEquals(1f, state[8]);
   }
 
+  /** Taylor pruning's reply: the pruned prompt's score is the highest one; none pruned, none scored. */
+  @Test
+  void taylorRepliesCarryTheMaxScoreAsThePrunedScore() {
+    assertEquals(0.4, new ScorerActor.Scored(2, new double[3], 0.4, Optional.of(5), 2, new float[9], 1).prunedScore());
+    assertEquals(0.0, new ScorerActor.Scored(2, new double[3], -0.1, Optional.empty(), -1, new float[0], 1).prunedScore());
+  }
+
   @Test
   void nothingIsPrunedWithoutAPositiveScore() {
     var scorer = testKit.spawn(ScorerActor.create(3, 1, Prune.TAYLOR, 1));
