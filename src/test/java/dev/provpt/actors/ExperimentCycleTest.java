@@ -92,6 +92,7 @@ class ExperimentCycleTest {
   private void checkpoint(int epoch) {
     var checkpoint = tuner.expectMessageClass(TunerActor.Checkpoint.class);
     assertEquals(epoch, checkpoint.epoch());
+    assertEquals(Checkpoints.epochDirectory(tmp.resolve("run"), epoch).resolve(Checkpoints.TUNER), checkpoint.file());
     checkpoint.replyTo().tell(new TunerActor.Checkpointed(epoch, checkpoint.file()));
     var save = allocator.expectMessageClass(AllocatorActor.Save.class);
     assertEquals(epoch, save.epoch());
@@ -198,6 +199,12 @@ class ExperimentCycleTest {
       assertTrue(Files.isRegularFile(checkpoint.resolve(Checkpoints.ALLOCATOR)), checkpoint + " has no allocator state");
       assertTrue(Files.isRegularFile(checkpoint.resolve(Checkpoints.EXPERIMENT)), checkpoint + " has no cycle state");
     }
+    try {
+      assertEquals(Checkpoints.epochDirectory(run, 2).getFileName() + "\n",
+          Files.readString(run.resolve(Checkpoints.DIRECTORY).resolve(Checkpoints.LATEST)), "the latest checkpoint");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The experiment watches its children: one that stops ends the run and is named. */
@@ -224,10 +231,11 @@ class ExperimentCycleTest {
         }).build(),
         Behaviors.ignore(), Behaviors.ignore());
     var plan = new ExperimentPlan("vpt-deep", false, 2, 1, false, 1e-3f, 3, false, START);
-    testKit.spawn(ExperimentActor.create(plan, team, RunDirectory.at(tmp.resolve("failing")), outcome.ref(),
-        line -> { }, null));
+    var experiment = testKit.spawn(ExperimentActor.create(plan, team, RunDirectory.at(tmp.resolve("failing")),
+        outcome.ref(), line -> { }, null));
     var ended = outcome.receiveMessage(Duration.ofSeconds(10));
     assertFalse(ended.succeeded());
     assertTrue(ended.error().contains("tuner failed: training loss became NaN"), ended.error());
+    testKit.createTestProbe().expectTerminated(experiment, Duration.ofSeconds(10)); // and the experiment stops
   }
 }
