@@ -14,22 +14,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.framework.optimizers.Optimizer;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.family.TType;
 
 /**
  * [PRO-VPT]'s allocator (Tab. 3, Alc2): [PPO] with a softmax actor and a value critic, as in [PRO-VPT-code]'s
@@ -66,23 +56,12 @@ public final class PpoAllocator implements AllocationPolicy {
       .build();
 
   private final int blocks;
-  private final int stateSize;
   private final PpoConfig config;
   private final Graph graph;
   private final Session session;
 
-  private final Placeholder<TFloat32> states;
-  private final Operand<TFloat32> probabilities;
-  private final Operand<TFloat32> logProbabilities;
-  private final Operand<TFloat32> values;
-
-  private final Placeholder<TInt32> actions;
-  private final Placeholder<TFloat32> oldLogProbabilities;
-  private final Placeholder<TFloat32> returns;
-  private final Placeholder<TFloat32> advantages;
-  private final Operand<TFloat32> loss;
-  private final Op actorStep;
-  private final Op criticStep;
+  /** The actor, the critic, the loss and the two Adam steps: every op this allocator runs. */
+  private final PpoGraph net;
 
   /** Every VariableV2 of the graph (weights, Adam's m and v slots, beta powers), by op name. */
   private final HostVariables variables;
@@ -96,23 +75,11 @@ public final class PpoAllocator implements AllocationPolicy {
   private PpoAllocator(int blocks, PpoConfig config, long seed) {
     Checks.blocks(blocks);
     this.blocks = blocks;
-    this.stateSize = 3 * blocks;
     this.config = config;
     this.rng = new Rng(seed);
     this.graph = new Graph();
     try {
-      PpoGraph g = PpoGraph.build(graph, blocks, config, rng);
-      states = g.states();
-      probabilities = g.probabilities();
-      logProbabilities = g.logProbabilities();
-      values = g.values();
-      actions = g.actions();
-      oldLogProbabilities = g.oldLogProbabilities();
-      returns = g.returns();
-      advantages = g.advantages();
-      loss = g.loss();
-      actorStep = g.actorStep();
-      criticStep = g.criticStep();
+      net = PpoGraph.build(graph, blocks, config, rng);
       // Registered last, so that save/restore miss nothing (the optimisers' slots included).
       variables = HostVariables.ofEveryVariable(graph, Ops.create(graph), "PPO variable");
       session = new Session(graph, SESSION_CONFIG);
@@ -143,21 +110,24 @@ public final class PpoAllocator implements AllocationPolicy {
   @Override
   public Decision decide(float[] state, int sourceBlock) {
     Checks.decision(state, sourceBlock, blocks, pending);
-    try (TFloat32 input = Tensors.floats(state, 1, stateSize);
-         Result r = session.runner().feed(states, input)
-             .fetch(probabilities).fetch(logProbabilities).fetch(values).run()) {
+    try (TFloat32 input = Tensors.floats(state, 1, net.stateSize());
+         Result r = session.runner().feed(net.states(), input)
+             .fetch(net.probabilities()).fetch(net.logProbabilities()).fetch(net.values()).run()) {
       float[] p = Tensors.toFloats(r.get(0));
       float[] logP = Tensors.toFloats(r.get(1));
       float value = Tensors.toFloats(r.get(2))[0];
-      int block = sample(p);
+      int block = sample(p, rng.nextDouble());
       pending = new PendingDecision(state, block, logP[block], value);
       return new Decision(block, toDoubles(p));
     }
   }
 
-  /** Categorical draw by inverse CDF (PyTorch's Categorical.sample is a multinomial draw too). */
-  private int sample(float[] p) {
-    double u = rng.nextDouble();
+  /**
+   * Categorical draw by inverse CDF at {@code u} in [0, 1) (PyTorch's Categorical.sample is a
+   * multinomial draw too). When the float probabilities sum to less than {@code u}, the last block
+   * with a non-zero probability: never one the policy cannot choose.
+   */
+  static int sample(float[] p, double u) {
     double cumulative = 0;
     int lastPossible = 0;
     for (int i = 0; i < p.length; i++) {
@@ -175,8 +145,8 @@ public final class PpoAllocator implements AllocationPolicy {
   @Override
   public double[] probabilities(float[] state) {
     Checks.state(state, blocks);
-    try (TFloat32 input = Tensors.floats(state, 1, stateSize);
-         Result r = session.runner().feed(states, input).fetch(probabilities).run()) {
+    try (TFloat32 input = Tensors.floats(state, 1, net.stateSize());
+         Result r = session.runner().feed(net.states(), input).fetch(net.probabilities()).run()) {
       return toDoubles(Tensors.toFloats(r.get(0)));
     }
   }
@@ -205,30 +175,30 @@ public final class PpoAllocator implements AllocationPolicy {
       rewards[i] = buffer.get(i).reward();
     }
     double[] normalised = normalisedReturns(rewards, config.gamma());
-    float[] stateBatch = new float[n * stateSize];
+    float[] stateBatch = new float[n * net.stateSize()];
     int[] actionBatch = new int[n];
     float[] oldLogP = new float[n];
     float[] returnBatch = new float[n];
     float[] advantageBatch = new float[n];
     for (int i = 0; i < n; i++) {
       PendingDecision d = buffer.get(i).decision();
-      System.arraycopy(d.state(), 0, stateBatch, i * stateSize, stateSize);
+      System.arraycopy(d.state(), 0, stateBatch, i * net.stateSize(), net.stateSize());
       actionBatch[i] = d.block();
       oldLogP[i] = d.logProbability();
       returnBatch[i] = (float) normalised[i];
       advantageBatch[i] = returnBatch[i] - d.stateValue(); // [PRO-VPT-code]'s rewards − old_state_values
     }
     float[] losses = new float[config.epochs()];
-    try (TFloat32 s = Tensors.floats(stateBatch, n, stateSize);
+    try (TFloat32 s = Tensors.floats(stateBatch, n, net.stateSize());
          TInt32 a = Tensors.ints(actionBatch, n);
          TFloat32 old = Tensors.floats(oldLogP, n);
          TFloat32 ret = Tensors.floats(returnBatch, n);
          TFloat32 adv = Tensors.floats(advantageBatch, n)) {
       for (int epoch = 0; epoch < losses.length; epoch++) {
         try (Result r = session.runner()
-            .feed(states, s).feed(actions, a).feed(oldLogProbabilities, old)
-            .feed(returns, ret).feed(advantages, adv)
-            .fetch(loss).addTarget(actorStep).addTarget(criticStep).run()) {
+            .feed(net.states(), s).feed(net.actions(), a).feed(net.oldLogProbabilities(), old)
+            .feed(net.returns(), ret).feed(net.advantages(), adv)
+            .fetch(net.loss()).addTarget(net.actorStep()).addTarget(net.criticStep()).run()) {
           losses[epoch] = Tensors.toFloat(r.get(0));
         }
         if (!Float.isFinite(losses[epoch])) {

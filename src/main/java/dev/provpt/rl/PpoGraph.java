@@ -77,6 +77,11 @@ final class PpoGraph {
     return new PpoGraph(graph, blocks, config, rng);
   }
 
+  /** The length of a state, 3L. */
+  int stateSize() {
+    return stateSize;
+  }
+
   Placeholder<TFloat32> states() {
     return states;
   }

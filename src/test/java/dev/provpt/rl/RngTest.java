@@ -96,4 +96,21 @@ class RngTest {
     }
     assertEquals(0.25, sum / N, 0.01);
   }
+
+  /**
+   * A bound of 3·2^29 leaves [0, 2^31) one complete stretch and a third of another: without the
+   * rejection, values below 2^29 would come up half the time instead of a third.
+   */
+  @Test
+  void nextIntHasNoModuloBiasAtALargeBound() {
+    Rng rng = new Rng(17);
+    int n = 3 << 29;
+    int low = 0;
+    for (int i = 0; i < 20_000; i++) {
+      int v = rng.nextInt(n);
+      assertTrue(v >= 0 && v < n, "nextInt(" + n + ") gave " + v);
+      low += v < (1 << 29) ? 1 : 0;
+    }
+    assertEquals(1.0 / 3, low / 20_000.0, 0.02);
+  }
 }
