@@ -12,17 +12,23 @@ import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Scorer releases a prompt that really hurts, measured on a real (tiny) TensorFlow model. */
 class ScorerOnRealModelTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
+  static ActorTestKit testKit; // per execution of the class: see AllocatorActorTest
   private static final VitConfig C = TinyModels.CONFIG;
   private static final int BATCH = 12;
   private static final int HARMFUL = 1;
   private final float[] images = TinyModels.images(C, BATCH, 21);
   private final int[] labels = TinyModels.labels(BATCH, 3, 22);
   private final int[] assignment = {0, 0, 1, 1, 2, 2};
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+  }
 
   @AfterAll
   static void shutdown() {
