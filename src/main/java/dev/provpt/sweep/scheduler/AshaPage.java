@@ -18,7 +18,24 @@ import java.util.stream.Stream;
  */
 public final class AshaPage {
   /** One report.json: its name (its directory, relative to the input), and its replay or why there is none. */
-  public record Entry(String name, List<GridCurves> curves, AshaReplay.Result result, String skipped) {}
+  public record Entry(String name, List<GridCurves> curves, AshaReplay.Result result, String skipped,
+      SeedSpread spread) {
+    Entry(String name, List<GridCurves> curves, String skipped) {
+      this(name, curves, null, skipped, null);
+    }
+
+    /** The sweep's kind: its directory's name (deep, shallow, linear, pixels). */
+    String kind() {
+      return Path.of(name).getFileName().toString();
+    }
+  }
+
+  /** The kinds of sweep the Must-show's criterion is judged on, each over {@value #TASKS} tasks. */
+  static final List<String> KINDS = List.of("deep", "shallow", "linear", "pixels");
+  /** The criterion: within the seed spread on at least WITHIN of TASKS tasks, at no more than MAX_SHARE of the epochs. */
+  static final int TASKS = 9;
+  static final int WITHIN = 8;
+  static final double MAX_SHARE = 0.40;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,15 +70,16 @@ public final class AshaPage {
     }
     List<GridCurves> curves = GridCurves.fromReport(json, report);
     if (curves.isEmpty()) {
-      return new Entry(name, curves, null, "no grid curves (collected before report.json kept them)");
+      return new Entry(name, curves, "no grid curves (collected before report.json kept them)");
     }
     if (json.has("asha")) {
-      return new Entry(name, curves, null, "searched with ASHA: its curves stop where ASHA stopped them");
+      return new Entry(name, curves, "searched with ASHA: its curves stop where ASHA stopped them");
     }
     try {
-      return new Entry(name, curves, AshaReplay.compare(curves, settings, slots), null);
+      AshaReplay.Result result = AshaReplay.compare(curves, settings, slots);
+      return new Entry(name, curves, result, null, SeedSpread.of(json, curves.get(result.gridPick()).run()));
     } catch (IllegalArgumentException | SettingsException e) {
-      return new Entry(name, curves, null, e.getMessage());
+      return new Entry(name, curves, e.getMessage());
     }
   }
 
@@ -83,12 +101,19 @@ public final class AshaPage {
         The grid's pick is the point with the best val accuracy over all epochs (the first of equals); ASHA's
         is the best at the highest rung any point reached. "Val at the last epoch" is each pick's val200
         accuracy at the grid's last epoch, from the full grid's curves, and the difference is ASHA's minus the
-        grid's. Whether ASHA's pick is within the seed spread of the grid's pick on test needs the final runs of
-        ASHA's pick where the two differ; this page does not train them. "Stable from" is the first epoch k from
+        grid's. "Stable from" is the first epoch k from
         which Spearman's rank correlation over the grid points, between val accuracy at epoch k and at the last
         epoch, stays >= %.1f (first number), and the same for the best val accuracy so far against the best over
         all epochs (second); "never" when even the last epochs fall short or are undefined (fewer than three
         points, or all equal).
+
+        "Seed spread" is the sample standard deviation over seeds of the test accuracy of the sweep's final runs
+        trained with the grid's pick (in a sweep with variants, those of the base method the grid was searched
+        with), and the number of seeds. "Within spread" is yes when ASHA's pick is the grid's pick, or when the
+        absolute difference in val accuracy at the last epoch between ASHA's pick and the grid's is at most that
+        spread; no otherwise; "—" when the finals are missing (fewer than two). This compares a val200 difference
+        from one seed (the grid's) with a test spread over seeds, because ASHA's pick's own final runs are not
+        trained: it is a proxy for the Must-show's test, not the test itself.
 
         """, settings.reductionFactor(), settings.minEpochs(), settings.rungs(), settings.minEpochs(),
         settings.reductionFactor(), slots, AshaReplay.STABLE));
@@ -99,6 +124,7 @@ public final class AshaPage {
           + "records them (`scripts/suite.sh collect`).\n");
     } else {
       table(md, replayed);
+      kinds(md, replayed);
       rho(md, replayed);
     }
     List<Entry> skipped = entries.stream().filter(e -> e.result() == null).toList();
@@ -111,8 +137,8 @@ public final class AshaPage {
 
   private static void table(StringBuilder md, List<Entry> replayed) {
     md.append("## Picks and epochs\n\n| sweep | grid | grid's pick (best val) | ASHA's pick (epochs trained) | same | "
-        + "val at the last epoch: grid's, ASHA's, difference | epochs: ASHA / grid | stable from epoch |\n"
-        + "|---|---|---|---|---|---|---|---|\n");
+        + "val at the last epoch: grid's, ASHA's, difference | epochs: ASHA / grid | stable from epoch | "
+        + "seed spread of the grid's pick (seeds) | within spread |\n|---|---|---|---|---|---|---|---|---|---|\n");
     int agree = 0;
     long asha = 0;
     long grid = 0;
@@ -121,17 +147,66 @@ public final class AshaPage {
       GridCurves gridPick = e.curves().get(r.gridPick());
       GridCurves ashaPick = e.curves().get(r.ashaPick());
       md.append(String.format(Locale.ROOT, "| %s | %d x %d epochs | %s (%.4f) | %s (%d) | %s | %.4f, %.4f, %+.4f | "
-          + "%d / %d (%.0f%%) | %s; %s |%n", e.name(), r.gridPoints(), r.epochs(), gridPick.run(),
+          + "%d / %d (%.0f%%) | %s; %s | %s | %s |%n", e.name(), r.gridPoints(), r.epochs(), gridPick.run(),
           gridPick.bestValUpTo(r.epochs()), ashaPick.run(), r.ashaPickEpochs(), r.agree() ? "yes" : "no",
           r.gridPickLastVal(), r.ashaPickLastVal(), r.ashaPickLastVal() - r.gridPickLastVal(), r.ashaEpochs(),
           r.gridEpochs(), 100.0 * r.ashaEpochs() / r.gridEpochs(), epoch(r.stableFromVal()),
-          epoch(r.stableFromBest())));
+          epoch(r.stableFromBest()), spread(e.spread()), yesNo(e.spread().within(r))));
       agree += r.agree() ? 1 : 0;
       asha += r.ashaEpochs();
       grid += r.gridEpochs();
     }
     md.append(String.format(Locale.ROOT, "%nASHA picked the grid's setting on %d of %d grids and trained %d of their "
         + "%d epochs (%.0f%%).%n", agree, replayed.size(), asha, grid, 100.0 * asha / grid));
+  }
+
+  /** Per kind of sweep: tasks within the seed spread, epochs spent, and whether the Must-show's criterion holds. */
+  private static void kinds(StringBuilder md, List<Entry> replayed) {
+    md.append(String.format(Locale.ROOT, "%n## Per kind of sweep%n%nThe criterion: ASHA's pick within the seed spread "
+        + "of the grid's pick on at least %d of %d tasks, at no more than %.0f%% of the grid's epochs.%n",
+        WITHIN, TASKS, 100 * MAX_SHARE));
+    List<String> kinds = new ArrayList<>(KINDS);
+    replayed.stream().map(Entry::kind).distinct().sorted().filter(k -> !kinds.contains(k)).forEach(kinds::add);
+    for (String kind : kinds) {
+      List<Entry> of = replayed.stream().filter(e -> e.kind().equals(kind)).toList();
+      int within = 0;
+      int unknown = 0;
+      long asha = 0;
+      long grid = 0;
+      for (Entry e : of) {
+        Boolean w = e.spread().within(e.result());
+        within += Boolean.TRUE.equals(w) ? 1 : 0;
+        unknown += w == null ? 1 : 0;
+        asha += e.result().ashaEpochs();
+        grid += e.result().gridEpochs();
+      }
+      md.append("\n**").append(kind).append("**: ");
+      if (of.isEmpty()) {
+        md.append(String.format(Locale.ROOT, "no sweep replayed. Criterion: not yet: 0 of %d tasks collected.%n",
+            TASKS));
+        continue;
+      }
+      double share = (double) asha / grid;
+      md.append(String.format(Locale.ROOT, "within the seed spread on %d of %d task(s)%s; ASHA trained %d of the "
+          + "grid's %d epochs (%.0f%%). Criterion: ", within, of.size(),
+          unknown == 0 ? "" : " (" + unknown + " without finals to judge by)", asha, grid, 100 * share));
+      if (of.size() < TASKS) {
+        md.append(String.format(Locale.ROOT, "not yet: %d of %d tasks collected.%n", of.size(), TASKS));
+      } else {
+        boolean enough = (long) within * TASKS >= (long) WITHIN * of.size();
+        boolean cheap = share <= MAX_SHARE;
+        md.append(enough && cheap ? "met.\n" : "not met (" + (enough ? "" : "too few tasks within the spread")
+            + (enough || cheap ? "" : ", ") + (cheap ? "" : "too many epochs") + ").\n");
+      }
+    }
+  }
+
+  private static String spread(SeedSpread s) {
+    return s.missing() != null ? "—" : String.format(Locale.ROOT, "%.4f (%d)", s.std(), s.seeds());
+  }
+
+  private static String yesNo(Boolean within) {
+    return within == null ? "—" : within ? "yes" : "no";
   }
 
   private static void rho(StringBuilder md, List<Entry> replayed) {

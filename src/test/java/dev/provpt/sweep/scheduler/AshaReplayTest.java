@@ -131,4 +131,96 @@ class AshaReplayTest {
     assertEquals(2, dev.provpt.cli.Main.execute("asha-replay", tmp.resolve("nowhere").toString(), "--out",
         page.toString()));
   }
+
+  /** A report.json over {@code curves} whose grid point pN has base_lr 0.N and weight decay 0.01, with these finals. */
+  private static Map<String, Object> report(List<GridCurves> curves, String searchedWith, List<Map<String, Object>> finals) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    if (searchedWith != null) {
+      report.put("grid_searched_with", searchedWith);
+    }
+    List<Map<String, Object>> grid = new ArrayList<>();
+    for (int i = 0; i < curves.size(); i++) {
+      grid.add(Map.of("run", "p" + i, "base_lr", 0.1 * (i + 1), "weight_decay", 0.01, "seed", 1));
+    }
+    report.put("grid", grid);
+    report.put(GridCurves.KEY, curves.stream().map(GridCurves::toJson).toList());
+    if (finals != null) {
+      report.put("final", finals);
+    }
+    return report;
+  }
+
+  private static Map<String, Object> fin(String method, int point, double test) {
+    Map<String, Object> run = new LinkedHashMap<>(Map.of("base_lr", 0.1 * (point + 1), "weight_decay", 0.01,
+        "test_acc", test));
+    if (method != null) {
+      run.put("method", method);
+    }
+    return run;
+  }
+
+  /**
+   * The seed spread of the grid's pick and "within spread", over four made-up sweeps: the same pick (a deep sweep
+   * whose pro-vpt finals must not count), a different pick within the spread, one outside it (a final of another
+   * setting must not count), and one without finals; then the summary per kind.
+   */
+  @Test
+  void withinSpreadComparesTheDifferenceAtTheLastEpochWithTheSeedSpreadOfTheGridsPick() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path results = tmp.resolve("results");
+    // p2 ends best, so the grid and ASHA both pick it
+    List<GridCurves> same = List.of(curve("p0", 0.50, 0.55, 0.60, 0.62), curve("p1", 0.40, 0.45, 0.50, 0.55),
+        curve("p2", 0.60, 0.61, 0.62, 0.90), curve("p3", 0.30, 0.35, 0.40, 0.45));
+    Map<String, List<Object>> sweeps = new LinkedHashMap<>();
+    sweeps.put("t1/deep", List.of(same, List.of(fin("vpt-deep", 2, 0.60), fin("vpt-deep", 2, 0.62),
+        fin("pro-vpt", 2, 0.10), fin("pro-vpt", 2, 0.90))));
+    // curves(): the grid picks p3 (0.80 at the last epoch), ASHA p2 (0.63): 0.17 apart
+    sweeps.put("t2/linear", List.of(curves(), List.of(fin(null, 3, 0.50), fin(null, 3, 0.90))));
+    sweeps.put("t3/linear", List.of(curves(), List.of(fin(null, 3, 0.70), fin(null, 3, 0.72), fin(null, 0, 0.10))));
+    for (var sweep : sweeps.entrySet()) {
+      Files.createDirectories(results.resolve(sweep.getKey()));
+      @SuppressWarnings("unchecked")
+      var curves = (List<GridCurves>) sweep.getValue().get(0);
+      @SuppressWarnings("unchecked")
+      var finals = (List<Map<String, Object>>) sweep.getValue().get(1);
+      String searched = sweep.getKey().endsWith("deep") ? "the base experiment (method vpt-deep), once; its choice "
+          + "is shared by every variant" : null;
+      json.writeValue(results.resolve(sweep.getKey()).resolve("report.json").toFile(), report(curves, searched,
+          finals));
+    }
+    Files.createDirectories(results.resolve("t4/pixels"));
+    json.writeValue(results.resolve("t4/pixels/report.json").toFile(), report(curves(), null, null));
+
+    Path page = tmp.resolve("ASHA.md");
+    assertEquals(0, dev.provpt.cli.Main.execute("asha-replay", results.toString(), "--set",
+        "sweep.asha.reduction-factor=2", "--set", "sweep.asha.min-epochs=1", "--set", "sweep.asha.rungs=3",
+        "--out", page.toString()));
+    String md = Files.readString(page);
+    // sample std of (0.60, 0.62) and of (0.70, 0.72): 0.02 / sqrt 2 = 0.0141; of (0.5, 0.9): 0.4 / sqrt 2 = 0.2828
+    assertTrue(md.contains("| t1/deep | 4 x 4 epochs | p2 (0.9000) | p2 (4) | yes |"), md);
+    assertTrue(md.contains(" | 0.0141 (2) | yes |\n| t2/linear"), md);
+    assertTrue(md.contains("| t2/linear | 4 x 4 epochs | p3 (0.8000) | p2 (4) | no | 0.8000, 0.6300, -0.1700 |"), md);
+    assertTrue(md.contains(" | 0.2828 (2) | yes |\n| t3/linear"), md);
+    assertTrue(md.contains(" | 0.0141 (2) | no |\n| t4/pixels"), md);
+    assertTrue(md.contains("| t4/pixels | 4 x 4 epochs | p3 (0.8000) | p2 (4) | no |"), md);
+    assertTrue(md.contains(" | — | — |\n"), md);
+    assertTrue(md.contains("**linear**: within the seed spread on 1 of 2 task(s); ASHA trained 16 of the grid's 32 "
+        + "epochs (50%). Criterion: not yet: 2 of 9 tasks collected."), md);
+    assertTrue(md.contains("**pixels**: within the seed spread on 0 of 1 task(s) (1 without finals to judge by)"), md);
+    assertTrue(md.contains("**shallow**: no sweep replayed. Criterion: not yet: 0 of 9 tasks collected."), md);
+
+    // nine tasks of one kind: eight with the same pick and one outside the spread meet the count, not the epochs
+    for (int t = 0; t < 8; t++) {
+      Files.createDirectories(results.resolve("s" + t + "/shallow"));
+      json.writeValue(results.resolve("s" + t + "/shallow/report.json").toFile(), report(same, null, null));
+    }
+    Files.createDirectories(results.resolve("s8/shallow"));
+    Files.copy(results.resolve("t3/linear/report.json"), results.resolve("s8/shallow/report.json"));
+    assertEquals(0, dev.provpt.cli.Main.execute("asha-replay", results.toString(), "--set",
+        "sweep.asha.reduction-factor=2", "--set", "sweep.asha.min-epochs=1", "--set", "sweep.asha.rungs=3",
+        "--out", page.toString()));
+    md = Files.readString(page);
+    assertTrue(md.contains("**shallow**: within the seed spread on 8 of 9 task(s); ASHA trained"), md);
+    assertTrue(md.contains("Criterion: not met (too many epochs)."), md);
+  }
 }
