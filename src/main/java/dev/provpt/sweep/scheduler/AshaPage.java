@@ -32,7 +32,7 @@ public final class AshaPage {
 
   /** The kinds of sweep the Must-show's criterion is judged on, each over {@value #TASKS} tasks. */
   static final List<String> KINDS = List.of("deep", "shallow", "linear", "pixels");
-  /** The criterion: within the seed spread on at least WITHIN of TASKS tasks, at no more than MAX_SHARE of the epochs. */
+  /** The criterion: within the seed spread on at least WITHIN of TASKS tasks, at no more than MAX_SHARE of epochs. */
   static final int TASKS = 9;
   static final int WITHIN = 8;
   static final double MAX_SHARE = 0.40;
@@ -188,7 +188,7 @@ public final class AshaPage {
       }
       double share = (double) asha / grid;
       md.append(String.format(Locale.ROOT, "within the seed spread on %d of %d task(s)%s; ASHA trained %d of the "
-          + "grid's %d epochs (%.0f%%). Criterion: ", within, of.size(),
+          + "grid's %d epochs (%.1f%%). Criterion: ", within, of.size(),
           unknown == 0 ? "" : " (" + unknown + " without finals to judge by)", asha, grid, 100 * share));
       if (of.size() < TASKS) {
         md.append(String.format(Locale.ROOT, "not yet: %d of %d tasks collected.%n", of.size(), TASKS));

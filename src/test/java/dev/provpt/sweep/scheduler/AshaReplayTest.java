@@ -133,7 +133,8 @@ class AshaReplayTest {
   }
 
   /** A report.json over {@code curves} whose grid point pN has base_lr 0.N and weight decay 0.01, with these finals. */
-  private static Map<String, Object> report(List<GridCurves> curves, String searchedWith, List<Map<String, Object>> finals) {
+  private static Map<String, Object> report(List<GridCurves> curves, String searchedWith,
+      List<Map<String, Object>> finals) {
     Map<String, Object> report = new LinkedHashMap<>();
     if (searchedWith != null) {
       report.put("grid_searched_with", searchedWith);
@@ -205,7 +206,7 @@ class AshaReplayTest {
     assertTrue(md.contains("| t4/pixels | 4 x 4 epochs | p3 (0.8000) | p2 (4) | no |"), md);
     assertTrue(md.contains(" | — | — |\n"), md);
     assertTrue(md.contains("**linear**: within the seed spread on 1 of 2 task(s); ASHA trained 16 of the grid's 32 "
-        + "epochs (50%). Criterion: not yet: 2 of 9 tasks collected."), md);
+        + "epochs (50.0%). Criterion: not yet: 2 of 9 tasks collected."), md);
     assertTrue(md.contains("**pixels**: within the seed spread on 0 of 1 task(s) (1 without finals to judge by)"), md);
     assertTrue(md.contains("**shallow**: no sweep replayed. Criterion: not yet: 0 of 9 tasks collected."), md);
 
@@ -222,5 +223,32 @@ class AshaReplayTest {
     md = Files.readString(page);
     assertTrue(md.contains("**shallow**: within the seed spread on 8 of 9 task(s); ASHA trained"), md);
     assertTrue(md.contains("Criterion: not met (too many epochs)."), md);
+  }
+
+  /** A made-up replayed pixels sweep of two grid points: ASHA picks p0 or p1, spending ashaEpochs of 100. */
+  private static AshaPage.Entry pixels(int task, int ashaPick, int ashaEpochs) {
+    List<GridCurves> curves = List.of(curve("p0", 0.5, 0.8), curve("p1", 0.5, 0.7));
+    var result = new AshaReplay.Result(2, 2, 0, ashaPick, 2, 0.8, ashaPick == 0 ? 0.8 : 0.7, ashaEpochs, 100,
+        new double[] {1, 1}, new double[] {1, 1}, null);
+    return new AshaPage.Entry("t" + task + "/pixels", curves, result, null, new SeedSpread(0.05, 5, null));
+  }
+
+  /** The criterion per kind: at least 8 of 9 tasks within the spread, at no more than 40% of the epochs. */
+  @Test
+  void theCriterionNeedsEightOfNineTasksWithinTheSpreadAtFortyPercentOfTheEpochs() {
+    List<AshaPage.Entry> entries = new ArrayList<>();
+    for (int t = 0; t < 9; t++) {
+      entries.add(pixels(t, t == 0 ? 1 : 0, 40)); // task 0: 0.1 apart, outside a spread of 0.05
+    }
+    String md = AshaPage.markdown(entries, SETTINGS, 1, "test");
+    assertTrue(md.contains("**pixels**: within the seed spread on 8 of 9 task(s); ASHA trained 360 of the grid's "
+        + "900 epochs (40.0%). Criterion: met."), md);
+    assertTrue(md.contains("| t0/pixels | 2 x 2 epochs | p0 (0.8000) | p1 (2) | no | 0.8000, 0.7000, -0.1000 | "
+        + "40 / 100 (40%) | 1; 1 | 0.0500 (5) | no |"), md);
+
+    entries.set(1, pixels(1, 1, 41));
+    md = AshaPage.markdown(entries, SETTINGS, 1, "test");
+    assertTrue(md.contains("**pixels**: within the seed spread on 7 of 9 task(s); ASHA trained 361 of the grid's "
+        + "900 epochs (40.1%). Criterion: not met (too few tasks within the spread, too many epochs)."), md);
   }
 }
