@@ -130,6 +130,8 @@ class SweepTest {
       assertEquals(Math.abs(tests.get(0) - tests.get(1)) / Math.sqrt(2), row.get("test_acc_std").asDouble(), 1e-12);
       assertEquals(2, row.get("test_acc_per_seed").size());
     }
+    assertEquals("vpt-deep", written.get("base_method").asText());
+    assertEquals("vpt-deep", written.get("base_variant").asText());
     String md = Files.readString(out.resolve("report.md"));
     assertTrue(md.contains("| random-thompson |") && md.contains("searched once with"), md);
 
@@ -156,6 +158,27 @@ class SweepTest {
           spec.overrides()));
       assertEquals(comparable(finalRun), comparable(fromFile), spec.name());
     }
+  }
+
+  /**
+   * The base variant is the one that changes nothing but (at most) the method to the base's own: not the base method
+   * at another prompt count, written before it; none when every variant changes something.
+   */
+  @Test
+  void theBaseVariantChangesNothingButTheMethodToTheBasesOwn() throws Exception {
+    assertEquals("vpt-deep", SweepReport.baseVariant(new Sweep(withVariants(
+        "vpt-deep-8-per-block { method = vpt-deep, prompts.per-block = 8 }", "vpt-deep { method = vpt-deep }",
+        "pro-vpt { method = pro-vpt }"), List.of())));
+    assertEquals("plain", SweepReport.baseVariant(new Sweep(withVariants("pro-vpt { method = pro-vpt }",
+        "plain { }"), List.of())));
+    assertEquals(null, SweepReport.baseVariant(new Sweep(withVariants("pro-vpt { method = pro-vpt }",
+        "vpt-deep-100-epochs { method = vpt-deep, train.epochs = 100 }"), List.of())));
+  }
+
+  private Path withVariants(String... variants) throws Exception {
+    return Files.writeString(tmp.resolve("base.conf"), String.join("\n", "provpt {", "  method = vpt-deep",
+        "  sweep { base-lr = [0.1], weight-decay = [0], seeds = [1, 2], variants {", String.join("\n", variants),
+        "  } }", "}", ""));
   }
 
   @Test

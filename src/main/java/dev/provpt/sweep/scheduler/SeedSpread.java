@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
 /**
  * The seed spread of a grid's pick, read from a sweep report's final runs: the sample standard deviation over seeds of
  * the test accuracy of the final runs trained with the pick's learning rate and weight decay (in a sweep with
- * variants, only those of the base method, the one the grid was searched with).
+ * variants, only those of the base variant, the base experiment the grid was searched with: not, say, the same
+ * method at another prompt count).
  *
  * @param std the sample standard deviation, NaN when {@code missing} says why there is none
  * @param seeds how many final runs it is over
  */
 public record SeedSpread(double std, int seeds, String missing) {
-  /** How report.json names the base method of a sweep with variants (SweepReport's grid_searched_with). */
+  /** How reports written before base_variant existed name the base method (SweepReport's grid_searched_with). */
   private static final Pattern BASE_METHOD = Pattern.compile("\\(method ([^)]+)\\)");
 
   static SeedSpread none(String why) {
@@ -35,7 +36,13 @@ public record SeedSpread(double std, int seeds, String missing) {
       return none("grid run " + gridPickRun + " has no base_lr and weight_decay in the report's grid");
     }
     String method = null;
-    if (report.hasNonNull("grid_searched_with")) {
+    String variant = null;
+    if (report.has("base_variant")) {
+      if (report.get("base_variant").isNull()) {
+        return none("no variant is the base experiment alone, so the grid's pick has no final runs of its own");
+      }
+      variant = report.get("base_variant").asText();
+    } else if (report.hasNonNull("grid_searched_with")) {
       Matcher m = BASE_METHOD.matcher(report.get("grid_searched_with").asText());
       if (!m.find()) {
         return none("grid_searched_with does not name the base method");
@@ -47,13 +54,14 @@ public record SeedSpread(double std, int seeds, String missing) {
       boolean sameSetting = run.path("base_lr").asDouble(Double.NaN) == pick.get("base_lr").asDouble()
           && run.path("weight_decay").asDouble(Double.NaN) == pick.get("weight_decay").asDouble();
       boolean sameMethod = method == null || method.equals(run.path("method").asText());
-      if (sameSetting && sameMethod && run.hasNonNull("test_acc")) {
+      boolean sameVariant = variant == null || variant.equals(run.path("variant").asText());
+      if (sameSetting && sameMethod && sameVariant && run.hasNonNull("test_acc")) {
         test.add(run.get("test_acc").asDouble());
       }
     }
     if (test.size() < 2) {
-      return none(test.size() + " final run(s) with the grid's pick" + (method == null ? "" : " (method " + method
-          + ")") + ", at least 2 needed");
+      String of = variant != null ? " (variant " + variant + ")" : method != null ? " (method " + method + ")" : "";
+      return none(test.size() + " final run(s) with the grid's pick" + of + ", at least 2 needed");
     }
     return new SeedSpread(Moments.sampleStd(test), test.size(), null);
   }

@@ -132,6 +132,34 @@ class AshaReplayTest {
         page.toString()));
   }
 
+  /**
+   * With base_variant (reports written since it exists) the spread is over that variant's finals alone: the same
+   * method at 8 prompts per block, with the same setting, does not count; a sweep with no base variant has none.
+   */
+  @Test
+  void theSeedSpreadIsOverTheBaseVariantsFinalsOnly() {
+    ObjectMapper json = new ObjectMapper();
+    List<Map<String, Object>> finals = new ArrayList<>();
+    for (double[] v : new double[][] {{0.60, 0}, {0.62, 0}, {0.66, 0}, {0.10, 1}, {0.90, 1}}) {
+      Map<String, Object> run = fin("vpt-deep", 2, v[0]);
+      run.put("variant", v[1] == 0 ? "vpt-deep" : "vpt-deep-8-per-block");
+      finals.add(run);
+    }
+    Map<String, Object> report = report(curves(), "the base experiment (method vpt-deep), once", finals);
+    report.put("base_method", "vpt-deep");
+    report.put("base_variant", "vpt-deep");
+    SeedSpread spread = SeedSpread.of(json.valueToTree(report), "p2");
+    assertEquals(3, spread.seeds());
+    assertEquals(0.030551, spread.std(), 1e-6); // sample std of 0.60, 0.62, 0.66 by hand: sqrt(0.00186667 / 2)
+    // a report from before base_variant: the method alone picks the finals, so all five count
+    report.remove("base_method");
+    report.remove("base_variant");
+    assertEquals(5, SeedSpread.of(json.valueToTree(report), "p2").seeds());
+    report.put("base_variant", null);
+    SeedSpread none = SeedSpread.of(json.valueToTree(report), "p2");
+    assertTrue(Double.isNaN(none.std()) && none.missing().contains("no variant is the base experiment"), none.toString());
+  }
+
   /** A report.json over {@code curves} whose grid point pN has base_lr 0.N and weight decay 0.01, with these finals. */
   private static Map<String, Object> report(List<GridCurves> curves, String searchedWith,
       List<Map<String, Object>> finals) {
