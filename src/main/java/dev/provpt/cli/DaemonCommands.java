@@ -94,7 +94,7 @@ final class DaemonCommands {
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a queued or running job.")
+  @Command(name = "cancel", description = "Cancel a queued, running or ASHA-stopped job.")
   static final class Cancel extends Client {
     @Parameters(paramLabel = "ID")
     long id;

@@ -36,7 +36,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * POST /jobs?key=K         the same, queued once per key (sweeps): {"id", "added"}
  * GET  /jobs               all jobs (?key-prefix=P: the jobs whose key starts with P)
  * GET  /jobs/N             one job: state (queued, running, done, failed, cancelled), epoch, best val, error
- * POST /jobs/N/cancel      cancel a queued or running job
+ * POST /jobs/N/cancel      cancel a queued, running or ASHA-stopped job
  * GET  /jobs/N/metrics     its metrics.jsonl
  * GET  /jobs/N/files/NAME  summary.json, config.conf, accuracy.png, distribution.png
  * GET  /cluster            cluster mode: this node, the leader, the oldest member, every member

@@ -216,11 +216,16 @@ abstract class JdbcJobStore implements JobStore {
   @Override
   public boolean requestCancel(long id) {
     return inTransaction(c -> {
-      List<Job> cancelled = query(c, "UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? AND state = ? "
-          + "RETURNING *", CANCELLED, "cancelled before it started", Instant.now().toString(), id, QUEUED);
-      if (!cancelled.isEmpty()) {
-        JobRows.event(c, id, cancelled.get(0).fence(), CANCELLED, null);
-        return true;
+      // a queued job ends here; so does one ASHA stopped at a rung, which then is never promoted (promotion only
+      // requeues a stopped job); a running one is asked through its owner's lease
+      for (String state : List.of(QUEUED, STOPPED)) {
+        String why = state.equals(QUEUED) ? "cancelled before it started" : "cancelled while stopped at an ASHA rung";
+        List<Job> cancelled = query(c, "UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? AND state = ? "
+            + "RETURNING *", CANCELLED, why, Instant.now().toString(), id, state);
+        if (!cancelled.isEmpty()) {
+          JobRows.event(c, id, cancelled.get(0).fence(), CANCELLED, null);
+          return true;
+        }
       }
       return update(c, "UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = ?", id, RUNNING) == 1;
     });

@@ -186,7 +186,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   Behavior<Command> cancel(long id) {
     HeldJob job = jobs.get(id);
     if (job == null) {
-      // queued: cancelled now; running on another node: its owner cancels it at its next renewal
+      // queued or stopped by ASHA: cancelled now; running on another node: its owner cancels it at its next renewal
       offload(() -> store.requestCancel(id), (asked, error) -> {
         if (error != null) {
           getContext().getLog().warn("job store unavailable (cancel): {}", error.getMessage());

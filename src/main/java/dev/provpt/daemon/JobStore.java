@@ -121,8 +121,8 @@ public interface JobStore extends AutoCloseable {
   Map<Long, Renewal> renew(List<Claim> claims, Duration lease);
 
   /**
-   * Cancels a queued job at once (true), or asks the owner of a running one to cancel it at its
-   * next renewal (true); false when the job is neither queued nor running.
+   * Cancels a queued job, or one ASHA stopped at a rung (never promoted after that), at once (true), or asks the
+   * owner of a running one to cancel it at its next renewal (true); false when the job is none of these.
    */
   boolean requestCancel(long id);
 

@@ -74,6 +74,7 @@ class AshaPageTest {
           stopped += state.equals("stopped") ? 1 : 0;
           assertTrue(row.contains(" | " + state + " | " + run.get("rung").asInt() + " | "
               + run.get("epoch").asInt() + " / " + run.get("epochs").asInt() + " | "), row);
+          assertEquals(state.equals("stopped"), row.endsWith(" | cancel"), "a stopped run can be cancelled: " + row);
         }
         assertEquals(2, stopped, status.toString());
         assertTrue(browser.text("document.getElementById('about').textContent").contains(

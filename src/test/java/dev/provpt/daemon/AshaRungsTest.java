@@ -1,6 +1,7 @@
 package dev.provpt.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.provpt.sweep.scheduler.Asha;
@@ -120,6 +121,27 @@ class AshaRungsTest {
     assertEquals("promoted", new JobTimeline(store.events(j1)).entries().get(3).get("kind"));
     checkSweepView(store, j1, j2, j3, j4);
     store.close();
+  }
+
+  /**
+   * A run ASHA stopped can be cancelled; when a later arrival would promote it, it stays cancelled and is never
+   * claimed again.
+   */
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aStoppedRunCancelledIsNeverPromotedBackToTheQueue(String kind) throws Exception {
+    try (JobStore store = open(kind)) {
+      long j1 = submit(store, "cancel", 1);
+      long j2 = submit(store, "cancel", 2);
+      assertEquals(Asha.Decision.PAUSE, claimAndReport(store, "a", j1, 0.5).decision());
+      assertTrue(store.requestCancel(j1), "a stopped run can be cancelled");
+      assertEquals(JobStore.CANCELLED, state(store, j1));
+      assertEquals("cancelled while stopped at an ASHA rung", store.get(j1).orElseThrow().error());
+      claimAndReport(store, "a", j2, 0.3); // run 1 is the top one of two at rung 0: promotable
+      assertEquals(JobStore.CANCELLED, state(store, j1), "promotion requeues stopped runs only");
+      assertTrue(store.claim("a", null).isEmpty(), "nothing to claim: run 2 stopped, run 1 cancelled");
+      assertFalse(store.requestCancel(j1), "an ended job cannot be cancelled twice");
+    }
   }
 
   /** What the sweep page reads: each grid point's rung, ASHA state and standing; the sweep's section. */

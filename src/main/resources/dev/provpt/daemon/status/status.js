@@ -224,13 +224,13 @@ function barChart({id, title, values, xLabel, yLabel, width = 460, height = 240}
   return chart;
 }
 
-// The cancel button of a queued or running job: a first click arms it for 5 s, a second sends
+// The cancel button of a queued, running or stopped (ASHA, promotable later) job: a first click arms it for 5 s, a second sends
 // POST /jobs/N/cancel (with the token). Pages are redrawn every 2 s, so its state lives here.
 const armedUntil = new Map();
 const cancelSent = new Set();
 
 function cancelButton(job) {
-  if (job.state !== 'queued' && job.state !== 'running') return '';
+  if (!['queued', 'running', 'stopped'].includes(job.state)) return '';
   const button = el('button', {className: 'cancel', id: 'cancel-' + job.id, type: 'button'});
   if (cancelSent.has(job.id)) {
     button.textContent = 'cancelling…';
