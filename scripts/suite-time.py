@@ -4,8 +4,11 @@ results/, summed from a provpt daemon's job events (state/jobs.db, SQLite), per 
 
     scripts/suite-time.py [JOBS_DB]     (default: .provpt/jobs.db)
 
-A job's run time is the time from each 'running' event to the event that ended it (a job resumed after a
-restart counts each stretch). The suite's daemon runs two jobs at a time with one TensorFlow thread each,
+A job's run time is the time from each 'running' event to the event that ended it. A stretch ended by a
+requeue (the daemon stopped with the job running, and requeued it when it started again) is not counted:
+its end is the restart, not the moment the process stopped, so it would add the daemon's downtime; the
+resumed stretch counts, so an interrupted job is undercounted by the epochs it ran before the stop, and the
+number of such stretches is printed. The suite's daemon runs two jobs at a time with one TensorFlow thread each,
 so the machine's wall time is about half the job-hours printed, and their sum is the CPU time."""
 import collections
 import datetime
@@ -22,6 +25,7 @@ jobs = sqlite3.connect('file:' + db + '?mode=ro', uri=True)
 when = lambda s: datetime.datetime.fromisoformat(s.replace('Z', '+00:00'))
 seconds = collections.Counter()
 runs = collections.Counter()
+interrupted = 0
 for job, key in jobs.execute("SELECT id, submit_key FROM jobs WHERE state = 'done' AND submit_key LIKE 'sweep-%'"):
     sweep, run = key[len('sweep-'):].split('/', 1)
     if sweep not in sweeps:
@@ -34,6 +38,9 @@ for job, key in jobs.execute("SELECT id, submit_key FROM jobs WHERE state = 'don
     for state, at in jobs.execute('SELECT state, at FROM job_events WHERE job_id = ? ORDER BY seq', (job,)):
         if state == 'running':
             started = when(at)
+        elif state == 'queued' and started is not None:
+            interrupted += 1
+            started = None
         elif started is not None:
             seconds[(sweeps[sweep], part)] += (when(at) - started).total_seconds()
             started = None
@@ -44,4 +51,5 @@ for kind, part in sorted(seconds):
     print(f'| {kind} | {part} | {runs[(kind, part)]} | {seconds[(kind, part)] / 3600:.2f} |')
 tab1 = sum(s for (kind, part), s in seconds.items() if part != 'ablations and settings')
 print(f'\nTab. 1 (grids and finals): {tab1 / 3600:.2f} job-hours; everything: '
-      f'{sum(seconds.values()) / 3600:.2f} job-hours over {sum(runs.values())} runs')
+      f'{sum(seconds.values()) / 3600:.2f} job-hours over {sum(runs.values())} runs; {interrupted} stretch(es) '
+      'ended by a daemon stop not counted')
