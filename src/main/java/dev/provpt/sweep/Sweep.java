@@ -52,6 +52,7 @@ public final class Sweep {
   private final RunPacking packing;
   private final List<Variant> variants;
   private final String baseMethod;
+  private final String baseVariant;
   private final Scheduler scheduler;
   private final AshaSettings asha;
   private final int epochs;
@@ -77,13 +78,20 @@ public final class Sweep {
       asha.rungEpochs(epochs); // rungs that do not fit the epochs fail now, not after a rung
     }
     // every variant must make a valid experiment: a typo in a variant fails now, not after the grid
+    String base = null;
     for (Variant v : variants) {
+      ExperimentSettings settings;
       try {
-        ExperimentSettings.from(ConfigLoader.load(experiment, with(v.overrides())));
+        settings = ExperimentSettings.from(ConfigLoader.load(experiment, with(v.overrides())));
       } catch (SettingsException e) {
         throw new SettingsException("sweep variant " + v.name() + ": " + e.getMessage());
       }
+      boolean onlyTheMethod = v.overrides().stream().allMatch(o -> o.startsWith("method="));
+      if (base == null && onlyTheMethod && settings.method().key.equals(baseMethod)) {
+        base = v.name();
+      }
     }
+    baseVariant = base;
   }
 
   /** The final-stage variants (empty: the experiment itself). */
@@ -102,6 +110,14 @@ public final class Sweep {
   /** The experiment's own method: the grid's, and the final runs' without variants. */
   public String baseMethod() {
     return baseMethod;
+  }
+
+  /**
+   * The variant that is the base experiment itself (no override but, at most, the base method), whose final runs
+   * are the grid's pick trained again; null when every variant changes something else (or there are none).
+   */
+  public String baseVariant() {
+    return baseVariant;
   }
 
   /** provpt.sweep.seeds: the grid's (the first) and the final runs' of a sweep without variants. */

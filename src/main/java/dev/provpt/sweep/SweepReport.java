@@ -2,8 +2,6 @@ package dev.provpt.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.provpt.stats.Moments;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +54,7 @@ public final class SweepReport {
       report.put("grid_searched_with", "the base experiment (method " + sweep.baseMethod() + "), once; its choice is "
           + "shared by every variant");
       report.put("base_method", sweep.baseMethod());
-      report.put("base_variant", baseVariant(sweep));
+      report.put("base_variant", sweep.baseVariant());
       variants(report, sweep.variants(), finals);
     }
     report.put("seeds", sweep.seeds());
@@ -64,22 +62,6 @@ public final class SweepReport {
     report.putAll(evidence);
     report.put("final", finals);
     return report;
-  }
-
-  /**
-   * The variant that is the base experiment itself (no override but, at most, the base method), whose final runs
-   * are the grid's pick trained again; null when every variant changes something else.
-   */
-  static String baseVariant(Sweep sweep) {
-    for (Sweep.Variant v : sweep.variants()) {
-      Config overrides = ConfigFactory.parseString(String.join("\n", v.overrides()));
-      boolean onlyTheMethod = overrides.entrySet().stream().allMatch(e -> e.getKey().equals("method"));
-      if (onlyTheMethod && (!overrides.hasPath("method")
-          || sweep.baseMethod().equals(overrides.getValue("method").unwrapped().toString()))) {
-        return v.name();
-      }
-    }
-    return null;
   }
 
   /**

@@ -166,13 +166,13 @@ class SweepTest {
    */
   @Test
   void theBaseVariantChangesNothingButTheMethodToTheBasesOwn() throws Exception {
-    assertEquals("vpt-deep", SweepReport.baseVariant(new Sweep(withVariants(
+    assertEquals("vpt-deep", new Sweep(withVariants(
         "vpt-deep-8-per-block { method = vpt-deep, prompts.per-block = 8 }", "vpt-deep { method = vpt-deep }",
-        "pro-vpt { method = pro-vpt }"), List.of())));
-    assertEquals("plain", SweepReport.baseVariant(new Sweep(withVariants("pro-vpt { method = pro-vpt }",
-        "plain { }"), List.of())));
-    assertEquals(null, SweepReport.baseVariant(new Sweep(withVariants("pro-vpt { method = pro-vpt }",
-        "vpt-deep-100-epochs { method = vpt-deep, train.epochs = 100 }"), List.of())));
+        "pro-vpt { method = pro-vpt }"), List.of()).baseVariant());
+    assertEquals("plain", new Sweep(withVariants("pro-vpt { method = pro-vpt }",
+        "plain { }"), List.of()).baseVariant());
+    assertEquals(null, new Sweep(withVariants("pro-vpt { method = pro-vpt }",
+        "vpt-deep-100-epochs { method = vpt-deep, train.epochs = 100 }"), List.of()).baseVariant());
   }
 
   private Path withVariants(String... variants) throws Exception {

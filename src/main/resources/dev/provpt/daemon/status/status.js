@@ -224,8 +224,9 @@ function barChart({id, title, values, xLabel, yLabel, width = 460, height = 240}
   return chart;
 }
 
-// The cancel button of a queued, running or stopped (ASHA, promotable later) job: a first click arms it for 5 s, a second sends
-// POST /jobs/N/cancel (with the token). Pages are redrawn every 2 s, so its state lives here.
+// The cancel button of a queued, running or stopped (by ASHA, promotable later) job: a first click
+// arms it for 5 s, a second sends POST /jobs/N/cancel (with the token). Pages are redrawn every
+// 2 s, so its state lives here.
 const armedUntil = new Map();
 const cancelSent = new Set();
 
