@@ -5,12 +5,16 @@
 # suite's val200 splits only, never on a test split: the best val200 accuracy of each task's linear-probe grid
 # (scripts/backbone-val.sh).
 #
-#   scripts/recipe-levers.sh [ARM...]       arms: full no-augment core-glyphs fixed-data (default: all four)
+#   scripts/recipe-levers.sh [ARM...]       arms: full no-augment core-glyphs fixed-data masked-image both
+#                                           (default: the first four)
 #
 #   full         the recipe as it is (shortened)
 #   no-augment   without the stroke, contrast, noise and affine augmentation (pretrain.data.augment = false)
 #   core-glyphs  35 glyph classes instead of the 472 of the glyph bank (235 classes in all instead of 672)
 #   fixed-data   the same instances every epoch instead of fresh ones (pretrain.data.fresh-each-epoch = false)
+#   masked-image self-supervised instead of supervised: SimMIM's masked-image modelling, no labels
+#                (pretrain.objective = masked-image, 60% of the patches masked)
+#   both         the supervised loss and SimMIM's summed, on one masked pass (pretrain.objective = both)
 #
 # Backbones go to runs/levers/<arm>/ (git-ignored, with a resumable state); one line per arm and task is
 # appended to runs/levers/val200.txt, which models/README.md's lever table is drawn from. Tasks: LEVER_TASKS,
@@ -29,7 +33,9 @@ for arm in "${arms[@]}"; do
     no-augment) lever=(--set pretrain.data.augment=false) ;;
     core-glyphs) lever=(--set 'pretrain.data.glyph-set="core"' --set pretrain.model.upstream-classes=235) ;;
     fixed-data) lever=(--set pretrain.data.fresh-each-epoch=false) ;;
-    *) echo "recipe-levers.sh: unknown arm '$arm' (full, no-augment, core-glyphs, fixed-data)" >&2; exit 2 ;;
+    masked-image) lever=(--set 'pretrain.objective="masked-image"') ;;
+    both) lever=(--set 'pretrain.objective="both"') ;;
+    *) echo "recipe-levers.sh: unknown arm '$arm' (full, no-augment, core-glyphs, fixed-data, masked-image, both)" >&2; exit 2 ;;
   esac
   out="runs/levers/$arm"
   if [ ! -f "$out/pretrain.json" ]; then

@@ -11,6 +11,7 @@ import dev.provpt.data.suite.LetterFonts;
 import dev.provpt.model.Backbone;
 import dev.provpt.model.Gelu;
 import dev.provpt.model.VitConfig;
+import dev.provpt.train.PretrainObjective;
 import dev.provpt.train.PretrainState;
 import dev.provpt.train.Pretrainer;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ final class PretrainCommand implements Callable<Integer> {
     double testAccuracy;
     List<Map<String, Object>> finished;
     String fingerprint = config.describe() + " " + recipe + " " + pretrainData.key();
-    try (Pretrainer pretrainer = new Pretrainer(config, recipe.learningRate(), recipe.seed())) {
+    try (Pretrainer pretrainer = new Pretrainer(config, recipe.seed(), recipe.objective())) {
       PretrainState saved = PretrainState.read(stateDir, fingerprint);
       List<Map<String, Object>> epochs = new ArrayList<>(saved == null ? List.of() : saved.epochs());
       if (saved != null) {
@@ -180,6 +181,10 @@ final class PretrainCommand implements Callable<Integer> {
     recipeRecord.put("batch_size", recipe.batchSize());
     recipeRecord.put("seed", recipe.seed());
     recipeRecord.put("normalization", config.normalization());
+    recipeRecord.put("objective", recipe.objective().key);
+    if (recipe.objective() != PretrainObjective.SUPERVISED) {
+      recipeRecord.put("mask_ratio", recipe.maskRatio());
+    }
     return recipeRecord;
   }
 
@@ -193,10 +198,16 @@ final class PretrainCommand implements Callable<Integer> {
   }
 
   private static Pretrainer.Recipe recipe(Settings s, String p) {
+    PretrainObjective objective = s.oneOf(p + "objective", PretrainObjective.class, o -> o.key);
+    // A supervised recipe masks nothing: its mask ratio is 0 whatever the key says.
+    double maskRatio = objective == PretrainObjective.SUPERVISED ? 0 : s.doubleIn(p + "mask-ratio", 0, 1, true);
+    if (maskRatio == 1) {
+      throw s.invalid(p + "mask-ratio", "a number > 0 and < 1 (with every patch masked nothing is left to see)");
+    }
     return new Pretrainer.Recipe(s.intIn(p + "epochs", 1, 10000),
         s.intIn(p + "batch-size", 1, 100000), (float) s.doubleIn(p + "learning-rate", 0, 10, true),
         s.longValue(p + "seed"), Pretrainer.Schedule.of(s.oneOf(p + "schedule", Pretrainer.Schedule.keys())),
-        s.doubleIn(p + "warmup-epochs", 0, 10000, false));
+        s.doubleIn(p + "warmup-epochs", 0, 10000, false), objective, maskRatio);
   }
 
   /** The upstream head must have one output per class of the data. */

@@ -124,16 +124,43 @@ public final class VisionTransformer {
     return tf.reshape(clsOf(x), tf.constant(new int[] {-1, config.width()}));
   }
 
+  /**
+   * Every token after the final LayerNorm, {@code [B, 1 + N, D]}, where the patches that {@code patchMask}
+   * ({@code [B, N]}, 1 = masked, 0 = seen) marks enter as {@code maskToken} ({@code [D]}) instead of their
+   * embedding, before the position embedding is added: the encoder of masked-image pre-training (SimMIM). No
+   * prompts; with an all-zero mask the [CLS] token is {@link #features}' exactly.
+   */
+  public Operand<TFloat32> maskedTokens(Operand<TFloat32> images, Operand<TFloat32> patchMask,
+                                        Operand<TFloat32> maskToken) {
+    Operand<TInt32> batch = tf.slice(tf.shape(images), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TFloat32> x = embed(images, batch, patchMask, maskToken);
+    for (int l = 0; l < config.depth(); l++) {
+      x = block(x, batch, l, null);
+    }
+    return layerNorm(x, VitWeights.NORM_GAMMA, VitWeights.NORM_BETA, null);
+  }
+
   /** Logits of a linear head on the features. */
   public Operand<TFloat32> linear(Operand<TFloat32> features, Operand<TFloat32> kernel, Operand<TFloat32> bias) {
     return tf.nn.biasAdd(tf.linalg.matMul(features, kernel), bias);
   }
 
   private Operand<TFloat32> embed(Operand<TFloat32> images, Operand<TInt32> batch) {
+    return embed(images, batch, null, null);
+  }
+
+  /** As above; where {@code patchMask} (may be null) is 1, the patch's embedding is {@code maskToken}. */
+  private Operand<TFloat32> embed(Operand<TFloat32> images, Operand<TInt32> batch, Operand<TFloat32> patchMask,
+                                 Operand<TFloat32> maskToken) {
     int p = config.patchSize();
     Operand<TFloat32> patches = tf.nn.conv2d(images, w(VitWeights.PATCH_KERNEL), List.of(1L, (long) p, (long) p, 1L), "VALID");
     patches = tf.nn.biasAdd(patches, w(VitWeights.PATCH_BIAS));
     patches = tf.reshape(patches, shape(batch, -1, config.width()));
+    if (patchMask != null) {
+      Operand<TFloat32> m = tf.expandDims(patchMask, tf.constant(2));
+      patches = tf.math.add(tf.math.mul(patches, tf.math.sub(tf.constant(1f), m)),
+          tf.math.mul(m, tf.reshape(maskToken, tf.constant(new int[] {1, 1, config.width()}))));
+    }
     Operand<TFloat32> cls = tf.broadcastTo(tf.reshape(w(VitWeights.CLS_TOKEN), tf.constant(new int[] {1, 1, config.width()})),
         shape(batch, 1, config.width()));
     return tf.math.add(tf.concat(List.of(cls, patches), tf.constant(1)), w(VitWeights.POS_EMBED));

@@ -27,7 +27,8 @@ final class SweepJobText {
    */
   static final List<String> IDENTITY_WHEN_SET = List.of("data.folder.test-fraction", "data.folder.test-seed",
       "data.folder.val-fraction", "pretrain.schedule", "pretrain.warmup-epochs", "pretrain.state-dir",
-      "pretrain.data.glyph-set", "pretrain.data.augment", "pretrain.data.fresh-each-epoch");
+      "pretrain.data.glyph-set", "pretrain.data.augment", "pretrain.data.fresh-each-epoch", "pretrain.objective",
+      "pretrain.mask-ratio");
 
   /** A run's experiment text ({@link Sweep#jobText}); for the sweep's identity without {@link #NOT_IDENTITY}. */
   static String text(Path experiment, Sweep.RunSpec spec, boolean identity) {

@@ -21,6 +21,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -28,6 +29,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
  * Trains a whole ViT (backbone and upstream head) from scratch with Adam: the way the shipped
@@ -39,7 +41,19 @@ import org.tensorflow.types.TInt32;
 public final class Pretrainer implements AutoCloseable {
   /** Recipe of a pre-training run. */
   public record Recipe(int epochs, int batchSize, float learningRate, long seed, Schedule schedule,
-                       double warmupEpochs) {
+                       double warmupEpochs, PretrainObjective objective, double maskRatio) {
+    public Recipe {
+      if (objective != PretrainObjective.SUPERVISED && !(maskRatio > 0 && maskRatio < 1)) {
+        throw new IllegalArgumentException("objective " + objective.key + " needs a mask ratio in (0, 1), got "
+            + maskRatio);
+      }
+    }
+
+    /** A supervised recipe. */
+    public Recipe(int epochs, int batchSize, float learningRate, long seed, Schedule schedule, double warmupEpochs) {
+      this(epochs, batchSize, learningRate, seed, schedule, warmupEpochs, PretrainObjective.SUPERVISED, 0);
+    }
+
     /** The first recipes' form: a constant learning rate. */
     public Recipe(int epochs, int batchSize, float learningRate, long seed) {
       this(epochs, batchSize, learningRate, seed, Schedule.CONSTANT, 0);
@@ -81,7 +95,10 @@ public final class Pretrainer implements AutoCloseable {
     }
   }
 
-  /** What one epoch measured; held-out accuracy is NaN where no held-out set was given. */
+  /**
+   * What one epoch measured; held-out accuracy is NaN where no held-out set was given, train accuracy where the
+   * objective has no labels.
+   */
   public record EpochReport(int epoch, double trainLoss, double trainAccuracy, double heldOutAccuracy,
                             double lastLearningRate, double seconds) {}
 
@@ -94,11 +111,23 @@ public final class Pretrainer implements AutoCloseable {
   private final Placeholder<TInt32> labels;
   private final Operand<TFloat32> loss;
   private final Operand<TInt32> correct;
+  private final PretrainObjective objective;
+  /** The patches to mask, {@code [B, N]} (null for the supervised objective). */
+  private final Placeholder<TFloat32> patchMask;
+  /** The training pass's hits (null: an objective without labels). */
+  private final Operand<TInt32> trainCorrect;
+  private final List<Variable<TFloat32>> maskedImageVariables = new ArrayList<>();
   private final Op step;
   private final Placeholder<TFloat32> learningRate;
   private final HostVariables state;
 
+  /** A supervised pre-trainer. */
   public Pretrainer(VitConfig config, float learningRate, long seed) {
+    this(config, seed, PretrainObjective.SUPERVISED);
+  }
+
+  /** A pre-trainer for {@code objective}; its recipes must name the same one. */
+  public Pretrainer(VitConfig config, long seed, PretrainObjective objective) {
     if (config.upstreamClasses() < 2) {
       throw new IllegalArgumentException("pre-training needs upstream-classes >= 2, got " + config.upstreamClasses());
     }
@@ -116,16 +145,69 @@ public final class Pretrainer implements AutoCloseable {
     labels = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     Operand<TFloat32> logits = vit.linear(vit.features(images, null),
         variables.get(VitWeights.UPSTREAM_HEAD_KERNEL), variables.get(VitWeights.UPSTREAM_HEAD_BIAS));
-    Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(config.upstreamClasses()), tf.constant(1f), tf.constant(0f));
-    loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
-    correct = tf.sum(tf.dtypes.cast(
-        tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class), tf.constant(0));
+    correct = hits(tf, logits);
+    this.objective = objective;
+    if (objective == PretrainObjective.SUPERVISED) {
+      patchMask = null;
+      loss = crossEntropy(tf, logits);
+      trainCorrect = correct;
+    } else {
+      // The unmasked path above stays for the held-out accuracy; training runs the masked one.
+      patchMask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.numPatches())));
+      MaskedImageHead head = new MaskedImageHead(tf, config, seed);
+      maskedImageVariables.addAll(head.variables());
+      Operand<TFloat32> tokens = vit.maskedTokens(images, patchMask, head.maskToken());
+      Operand<TFloat32> reconstruction = head.loss(tokens, images, patchMask);
+      if (objective == PretrainObjective.MASKED_IMAGE) {
+        loss = reconstruction;
+        trainCorrect = null;
+      } else {
+        Operand<TFloat32> cls = tf.reshape(tf.slice(tokens, tf.constant(new int[] {0, 0, 0}),
+            tf.constant(new int[] {-1, 1, -1})), tf.constant(new int[] {-1, config.width()}));
+        Operand<TFloat32> maskedLogits = vit.linear(cls, variables.get(VitWeights.UPSTREAM_HEAD_KERNEL),
+            variables.get(VitWeights.UPSTREAM_HEAD_BIAS));
+        loss = tf.math.add(crossEntropy(tf, maskedLogits), reconstruction);
+        trainCorrect = hits(tf, maskedLogits);
+      }
+    }
     this.learningRate = tf.withName("pretrain_learning_rate").placeholder(TFloat32.class,
         Placeholder.shape(Shape.scalar()));
-    step = new OrderedAdam(graph, "pretrain.adam", this.learningRate).minimize(loss, "pretrain_step");
+    OrderedAdam adam = new OrderedAdam(graph, "pretrain.adam", this.learningRate);
+    step = objective == PretrainObjective.MASKED_IMAGE ? stepWithoutUpstreamHead(tf, adam)
+        : adam.minimize(loss, "pretrain_step");
     state = HostVariables.ofEveryVariable(graph, tf, "pre-training variable");
     session = new Session(graph);
     session.initialize();
+  }
+
+  /**
+   * Adam's step on every variable but the upstream head: a loss without labels does not reach the head, and
+   * TensorFlow refuses the gradient of an unreachable variable.
+   */
+  private Op stepWithoutUpstreamHead(Ops tf, OrderedAdam adam) {
+    List<Variable<TFloat32>> trained = new ArrayList<>();
+    variables.forEach((name, v) -> {
+      if (!name.equals(VitWeights.UPSTREAM_HEAD_KERNEL) && !name.equals(VitWeights.UPSTREAM_HEAD_BIAS)) {
+        trained.add(v);
+      }
+    });
+    trained.addAll(maskedImageVariables);
+    var gradients = tf.gradients(loss, trained);
+    List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
+    for (int i = 0; i < trained.size(); i++) {
+      pairs.add(new Optimizer.GradAndVar<>(gradients.<TFloat32>dy(i), trained.get(i).asOutput()));
+    }
+    return adam.applyGradients(pairs, "pretrain_step");
+  }
+
+  private Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits) {
+    Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(config.upstreamClasses()), tf.constant(1f), tf.constant(0f));
+    return tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+  }
+
+  private Operand<TInt32> hits(Ops tf, Operand<TFloat32> logits) {
+    return tf.sum(tf.dtypes.cast(
+        tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class), tf.constant(0));
   }
 
   /** Runs the recipe on {@code train}, reporting each epoch. */
@@ -139,6 +221,10 @@ public final class Pretrainer implements AutoCloseable {
    */
   public List<EpochReport> train(java.util.function.IntFunction<ImageSet> trainFor, ImageSet heldOut, Recipe recipe,
                                  int firstEpoch, java.util.function.Consumer<EpochReport> onEpoch) {
+    if (recipe.objective() != objective) {
+      throw new IllegalArgumentException("recipe objective " + recipe.objective().key + " on a pre-trainer built for "
+          + objective.key);
+    }
     List<EpochReport> reports = new ArrayList<>();
     for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
       long started = System.nanoTime();
@@ -153,31 +239,44 @@ public final class Pretrainer implements AutoCloseable {
       BatchIterator batches = BatchIterator.shuffled(train, recipe.batchSize(), normalization, recipe.seed(), epoch);
       while (batches.hasNext()) {
         Batch b = batches.next();
+        // The mask is drawn from the seed and the step's index, so a resumed run masks as an unbroken one.
+        float[] mask = patchMask == null ? null
+            : MaskedImageHead.randomMask(b.size(), config.numPatches(), recipe.maskRatio(), recipe.seed(), stepIndex);
         lr = recipe.learningRateAt(stepIndex++, stepsPerEpoch * recipe.epochs(), stepsPerEpoch);
         try (Tensor x = Tensors.floats(b.images(), (long) b.size(), config.imageSize(), config.imageSize(), config.channels());
              Tensor y = Tensors.ints(b.labels(), b.size());
              Tensor rate = TFloat32.scalarOf((float) lr);
-             Result r = session.runner().feed(images, x).feed(labels, y).feed(learningRate, rate)
-                 .fetch(loss).fetch(correct).addTarget(step).run()) {
+             Tensor m = mask == null ? null : Tensors.floats(mask, (long) b.size(), config.numPatches());
+             Result r = withHits(withMask(session.runner().feed(images, x).feed(labels, y).feed(learningRate, rate), m)
+                 .fetch(loss)).addTarget(step).run()) {
           float batchLoss = Tensors.toFloat(r.get(0));
           if (!Float.isFinite(batchLoss)) {
             throw new TrainingException("pre-training loss became " + batchLoss + " in epoch " + (epoch + 1)
                 + "; lower provpt.pretrain.learning-rate (now " + recipe.learningRate() + ")");
           }
           lossSum += batchLoss * b.size();
-          hits += Tensors.toInts(r.get(1))[0];
+          hits += trainCorrect == null ? 0 : Tensors.toInts(r.get(1))[0];
           seen += b.size();
         }
         bar.step(String.format("loss %.4f acc %.3f", lossSum / seen, (double) hits / seen));
       }
       bar.finish();
       double heldOutAccuracy = heldOut == null ? Double.NaN : accuracy(heldOut);
-      EpochReport report = new EpochReport(epoch + 1, lossSum / train.size(), (double) hits / train.size(),
+      EpochReport report = new EpochReport(epoch + 1, lossSum / train.size(),
+          trainCorrect == null ? Double.NaN : (double) hits / train.size(),
           heldOutAccuracy, lr, (System.nanoTime() - started) / 1e9);
       reports.add(report);
       onEpoch.accept(report);
     }
     return reports;
+  }
+
+  private Session.Runner withHits(Session.Runner runner) {
+    return trainCorrect == null ? runner : runner.fetch(trainCorrect);
+  }
+
+  private Session.Runner withMask(Session.Runner runner, Tensor mask) {
+    return mask == null ? runner : runner.feed(patchMask, mask);
   }
 
   /** Every variable of the training graph (weights, Adam's moments and powers), by name. */

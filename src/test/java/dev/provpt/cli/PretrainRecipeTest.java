@@ -49,4 +49,21 @@ class PretrainRecipeTest {
     fmnist.experiment.overrides = List.of("provpt.pretrain.model.upstream-classes=12", "provpt.pretrain.out=/nonexistent/never-written");
     assertThrows(SettingsException.class, fmnist::call);
   }
+
+  @Test
+  void anUnknownObjectiveOrAMaskThatHidesEverythingIsRefusedBeforeAnyWork() {
+    PretrainCommand unknown = new PretrainCommand();
+    unknown.experiment.configFile = Path.of("models/recipes/glyph-bank-vit8.conf");
+    unknown.experiment.overrides = List.of("provpt.pretrain.objective=mim", "provpt.pretrain.out=/nonexistent/never-written");
+    var error = assertThrows(SettingsException.class, unknown::call);
+    assertTrue(error.getMessage().startsWith("provpt.pretrain.objective must be one of"), error.getMessage());
+    assertTrue(error.getMessage().contains("masked-image"), error.getMessage());
+    PretrainCommand everything = new PretrainCommand();
+    everything.experiment.configFile = Path.of("models/recipes/glyph-bank-vit8.conf");
+    everything.experiment.overrides = List.of("provpt.pretrain.objective=masked-image", "provpt.pretrain.mask-ratio=1",
+        "provpt.pretrain.out=/nonexistent/never-written");
+    error = assertThrows(SettingsException.class, everything::call);
+    assertTrue(error.getMessage().startsWith("provpt.pretrain.mask-ratio must be a number > 0 and < 1"),
+        error.getMessage());
+  }
 }

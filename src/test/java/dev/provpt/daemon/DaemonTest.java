@@ -167,7 +167,9 @@ class DaemonTest {
 
   @Test
   void cancellingAQueuedOrRunningJob() throws Exception {
-    try (Daemon daemon = start(tmp.resolve("state-c"))) {
+    // One job at a time, so the second one really waits: with the default two slots it starts at once and, being
+    // short, can end before the cancel arrives.
+    try (Daemon daemon = start(tmp.resolve("state-c"), "daemon.max-concurrent=1")) {
       long running = submit(daemon, experiment("slow", "vpt-deep", 50));
       long queued = submit(daemon, experiment("waiting", "vpt-deep", 2));
       await(daemon, running, job -> job.get("state").asText().equals("running"));
