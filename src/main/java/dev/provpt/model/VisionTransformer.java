@@ -120,8 +120,17 @@ public final class VisionTransformer {
             tf.constant(1));
       }
     }
-    x = layerNorm(x, VitWeights.NORM_GAMMA, VitWeights.NORM_BETA, null);
-    return tf.reshape(clsOf(x), tf.constant(new int[] {-1, config.width()}));
+    return cls(layerNorm(x, VitWeights.NORM_GAMMA, VitWeights.NORM_BETA, null));
+  }
+
+  /** The [CLS] token of tokens {@code [B, 1 + ..., D]} as {@code [B, D]}. */
+  public Operand<TFloat32> cls(Operand<TFloat32> tokens) {
+    return tf.reshape(clsOf(tokens), tf.constant(new int[] {-1, config.width()}));
+  }
+
+  /** The patch tokens of {@link #maskedTokens}' output, {@code [B, N, D]}: every token after [CLS]. */
+  public Operand<TFloat32> patchTokens(Operand<TFloat32> tokens) {
+    return afterCls(tokens, tf.constant(new int[] {1}));
   }
 
   /**

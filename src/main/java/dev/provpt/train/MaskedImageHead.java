@@ -42,15 +42,14 @@ final class MaskedImageHead {
   }
 
   /**
-   * Mean absolute error between the decoder's prediction from the patch tokens of {@code tokens}
-   * ({@code [B, 1 + N, D]}) and the pixels of {@code images}, over the masked patches only (SimMIM's loss).
+   * Mean absolute error between the decoder's prediction from {@code patchTokens} ({@code [B, N, D]}) and the
+   * pixels of {@code images}, over the masked patches only (SimMIM's loss).
    */
-  Operand<TFloat32> loss(Operand<TFloat32> tokens, Operand<TFloat32> images, Operand<TFloat32> patchMask) {
+  Operand<TFloat32> loss(Operand<TFloat32> patchTokens, Operand<TFloat32> images, Operand<TFloat32> patchMask) {
     int n = config.numPatches();
     int pixels = pixelsPerPatch(config);
-    Operand<TFloat32> patchTokens = tf.reshape(tf.slice(tokens, tf.constant(new int[] {0, 1, 0}),
-        tf.constant(new int[] {-1, -1, -1})), tf.constant(new int[] {-1, config.width()}));
-    Operand<TFloat32> predicted = tf.reshape(tf.nn.biasAdd(tf.linalg.matMul(patchTokens, decoderKernel), decoderBias),
+    Operand<TFloat32> flat = tf.reshape(patchTokens, tf.constant(new int[] {-1, config.width()}));
+    Operand<TFloat32> predicted = tf.reshape(tf.nn.biasAdd(tf.linalg.matMul(flat, decoderKernel), decoderBias),
         tf.constant(new int[] {-1, n, pixels}));
     Operand<TFloat32> perPatch = tf.math.mean(tf.math.abs(tf.math.sub(predicted, patchesOf(images))),
         tf.constant(2));

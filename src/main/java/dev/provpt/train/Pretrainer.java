@@ -116,7 +116,6 @@ public final class Pretrainer implements AutoCloseable {
   private final Placeholder<TFloat32> patchMask;
   /** The training pass's hits (null: an objective without labels). */
   private final Operand<TInt32> trainCorrect;
-  private final List<Variable<TFloat32>> maskedImageVariables = new ArrayList<>();
   private final Op step;
   private final Placeholder<TFloat32> learningRate;
   private final HostVariables state;
@@ -147,6 +146,7 @@ public final class Pretrainer implements AutoCloseable {
         variables.get(VitWeights.UPSTREAM_HEAD_KERNEL), variables.get(VitWeights.UPSTREAM_HEAD_BIAS));
     correct = hits(tf, logits);
     this.objective = objective;
+    List<Variable<TFloat32>> maskedImageVariables = List.of();
     if (objective == PretrainObjective.SUPERVISED) {
       patchMask = null;
       loss = crossEntropy(tf, logits);
@@ -155,16 +155,14 @@ public final class Pretrainer implements AutoCloseable {
       // The unmasked path above stays for the held-out accuracy; training runs the masked one.
       patchMask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.numPatches())));
       MaskedImageHead head = new MaskedImageHead(tf, config, seed);
-      maskedImageVariables.addAll(head.variables());
+      maskedImageVariables = head.variables();
       Operand<TFloat32> tokens = vit.maskedTokens(images, patchMask, head.maskToken());
-      Operand<TFloat32> reconstruction = head.loss(tokens, images, patchMask);
+      Operand<TFloat32> reconstruction = head.loss(vit.patchTokens(tokens), images, patchMask);
       if (objective == PretrainObjective.MASKED_IMAGE) {
         loss = reconstruction;
         trainCorrect = null;
       } else {
-        Operand<TFloat32> cls = tf.reshape(tf.slice(tokens, tf.constant(new int[] {0, 0, 0}),
-            tf.constant(new int[] {-1, 1, -1})), tf.constant(new int[] {-1, config.width()}));
-        Operand<TFloat32> maskedLogits = vit.linear(cls, variables.get(VitWeights.UPSTREAM_HEAD_KERNEL),
+        Operand<TFloat32> maskedLogits = vit.linear(vit.cls(tokens), variables.get(VitWeights.UPSTREAM_HEAD_KERNEL),
             variables.get(VitWeights.UPSTREAM_HEAD_BIAS));
         loss = tf.math.add(crossEntropy(tf, maskedLogits), reconstruction);
         trainCorrect = hits(tf, maskedLogits);
@@ -173,7 +171,7 @@ public final class Pretrainer implements AutoCloseable {
     this.learningRate = tf.withName("pretrain_learning_rate").placeholder(TFloat32.class,
         Placeholder.shape(Shape.scalar()));
     OrderedAdam adam = new OrderedAdam(graph, "pretrain.adam", this.learningRate);
-    step = objective == PretrainObjective.MASKED_IMAGE ? stepWithoutUpstreamHead(tf, adam)
+    step = objective == PretrainObjective.MASKED_IMAGE ? stepWithoutUpstreamHead(tf, adam, maskedImageVariables)
         : adam.minimize(loss, "pretrain_step");
     state = HostVariables.ofEveryVariable(graph, tf, "pre-training variable");
     session = new Session(graph);
@@ -182,16 +180,16 @@ public final class Pretrainer implements AutoCloseable {
 
   /**
    * Adam's step on every variable but the upstream head: a loss without labels does not reach the head, and
-   * TensorFlow refuses the gradient of an unreachable variable.
+   * TensorFlow refuses the gradient of an unreachable variable. {@code headVariables}: the masked-image head's.
    */
-  private Op stepWithoutUpstreamHead(Ops tf, OrderedAdam adam) {
+  private Op stepWithoutUpstreamHead(Ops tf, OrderedAdam adam, List<Variable<TFloat32>> headVariables) {
     List<Variable<TFloat32>> trained = new ArrayList<>();
     variables.forEach((name, v) -> {
       if (!name.equals(VitWeights.UPSTREAM_HEAD_KERNEL) && !name.equals(VitWeights.UPSTREAM_HEAD_BIAS)) {
         trained.add(v);
       }
     });
-    trained.addAll(maskedImageVariables);
+    trained.addAll(headVariables);
     var gradients = tf.gradients(loss, trained);
     List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
     for (int i = 0; i < trained.size(); i++) {

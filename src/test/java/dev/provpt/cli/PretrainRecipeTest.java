@@ -38,32 +38,33 @@ class PretrainRecipeTest {
 
   @Test
   void aHeadThatDoesNotFitTheDataIsRefused() {
-    PretrainCommand command = new PretrainCommand();
-    command.experiment.configFile = Path.of("models/recipes/fractal-glyphs-vit8.conf");
-    command.experiment.overrides = List.of("provpt.pretrain.data.glyphs=false", "provpt.pretrain.out=/nonexistent/never-written");
+    PretrainCommand command = command("fractal-glyphs-vit8", "provpt.pretrain.data.glyphs=false");
     var error = assertThrows(SettingsException.class, command::call);
     assertTrue(error.getMessage().startsWith("provpt.pretrain.model.upstream-classes must be 100 (the fractal-glyphs "
         + "data has 100 fractal + 0 glyph classes = 100), got 135"), error.getMessage());
-    PretrainCommand fmnist = new PretrainCommand();
-    fmnist.experiment.configFile = Path.of("models/recipes/fmnist-vit8.conf");
-    fmnist.experiment.overrides = List.of("provpt.pretrain.model.upstream-classes=12", "provpt.pretrain.out=/nonexistent/never-written");
+    PretrainCommand fmnist = command("fmnist-vit8", "provpt.pretrain.model.upstream-classes=12");
     assertThrows(SettingsException.class, fmnist::call);
   }
 
   @Test
   void anUnknownObjectiveOrAMaskThatHidesEverythingIsRefusedBeforeAnyWork() {
-    PretrainCommand unknown = new PretrainCommand();
-    unknown.experiment.configFile = Path.of("models/recipes/glyph-bank-vit8.conf");
-    unknown.experiment.overrides = List.of("provpt.pretrain.objective=mim", "provpt.pretrain.out=/nonexistent/never-written");
+    PretrainCommand unknown = command("glyph-bank-vit8", "provpt.pretrain.objective=mim");
     var error = assertThrows(SettingsException.class, unknown::call);
     assertTrue(error.getMessage().startsWith("provpt.pretrain.objective must be one of"), error.getMessage());
     assertTrue(error.getMessage().contains("masked-image"), error.getMessage());
-    PretrainCommand everything = new PretrainCommand();
-    everything.experiment.configFile = Path.of("models/recipes/glyph-bank-vit8.conf");
-    everything.experiment.overrides = List.of("provpt.pretrain.objective=masked-image", "provpt.pretrain.mask-ratio=1",
-        "provpt.pretrain.out=/nonexistent/never-written");
+    PretrainCommand everything = command("glyph-bank-vit8", "provpt.pretrain.objective=masked-image",
+        "provpt.pretrain.mask-ratio=1");
     error = assertThrows(SettingsException.class, everything::call);
     assertTrue(error.getMessage().startsWith("provpt.pretrain.mask-ratio must be a number > 0 and < 1"),
         error.getMessage());
+  }
+
+  /** {@code provpt pretrain} on a shipped recipe with {@code overrides}, writing nowhere if it ever got that far. */
+  private static PretrainCommand command(String recipe, String... overrides) {
+    PretrainCommand command = new PretrainCommand();
+    command.experiment.configFile = Path.of("models/recipes/" + recipe + ".conf");
+    command.experiment.overrides = new java.util.ArrayList<>(List.of(overrides));
+    command.experiment.overrides.add("provpt.pretrain.out=/nonexistent/never-written");
+    return command;
   }
 }

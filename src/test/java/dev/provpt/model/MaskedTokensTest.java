@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.provpt.tf.Tensors;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -27,12 +25,7 @@ class MaskedTokensTest {
     VitWeights weights = TinyModels.weights(C, 3);
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      Map<String, Operand<TFloat32>> constants = new LinkedHashMap<>();
-      for (String name : weights.names()) {
-        WeightTensor w = weights.get(name);
-        constants.put(name, tf.constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
-      }
-      VisionTransformer vit = new VisionTransformer(tf, C, constants);
+      VisionTransformer vit = new VisionTransformer(tf, C, TinyModels.constants(tf, weights));
       Operand<TFloat32> a = tf.constant(Shape.of(BATCH, 8, 8, 1), DataBuffers.of(imagesA, true, false));
       Operand<TFloat32> b = tf.constant(Shape.of(BATCH, 8, 8, 1), DataBuffers.of(imagesB, true, false));
       Operand<TFloat32> m = tf.constant(Shape.of(BATCH, C.numPatches()), DataBuffers.of(mask, true, false));

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.provpt.idleness.Estimator;
 import dev.provpt.method.PromptMode;
 import dev.provpt.tf.Tensors;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -75,12 +73,7 @@ class PromptedModelTest {
     VitWeights weights = TinyModels.weights(C, 7);
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      Map<String, Operand<TFloat32>> constants = new LinkedHashMap<>();
-      for (String name : weights.names()) {
-        WeightTensor w = weights.get(name);
-        constants.put(name, tf.constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
-      }
-      VisionTransformer vit = new VisionTransformer(tf, C, constants);
+      VisionTransformer vit = new VisionTransformer(tf, C, TinyModels.constants(tf, weights));
       Operand<TFloat32> input = tf.constant(Shape.of(BATCH, 8, 8, 1), DataBuffers.of(images, true, false));
       Operand<TFloat32> pool = tf.constant(TinyModels.rows(TinyModels.images(C, 1, 9), 8, C.width()));
       // block index -1: the prompts live nowhere, so every block holds zero prompts

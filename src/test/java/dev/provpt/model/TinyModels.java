@@ -4,6 +4,11 @@ import dev.provpt.method.PromptMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /** Small models and data for fast, exact tests. */
 final class TinyModels {
@@ -25,6 +30,16 @@ final class TinyModels {
       scaled.put(name, new WeightTensor(name, t.shape(), v));
     }
     return new VitWeights(scaled);
+  }
+
+  /** {@code weights} as graph constants, by name: the weights of a {@link VisionTransformer} built in a test. */
+  static Map<String, Operand<TFloat32>> constants(Ops tf, VitWeights weights) {
+    Map<String, Operand<TFloat32>> constants = new LinkedHashMap<>();
+    for (String name : weights.names()) {
+      WeightTensor w = weights.get(name);
+      constants.put(name, tf.constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
+    }
+    return constants;
   }
 
   static float[] images(VitConfig config, int count, long seed) {
